@@ -1,0 +1,48 @@
+# The two commands of a fresh machine: `make` (set up and build every briefing) and
+# `make test`. Everything the project needs is installed from here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BRIEF := $(VENV)/bin/brief
+STAMP := $(VENV)/.installed
+
+.PHONY: all build setup system system-test test lint format check clean fuzz bench
+
+all: build
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+system:
+	@bash scripts/setup-system.sh runtime
+
+system-test:
+	@bash scripts/setup-system.sh test
+
+setup: system $(STAMP)
+
+build: setup
+	$(BRIEF) build
+
+check: setup
+	$(BRIEF) check --strict
+
+test: system-test $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	-$(BRIEF) clean

@@ -1,0 +1,206 @@
+"""The ``brief`` command line: thin click commands over the library.
+
+Only this module knows about click, exit codes and logging set-up. Exit codes:
+0 all good, 1 a fact sheet (or another input) has errors, 2 a usage mistake,
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.config import Settings, default_settings
+from generator.errors import Diagnostic, GeneratorError
+
+log = logging.getLogger("generator")
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _today() -> dt.date:
+    """Today's date, the one place the CLI reads the calendar for rule checks."""
+    return dt.date.today()
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], strict: bool) -> None:
+    for diagnostic in diagnostics:
+        shown = diagnostic.as_error() if strict else diagnostic
+        click.echo(shown.format(), err=True)
+
+
+def _parse_formats(value: str) -> tuple[str, ...]:
+    from generator.build import FORMATS
+
+    chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"'{value}': choose from {', '.join(FORMATS)} (comma-separated)", param_hint="--formats"
+        )
+    return chosen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="brief")
+@click.option(
+    "-C",
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder holding briefs/ and templates/ (default: the current folder).",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """Turn YAML fact sheets into sourced PDF and HTML policy briefings."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    ctx.obj = default_settings(project)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_obj
+def check(settings: Settings, ids: tuple[str, ...], strict: bool) -> None:
+    """Validate fact sheets (all, or IDS) and print every error and warning.
+
+    Changes no file. Exit status 1 when any fact sheet has errors (or warnings, with
+    --strict).
+    """
+    from generator.build import check_all
+
+    checked = check_all(settings, ids, _today())
+    failed = 0
+    for item in checked:
+        _print_diagnostics(item.diagnostics, strict)
+        failed += item.has_errors(strict)
+    errors = sum(d.is_error for item in checked for d in item.diagnostics)
+    warnings = sum(not d.is_error for item in checked for d in item.diagnostics)
+    click.echo(
+        f"checked {len(checked)} fact sheet(s): {errors} error(s), {warnings} warning(s)"
+        + (" (warnings are errors under --strict)" if strict and warnings else "")
+    )
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option(
+    "--formats",
+    default="html,pdf",
+    show_default=True,
+    help="Formats to build, comma-separated: html, pdf.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: output/ in the project).",
+)
+@click.option("--template", default=None, help="Render with this template instead of the sheet's.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (no output for them).")
+@click.pass_obj
+def build(
+    settings: Settings,
+    ids: tuple[str, ...],
+    formats: str,
+    out: Path | None,
+    template: str | None,
+    strict: bool,
+) -> None:
+    """Validate and render fact sheets (all, or IDS) into briefings.
+
+    A fact sheet with errors is reported and skipped; the others still build, and the
+    exit status is 1 at the end.
+    """
+    from generator import build as builder
+
+    chosen = _parse_formats(formats)
+    if out is not None:
+        settings = settings.with_output(out.resolve())
+    report = builder.build(
+        settings,
+        ids,
+        today=_today(),
+        formats=chosen,
+        template=template,
+        strict=strict,
+        on_result=lambda result: _report_result(result, settings, strict),
+    )
+    click.echo(
+        f"{report.count('built')} built, {report.count('up-to-date')} up to date, "
+        f"{len(report.failed)} failed in {report.seconds:.2f} s"
+    )
+    sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
+
+
+def _report_result(result: object, settings: Settings, strict: bool) -> None:
+    from generator.build import BriefResult
+
+    assert isinstance(result, BriefResult)
+    _print_diagnostics(result.diagnostics, strict)
+    if result.status == "failed":
+        reason = result.error or "fact sheet has errors"
+        click.echo(f"failed  {result.display}: {reason}", err=True)
+    else:
+        outputs = ", ".join(settings.display(settings.output_dir / n) for n in result.outputs)
+        click.echo(f"{result.status:<7} {result.display} -> {outputs}", err=True)
+
+
+@cli.command()
+@click.argument("brief_id")
+@click.pass_obj
+def new(settings: Settings, brief_id: str) -> None:
+    """Write a starter fact sheet briefs/BRIEF_ID.yaml that passes `brief check`."""
+    from generator.starter import write_starter
+
+    path = write_starter(settings, brief_id, _today())
+    click.echo(f"wrote {settings.display(path)}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: output/ in the project).",
+)
+@click.pass_obj
+def clean(settings: Settings, out: Path | None) -> None:
+    """Remove built briefings, the index and leftovers from the output folder."""
+    from generator.build import clean as clean_outputs
+
+    if out is not None:
+        settings = settings.with_output(out.resolve())
+    removed = clean_outputs(settings)
+    click.echo(f"removed {len(removed)} file(s)")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``brief`` command."""
+    try:
+        cli.main(args=argv, prog_name="brief", standalone_mode=False)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERRORS)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except GeneratorError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        for diagnostic in exc.diagnostics:
+            click.echo(diagnostic.format(), err=True)
+        sys.exit(EXIT_ERRORS)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,66 @@
+"""The only way files are written under the output folder: atomically, and inside it.
+
+Every output is first written to a temporary file in the same folder and then moved over
+the old one with ``os.replace``, so a reader (or an interrupted build) only ever sees the
+previous complete file or the new complete file, never a truncated one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from pathlib import Path
+
+from generator.errors import OutputError
+
+#: Prefix of temporary files; a build sweeps leftovers of a crashed build by this prefix.
+TEMP_PREFIX = ".tmp-"
+
+
+def output_path(output_dir: Path, name: str) -> Path:
+    """``output_dir / name``, refusing any name that would land outside ``output_dir``."""
+    if not name or "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
+        raise OutputError(f"refusing to write '{name}': not a plain file name")
+    return output_dir / name
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is never seen half-written."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"cannot write {path}: {_describe(exc)}") from None
+
+
+def sweep_temporaries(output_dir: Path) -> list[Path]:
+    """Remove temporary files left by an interrupted build; return what was removed."""
+    removed = []
+    if output_dir.is_dir():
+        for leftover in output_dir.glob(f"{TEMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
+def _describe(exc: OSError) -> str:
+    """A short reason for an OS error, worded for people."""
+    reasons = {
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EISDIR: "a folder is in the way",
+        errno.EFBIG: "file too large",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))

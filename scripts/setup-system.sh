@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the system packages brief needs, only those missing, from the distribution.
+# Usage: scripts/setup-system.sh [runtime|test]
+#   runtime: what rendering needs (Pango for WeasyPrint, HarfBuzz's subsetter so that font
+#            subsetting does not fall back to the much slower fontTools path, fontconfig).
+#   test:    runtime plus the tools the test suite reads outputs with (qpdf, poppler's
+#            pdftotext/pdffonts/pdftoppm) and a headless browser for the HTML checks.
+set -euo pipefail
+
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
+testing=(qpdf poppler-utils chromium)
+
+wanted=("${runtime[@]}")
+[ "${1:-runtime}" = test ] && wanted+=("${testing[@]}")
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "setup-system: not a Debian-family system; install these yourself: ${wanted[*]}" >&2
+  exit 0
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup-system: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,93 @@
+"""Shared fixtures: a temporary project, minimal fact sheets, the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL: dict[str, Any] = {
+    "title": "Test initiative",
+    "jurisdiction": "Testland",
+    "as_of": "2026-01-20",
+    "status": "final",
+    "authors": ["Analyst"],
+    "summary": "Bottom line [@src-a].",
+    "initiative": {"name": "Assembly plant", "stage": "talks"},
+    "key_facts": [{"label": "Jobs", "value": 100, "sources": ["src-a"]}],
+    "challenges": [
+        {
+            "category": "land_cost",
+            "title": "Land is dear",
+            "severity": "high",
+            "body": "Industrial land is costly [@src-a].",
+        }
+    ],
+    "sources": [
+        {
+            "id": "src-a",
+            "title": "Source A",
+            "publisher": "Publisher",
+            "url": "https://example.org/a",
+            "kind": "news",
+        }
+    ],
+}
+
+
+def minimal_sheet(**overrides: Any) -> dict[str, Any]:
+    """A valid fact sheet as data, with top-level keys replaced by ``overrides``."""
+    data = copy.deepcopy(MINIMAL)
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh project folder with the real templates and an empty briefs/."""
+    root = tmp_path / "project"
+    (root / "briefs").mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture
+def write_brief(project: Path) -> Callable[..., Path]:
+    """Write ``briefs/<brief_id>.yaml`` in the project: a minimal sheet or given text."""
+
+    def write(brief_id: str, text: str | None = None, **overrides: Any) -> Path:
+        path = project / "briefs" / f"{brief_id}.yaml"
+        if text is None:
+            text = yaml.safe_dump(minimal_sheet(**overrides), sort_keys=False, allow_unicode=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run_brief(project: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the real ``brief`` CLI in a subprocess inside the project."""
+
+    def run(*args: str, cwd: Path | None = None, timeout: float = 120):
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=cwd or project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run
