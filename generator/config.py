@@ -33,6 +33,16 @@ class Settings:
         """Where templates and their static assets live: ``<root>/templates``."""
         return self.root / "templates"
 
+    @property
+    def state_dir(self) -> Path:
+        """Where the send ledger and schedule history live: ``<root>/.brief``."""
+        return self.root / ".brief"
+
+    @property
+    def delivery_file(self) -> Path:
+        """The delivery configuration: ``<root>/delivery.yaml``."""
+        return self.root / "delivery.yaml"
+
     def display(self, path: Path) -> str:
         """A path as shown in messages: relative to the project root when inside it."""
         try:

@@ -1,0 +1,86 @@
+"""The ``delivery.yaml`` file, as typed models: recipient lists, sender, subject, schedules.
+
+Like the fact-sheet model, this is the single source of truth for the file's keys and
+defaults; it is validated with the same strictness (unknown keys are errors, text is never
+coerced) and the same located diagnostics.
+
+SMTP settings are deliberately absent: they come only from the environment.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ListName = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
+Text = Annotated[str, Field(min_length=1)]
+AttachFormat = Literal["pdf", "html"]
+MissedPolicy = Literal["once", "skip", "all"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Recipient(_Model):
+    """One address, with an optional display name."""
+
+    address: Text = Field(description="Email address, checked for syntax.")
+    name: Text | None = Field(None, description="Display name.")
+
+
+class RecipientList(_Model):
+    """A named distribution list."""
+
+    description: Text | None = Field(None, description="Who is on it, what it is for.")
+    external: bool = Field(
+        False, description="Outside the office: only briefings with status final are sent."
+    )
+    recipients: list[Text | Recipient] = Field(
+        default_factory=list, description="Addresses ('Name <a@b>' or {address, name})."
+    )
+    include: list[ListName] = Field(
+        default_factory=list, description="Other lists whose recipients are added."
+    )
+
+
+class Selection(_Model):
+    """Which briefings a schedule covers: ids and/or tags (a brief matching either)."""
+
+    ids: list[Text] = Field(default_factory=list, description="Brief ids.")
+    tags: list[Text] = Field(default_factory=list, description="Briefs carrying any of these.")
+
+
+class Schedule(_Model):
+    """A recurring build (and optionally delivery and archive) of a selection."""
+
+    name: ListName = Field(description="Unique name, used by `brief schedule run NAME`.")
+    cron: Text = Field(description="Five-field cron expression, e.g. '0 7 * * 1'.")
+    timezone: Text = Field("UTC", description="IANA time zone, e.g. Asia/Hong_Kong.")
+    select: Selection = Field(description="Which briefings.")
+    formats: list[AttachFormat] = Field(default_factory=lambda: ["pdf"], min_length=1)
+    send_to: list[ListName] = Field(default_factory=list, description="Lists to send to.")
+    archive: bool = Field(False, description="Copy built PDFs to output/archive/DATE/.")
+    on_missed: MissedPolicy = Field("once", description="What to do with missed runs.")
+    grace_minutes: int = Field(
+        1440, ge=0, description="Missed slots older than this are recorded as skipped."
+    )
+    time_limit_minutes: int = Field(60, ge=1, description="A run longer than this is stopped.")
+
+
+class DeliveryConfig(_Model):
+    """The whole ``delivery.yaml``."""
+
+    sender: Text = Field(description="From address, 'Name <a@b>' (BRIEF_SMTP_FROM overrides).")
+    subject: Text = Field(
+        "[Brief] {title} — as of {as_of}",
+        description="Subject template; fields: {title}, {as_of}, {jurisdiction}, {status}, {id}.",
+    )
+    formats: list[AttachFormat] = Field(
+        default_factory=lambda: ["pdf"], min_length=1, description="Formats to attach."
+    )
+    lists: dict[ListName, RecipientList] = Field(
+        default_factory=dict, description="Named recipient lists."
+    )
+    schedules: list[Schedule] = Field(default_factory=list, description="Recurring runs.")
