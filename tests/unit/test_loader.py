@@ -14,8 +14,7 @@ from generator.errors import FactSheetError
 from generator.loader import LoadedSheet, load, load_bytes
 from generator.yamlsrc import MAX_DIAGNOSTICS
 
-from .conftest import DATA
-
+DATA = Path(__file__).resolve().parent.parent / "data"
 SHOWN = "briefs/x.yaml"
 
 
