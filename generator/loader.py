@@ -191,13 +191,7 @@ class _Describer:
     def _type(self, problem: _Problem, kinds: list[str]) -> Diagnostic:
         value, path = problem.error["input"], problem.path
         raw = self.source_map.raw_text(path)
-        if value is None:
-            got = "an empty value" if raw == "" else "null"
-        elif isinstance(value, str):
-            got = f"the text {quoted(value)}"
-        else:
-            got = type_name(value)
-        message = f"expected {' or '.join(kinds)}, got {got}"
+        message = f"expected {' or '.join(kinds)}, got {_got(value, raw)}"
         if "text" in kinds and isinstance(value, bool | int | float):
             message += f" (quote it if you mean the text {quoted(raw or value)})"
         return self._at(path, message, code="type")
@@ -218,12 +212,16 @@ class _Describer:
         value, path = problem.error["input"], problem.path
         allowed = [v for tp in _types_at(path) if get_origin(tp) is Literal for v in get_args(tp)]
         choices = ", ".join(str(v) for v in allowed)
-        if isinstance(value, dict | list):
-            return self._at(path, f"expected one of {choices}, got {type_name(value)}", code="type")
-        shown = quoted(value) if isinstance(value, str) else self.source_map.raw_text(path)
+        raw = self.source_map.raw_text(path)
+        expected = f"one of {choices}" if len(allowed) > 1 else choices
+        if value is None or isinstance(value, dict | list):
+            return self._at(path, f"expected {expected}, got {_got(value, raw)}", code="value")
+        shown = quoted(value) if isinstance(value, str) else raw or str(value)
+        if len(allowed) == 1:
+            return self._at(path, f"expected {expected}, got {shown}", code="value")
         texts = [v for v in allowed if isinstance(v, str)]
         close = difflib.get_close_matches(value, texts, n=1) if isinstance(value, str) else []
-        message = f"{shown or value} is not one of {choices}"
+        message = f"{shown} is not one of {choices}"
         return self._at(path, message, suggestion=close[0] if close else None, code="value")
 
     def _string_too_short(self, problem: _Problem) -> Diagnostic:
@@ -243,6 +241,15 @@ class _Describer:
     def _value_error(self, problem: _Problem) -> Diagnostic:
         cause = (problem.error.get("ctx") or {}).get("error")
         return self._at(problem.path, str(cause or problem.error["msg"]), code="value")
+
+
+def _got(value: Any, raw: str | None) -> str:
+    """What the YAML gave, for ``expected ..., got ...``; ``raw`` is how it was written."""
+    if value is None:
+        return "an empty value" if raw == "" else "null"
+    if isinstance(value, str):
+        return f"the text {quoted(value)}"
+    return type_name(value)
 
 
 def _types_at(path: FieldPath) -> list[Any]:
