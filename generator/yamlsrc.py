@@ -249,13 +249,12 @@ class _Builder:
             try:
                 for event in events:
                     self._feed(event)
+                self._check_document()
             except _Stop:
-                return
+                pass
             except yaml.YAMLError as exc:
                 self.syntax_error = True
                 self.errors.append(self._syntax_diagnostic(exc))
-                return
-        self._check_document()
 
     def source_map(self) -> SourceMap:
         """The positions gathered while building."""
@@ -323,7 +322,8 @@ class _Builder:
             try:
                 value = resolve_plain(event.value)
             except ValueError as exc:
-                self._error(_mark(event.start_mark), format_path(path or ()), str(exc))
+                where, shown = _mark(event.start_mark), format_path(path or ())
+                self._error(where, shown, str(exc), code="yaml")
                 value = None
         if path is not None:
             self.values[path] = _mark(event.start_mark)

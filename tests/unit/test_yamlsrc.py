@@ -313,3 +313,9 @@ def test_format_path() -> None:
     assert format_path(("challenges", 2, "severity")) == "challenges[2].severity"
     assert format_path(("tags", 0)) == "tags[0]"
     assert format_path(()) == ""
+
+
+def test_the_limit_on_problems_holds_for_the_last_check_too(parser: str) -> None:
+    found = problems(b"- *a\n" * (MAX_DIAGNOSTICS - 1))
+    assert len(found) == MAX_DIAGNOSTICS + 1
+    assert found[0].endswith(": the top level must be a mapping of keys to values, got a list")
