@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,13 +75,7 @@ def load(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loa
 
     Raises :class:`FactSheetError` with every problem found, sorted by position.
     """
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)  # enough to tell that it is too large
-    except OSError as exc:
-        message = f"cannot read the file: {exc.strerror or exc}"
-        raise failure(display, [Diagnostic(display, None, None, "", message, code="io")]) from None
-    return load_bytes(data, display, path.stem, max_bytes=max_bytes)
+    return load_bytes(_read(path, display, max_bytes), display, path.stem, max_bytes=max_bytes)
 
 
 def load_bytes(
@@ -102,6 +97,21 @@ def load_bytes(
     if problems:
         raise failure(display, problems)
     return LoadedSheet(brief_id, display, sheet, source_map, [])
+
+
+def _read(path: Path, display: str, max_bytes: int) -> bytes:
+    """The file's bytes, one more than ``max_bytes`` at most: enough to tell it is too big."""
+    try:
+        # A folder, a FIFO or a device is refused before opening: a FIFO would block.
+        if not stat.S_ISREG(path.stat().st_mode):
+            reason = "not a regular file"
+        else:
+            with path.open("rb") as handle:
+                return handle.read(max_bytes + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    message = f"cannot read the file: {reason}"
+    raise failure(display, [Diagnostic(display, None, None, "", message, code="io")])
 
 
 def _check_brief_id(brief_id: str, display: str) -> list[Diagnostic]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -76,14 +77,22 @@ def test_a_bad_brief_id_is_reported_with_the_other_problems(minimal_text: str) -
     assert len(found) == 2
 
 
-@pytest.mark.parametrize("make", [lambda p: None, lambda p: p.mkdir()])
-def test_an_unreadable_file_is_a_diagnostic(tmp_path: Path, make) -> None:
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: None, "No such file or directory"),
+        (Path.mkdir, "not a regular file"),
+        (os.mkfifo, "not a regular file"),  # opening it would wait for a writer
+    ],
+)
+def test_an_unreadable_file_is_a_diagnostic(tmp_path: Path, make, reason: str) -> None:
     path = tmp_path / "gone.yaml"
     make(path)
     with pytest.raises(FactSheetError) as caught:
         load(path, "briefs/gone.yaml")
-    [diagnostic] = caught.value.diagnostics
-    assert diagnostic.format().startswith("briefs/gone.yaml: cannot read the file: ")
+    assert [d.format() for d in caught.value.diagnostics] == [
+        f"briefs/gone.yaml: cannot read the file: {reason}"
+    ]
 
 
 def test_a_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
