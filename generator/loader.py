@@ -188,10 +188,18 @@ class _Describer:
         kind = problem.error["type"]
         if kind in _EXPECTED:
             return self._type(problem, [_EXPECTED[kind]])
-        handler = getattr(self, "_" + kind, None)
-        if handler is None:
+        handlers = {
+            "missing": self._missing,
+            "extra_forbidden": self._extra_forbidden,
+            "literal_error": self._literal_error,
+            "string_too_short": self._string_too_short,
+            "too_short": self._too_short,
+            "string_pattern_mismatch": self._string_pattern_mismatch,
+            "value_error": self._value_error,
+        }
+        if kind not in handlers:
             return self._at(problem.path, problem.error["msg"])
-        return handler(problem)
+        return handlers[kind](problem)
 
     def _at(self, path: FieldPath, message: str, *, key: bool = False, **extra: Any) -> Diagnostic:
         find = self.source_map.key_position if key else self.source_map.position
