@@ -34,7 +34,13 @@ class Diagnostic:
     def as_error(self) -> Diagnostic:
         """The same finding promoted to an error (what ``--strict`` does to warnings)."""
         return Diagnostic(
-            self.file, self.line, self.col, self.path, self.message, "error", self.suggestion,
+            self.file,
+            self.line,
+            self.col,
+            self.path,
+            self.message,
+            "error",
+            self.suggestion,
             self.code,
         )
 

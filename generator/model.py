@@ -133,7 +133,9 @@ PartialDate = Annotated[
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1, json_schema_extra={"x-markdown": True})]
 SourceId = Annotated[str, Field(pattern=SOURCE_ID_PATTERN)]
-LanguageTag = Annotated[str, _matching(_LANGUAGE_TAG, "a BCP 47 language tag such as en or zh-Hant")]
+LanguageTag = Annotated[
+    str, _matching(_LANGUAGE_TAG, "a BCP 47 language tag such as en or zh-Hant")
+]
 Currency = Annotated[str, _matching(_CURRENCY, "an ISO 4217 currency code such as HKD")]
 Url = Annotated[str, _matching(_URL, "an http or https URL")]
 
