@@ -5,7 +5,8 @@ place where Markdown output becomes :class:`markupsafe.Markup`. The recipe is
 CommonMark with tables, raw HTML off (it stays visible, escaped), links limited to
 ``http:``, ``https:``, ``mailto:`` and scheme-less (relative or ``#fragment``) targets,
 images shown as their alt text (nothing is ever fetched or embedded) and headings
-demoted below the briefing's own.
+demoted below the briefing's own (the field's top heading becomes h4 unless the caller
+chooses another level).
 
 Citations ``[@a]`` and ``[@a; @b]`` become one group of numbered links::
 
@@ -44,6 +45,8 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 # Browsers drop tabs and newlines anywhere in a URL and controls or spaces around it,
 # so ``java\tscript:`` must be judged as ``javascript:``.
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
+# A dropped citation must not leave "claim ." behind.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 # Enough rounds of entity and percent decoding to see through double encoding.
 _DECODE_ROUNDS = 3
 
@@ -113,15 +116,23 @@ def citation_html(ids: Sequence[str], numbers: Mapping[str, int], linked: bool =
 
 
 def demote_headings_plugin(md: MarkdownIt) -> None:
-    """Shift headings so ``#`` becomes ``env["heading_level"]`` (capped at h6)."""
+    """Shift headings below the briefing's own, keeping their order.
+
+    The field's top heading becomes ``env["heading_level"]`` (so ``#`` -> h4 by
+    default, and a field that starts at ``##`` does not skip a level); deeper ones
+    follow, capped at h6.
+    """
     md.core.ruler.push("demote_headings", _demote_headings)
 
 
 def _demote_headings(state: StateCore) -> None:
-    shift = state.env.get("heading_level", DEFAULT_HEADING_LEVEL) - 1
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
+    headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+    if not headings:
+        return
+    top = min(int(t.tag[1:]) for t in headings)
+    shift = state.env.get("heading_level", DEFAULT_HEADING_LEVEL) - top
+    for token in headings:
+        token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
 
 
 def _render_image_as_text(
@@ -167,4 +178,4 @@ def plain_text(text: str) -> str:
             elif token.type in ("softbreak", "hardbreak"):
                 words.append(" ")
         words.append(" ")
-    return " ".join("".join(words).split())
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join("".join(words).split()))
