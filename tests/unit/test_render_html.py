@@ -130,7 +130,7 @@ def test_sections_in_the_format_order(rich_html: str) -> None:
 def test_key_facts_table_and_severity_as_text(rich_html: str) -> None:
     doc = Document(rich_html)
     assert any("facts-table" in t.get("class", "") for t in doc.tags("table"))
-    headers = re.findall(r'<th scope="col">([^<]*)</th>', rich_html)
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', rich_html)
     assert headers[:4] == ["Fact", "Value", "Context", "Sources"]
     text = doc.plain()
     assert text.count("Severity: High") == 2 and text.count("Severity: Low") == 2
