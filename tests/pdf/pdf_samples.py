@@ -1,4 +1,4 @@
-"""Helpers of the PDF tests: render a fact sheet and read the PDF back."""
+"""Rendering a fact sheet for the PDF tests and reading the PDF back."""
 
 from __future__ import annotations
 
