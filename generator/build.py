@@ -1,30 +1,55 @@
-"""Building briefings: select fact sheets, validate them all, render, write, index.
+"""Building briefings: rebuild exactly what changed, in parallel, and say why.
 
-Read everything, then write: every selected fact sheet is loaded and checked before the
-first output is written, so ``brief check`` and ``brief build`` report the same problems.
-A fact sheet with errors gets no output; the others still build.
+``build`` compares the project with the build state of the output folder (see
+:mod:`generator.plan` and :mod:`generator.manifest`), renders the stale briefings in
+worker processes (:mod:`generator.pipeline`, :mod:`generator.workers`), writes and
+records each output, removes those of deleted fact sheets and refreshes the index.
+A briefing with errors gets no new output; the others still build. ``preview`` is the
+same plan without any writing (``brief build --dry-run``).
+
+Nothing here imports the fact-sheet stack, Jinja or WeasyPrint at module level: a build
+with nothing to do reads file stats and the state file, and is done.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import logging
+import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from generator import loader, rules
 from generator.config import Settings
 from generator.errors import Diagnostic, FactSheetError, GeneratorError
-from generator.loader import LoadedSheet
-from generator.writer import output_path, sweep_temporaries, write_atomic
+from generator.manifest import state_path
+from generator.plan import FORMATS, Plan, Request
+from generator.report import BriefResult, BuildReport, Status
+from generator.session import ProgressFn, Session, prepare_output_dir
+from generator.writer import sweep_temporaries
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from generator.loader import LoadedSheet
 
-FORMATS: tuple[str, ...] = ("html", "pdf")
-Status = Literal["built", "up-to-date", "failed"]
+__all__ = [
+    "FORMATS",
+    "BriefResult",
+    "BuildReport",
+    "Checked",
+    "Status",
+    "build",
+    "check_all",
+    "check_file",
+    "clean",
+    "discover",
+    "preview",
+    "select",
+]
+
+#: How long a build waits for another process writing to the same output folder.
+OUTPUT_LOCK_WAIT = 300.0
 
 
 @dataclass(frozen=True)
@@ -44,35 +69,6 @@ class Checked:
     def has_errors(self, strict: bool = False) -> bool:
         """Whether the sheet must not be rendered (warnings count under ``strict``)."""
         return self.loaded is None or any(d.is_error or strict for d in self.diagnostics)
-
-
-@dataclass(frozen=True)
-class BriefResult:
-    """What happened to one briefing in a build."""
-
-    brief_id: str
-    display: str
-    status: Status
-    diagnostics: tuple[Diagnostic, ...] = ()
-    outputs: tuple[str, ...] = ()
-    error: str = ""
-
-
-@dataclass
-class BuildReport:
-    """The outcome of a build, one result per selected briefing, in a stable order."""
-
-    results: list[BriefResult] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> list[BriefResult]:
-        """Results of briefings that could not be built."""
-        return [r for r in self.results if r.status == "failed"]
-
-    def count(self, status: Status) -> int:
-        """How many briefings ended with ``status``."""
-        return sum(1 for r in self.results if r.status == status)
 
 
 def discover(settings: Settings) -> list[Path]:
@@ -103,6 +99,8 @@ def select(settings: Settings, ids: Sequence[str] = ()) -> list[Path]:
 
 def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
     """Load one fact sheet and run every rule on it; never raises for bad input."""
+    from generator import loader, rules
+
     display = settings.display(path)
     try:
         loaded = loader.load(path, display, max_bytes=settings.max_bytes)
@@ -118,25 +116,12 @@ def check_all(settings: Settings, ids: Sequence[str], today: dt.date) -> list[Ch
     return [check_file(path, settings, today) for path in select(settings, ids)]
 
 
-def render_outputs(
-    loaded: LoadedSheet, settings: Settings, formats: Sequence[str], template: str | None
-) -> dict[str, bytes]:
-    """Render one briefing in the requested formats: file name -> bytes. Writes nothing."""
-    from generator.render_html import render_html
-
-    brief_id = loaded.brief_id
-    outputs: dict[str, bytes] = {}
-    if "html" in formats:
-        page = render_html(loaded.sheet, brief_id, settings.templates_dir, template=template)
-        outputs[f"{brief_id}.html"] = page.html.encode("utf-8")
-    if "pdf" in formats:
-        from generator.render_pdf import render_pdf
-
-        printable = render_html(
-            loaded.sheet, brief_id, settings.templates_dir, target="pdf", template=template
-        )
-        outputs[f"{brief_id}.pdf"] = render_pdf(printable.html, settings.templates_dir).pdf
-    return outputs
+def default_jobs() -> int:
+    """How many worker processes a build uses by default: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def build(
@@ -147,71 +132,75 @@ def build(
     formats: Sequence[str] = FORMATS,
     template: str | None = None,
     strict: bool = False,
+    force: bool = False,
+    jobs: int | None = None,
     on_result: Callable[[BriefResult], None] | None = None,
+    on_progress: ProgressFn | None = None,
+    lock_wait: float | None = OUTPUT_LOCK_WAIT,
 ) -> BuildReport:
-    """Build the selected briefings into ``settings.output_dir`` and refresh the index."""
+    """Bring the selected briefings in ``settings.output_dir`` up to date; refresh the index.
+
+    ``on_result`` hears of every briefing built, failed or removed, in brief-id order;
+    ``on_progress(done, total)`` of progress, also while nothing finishes. ``force``
+    rebuilds everything selected. Raises :class:`GeneratorError` for an unknown id and
+    :class:`~generator.errors.OutputError` when the output folder cannot be written.
+    """
     started = time.monotonic()
-    checked = check_all(settings, ids, today)
-    settings.output_dir.mkdir(parents=True, exist_ok=True)
-    sweep_temporaries(settings.output_dir)
-    report = BuildReport()
-    for item in checked:
-        result = _build_one(item, settings, formats, template, strict)
-        report.results.append(result)
-        if on_result:
-            on_result(result)
-    write_index(settings, today)
+    request = Request(tuple(ids), tuple(formats), template, force, strict)
+    with _output_locked(settings, lock_wait):
+        prepare_output_dir(settings)
+        session = Session(settings, request, today)
+        plan = session.plan()
+        report = session.run(plan, jobs or default_jobs(), on_result, on_progress)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _build_one(
-    item: Checked, settings: Settings, formats: Sequence[str], template: str | None, strict: bool
-) -> BriefResult:
-    if item.has_errors(strict) or item.loaded is None:
-        return BriefResult(item.brief_id, item.display, "failed", item.diagnostics)
-    try:
-        rendered = render_outputs(item.loaded, settings, formats, template)
-        for name, data in rendered.items():
-            write_atomic(output_path(settings.output_dir, name), data)
-    except GeneratorError as exc:
-        return BriefResult(item.brief_id, item.display, "failed", item.diagnostics, error=str(exc))
-    return BriefResult(item.brief_id, item.display, "built", item.diagnostics, tuple(rendered))
+@dataclass(frozen=True)
+class Preview:
+    """What a build would do: the plan, and why the index would be written ([] if not)."""
+
+    plan: Plan
+    index_reasons: tuple[str, ...]
 
 
-def write_index(settings: Settings, today: dt.date) -> Path:
-    """Write ``index.html`` listing every briefing that has an output in the folder."""
-    from generator.render_html import IndexEntry, render_index
+def preview(
+    settings: Settings,
+    ids: Sequence[str] = (),
+    *,
+    today: dt.date,
+    formats: Sequence[str] = FORMATS,
+    template: str | None = None,
+    strict: bool = False,
+    force: bool = False,
+) -> Preview:
+    """What :func:`build` would do with the same arguments; writes nothing."""
+    request = Request(tuple(ids), tuple(formats), template, force, strict)
+    session = Session(settings, request, today)
+    plan = session.plan()
+    if plan.work or plan.removals:
+        reasons: tuple[str, ...] = ("briefings changed",)
+    else:
+        reasons = tuple(session.index_reasons())
+    return Preview(plan, reasons)
 
-    entries = []
-    for path in discover(settings):
-        item = check_file(path, settings, today)
-        if item.loaded is None:
-            continue
-        html = settings.output_dir / f"{item.brief_id}.html"
-        pdf = settings.output_dir / f"{item.brief_id}.pdf"
-        if not html.exists() and not pdf.exists():
-            continue
-        sheet = item.loaded.sheet
-        entries.append(
-            IndexEntry(
-                brief_id=item.brief_id,
-                title=sheet.title,
-                jurisdiction=sheet.jurisdiction,
-                stage=sheet.initiative.stage,
-                status=sheet.status,
-                as_of=sheet.as_of,
-                html_href=html.name if html.exists() else None,
-                pdf_href=pdf.name if pdf.exists() else None,
-            )
-        )
-    index = output_path(settings.output_dir, "index.html")
-    write_atomic(index, render_index(entries, settings.templates_dir).encode("utf-8"))
-    return index
+
+@contextlib.contextmanager
+def _output_locked(settings: Settings, wait: float | None) -> Iterator[None]:
+    """Hold the output folder's lock for a build (``wait`` None: the caller holds it).
+
+    This is the one place a build takes that lock: the output-folder lock of
+    ``generator.locks`` belongs here once it is part of the project.
+    """
+    del settings, wait
+    yield
 
 
 def clean(settings: Settings) -> list[Path]:
-    """Remove every built briefing, the index and temporary files; return what was removed."""
+    """Remove every built briefing, the index, the build state and temporary files.
+
+    Returns what was removed.
+    """
     removed = sweep_temporaries(settings.output_dir)
     if not settings.output_dir.is_dir():
         return removed
@@ -219,4 +208,8 @@ def clean(settings: Settings) -> list[Path]:
         for path in settings.output_dir.glob(pattern):
             path.unlink()
             removed.append(path)
+    state = state_path(settings.output_dir)
+    if state.exists():
+        state.unlink()
+        removed.append(state)
     return removed

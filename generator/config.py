@@ -11,6 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+#: Wall-clock seconds one rendering job (a briefing's HTML, or its PDF) may take.
+DEFAULT_RENDER_SECONDS = 120.0
+#: Address space, in bytes, a rendering worker process may use.
+DEFAULT_RENDER_MEMORY = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class Settings:
     output_dir: Path
     max_bytes: int = DEFAULT_MAX_BYTES
     formats: tuple[str, ...] = ("html", "pdf")
+    render_seconds: float = DEFAULT_RENDER_SECONDS
+    render_memory: int | None = DEFAULT_RENDER_MEMORY
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -53,6 +59,15 @@ class Settings:
     def with_output(self, output_dir: Path) -> Settings:
         """The same settings writing to another output folder."""
         return replace(self, output_dir=output_dir)
+
+    def with_limits(self, seconds: float | None, memory: int | None) -> Settings:
+        """The same settings with other rendering limits (None keeps a limit as it is;
+        a memory limit of 0 means none)."""
+        return replace(
+            self,
+            render_seconds=self.render_seconds if seconds is None else seconds,
+            render_memory=self.render_memory if memory is None else (memory or None),
+        )
 
 
 def default_settings(root: Path | None = None) -> Settings:

@@ -176,6 +176,11 @@ def render_html(
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
     """Render ``index.html``: every briefing with its facts and links to both formats."""
+    return render_index_page(entries, templates_dir).html
+
+
+def render_index_page(entries: Sequence[IndexEntry], templates_dir: Path) -> RenderedHtml:
+    """:func:`render_index`, with the template files it used."""
     env = make_environment(templates_dir)
     rows = [
         IndexRow(
@@ -189,7 +194,8 @@ def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
     ]
     with _template_errors(templates_dir, "index.html"):
         page = PageHead("en", "Briefings", "html", index_meta(), _styles(env, "html"))
-        return env.get_template("index.html").render(page=page, rows=rows)
+        html = env.get_template("index.html").render(page=page, rows=rows)
+    return RenderedHtml(html, _loader(env).used)
 
 
 def template_file_name(template: str) -> str:
