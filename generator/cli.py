@@ -2,15 +2,17 @@
 
 Only this module knows about click, exit codes and logging set-up. Exit codes:
 0 all good, 1 a fact sheet (or another input) has errors, 2 a usage mistake,
-130 interrupted.
+130 interrupted (Ctrl-C), 143 and 129 stopped by SIGTERM and SIGHUP.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -30,6 +32,7 @@ def _today() -> dt.date:
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], strict: bool) -> None:
+    """Print each diagnostic on stderr (warnings as errors under ``strict``)."""
     for diagnostic in diagnostics:
         shown = diagnostic.as_error() if strict else diagnostic
         click.echo(shown.format(), err=True)
@@ -108,6 +111,33 @@ def check(settings: Settings, ids: tuple[str, ...], strict: bool) -> None:
 )
 @click.option("--template", default=None, help="Render with this template instead of the sheet's.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (no output for them).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Render this many briefings at once (default: the number of CPUs).",
+)
+@click.option(
+    "-n", "--dry-run", is_flag=True, help="List what would be rebuilt and why; write nothing."
+)
+@click.option("--force", is_flag=True, help="Rebuild everything selected, even if up to date.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    envvar="BRIEF_TIME_LIMIT",
+    help="Seconds one briefing's HTML or PDF may take to render [default: 120; "
+    "env BRIEF_TIME_LIMIT].",
+)
+@click.option(
+    "--memory-limit",
+    default=None,
+    envvar="BRIEF_MEMORY_LIMIT",
+    metavar="SIZE",
+    help="Memory a rendering process may use, e.g. 2G, 512M; 0 for no limit [default: 2G; "
+    "env BRIEF_MEMORY_LIMIT].",
+)
 @click.pass_obj
 def build(
     settings: Settings,
@@ -116,44 +146,104 @@ def build(
     out: Path | None,
     template: str | None,
     strict: bool,
+    jobs: int | None,
+    dry_run: bool,
+    force: bool,
+    time_limit: float | None,
+    memory_limit: str | None,
 ) -> None:
-    """Validate and render fact sheets (all, or IDS) into briefings.
+    """Bring briefings (all, or IDS) up to date: rebuild only what changed.
 
-    A fact sheet with errors is reported and skipped; the others still build, and the
-    exit status is 1 at the end.
+    A briefing is rebuilt when its fact sheet, a template, stylesheet or font it uses,
+    the generator or an option changed, or its output is missing or was changed. A fact
+    sheet with errors is reported and skipped; the others still build, and the exit
+    status is 1 at the end.
     """
     from generator import build as builder
+    from generator.cli_progress import Reporter
 
     chosen = _parse_formats(formats)
     if out is not None:
         settings = settings.with_output(out.resolve())
-    report = builder.build(
-        settings,
-        ids,
-        today=_today(),
-        formats=chosen,
-        template=template,
-        strict=strict,
-        on_result=lambda result: _report_result(result, settings, strict),
-    )
-    click.echo(
-        f"{report.count('built')} built, {report.count('up-to-date')} up to date, "
-        f"{len(report.failed)} failed in {report.seconds:.2f} s"
-    )
+    settings = settings.with_limits(time_limit, _parse_size(memory_limit))
+    options = {"formats": chosen, "template": template, "strict": strict, "force": force}
+    if dry_run:
+        _print_preview(builder.preview(settings, ids, today=_today(), **options), settings)
+        sys.exit(EXIT_OK)
+    with _stop_on_signals(), Reporter(settings, strict, bar=sys.stderr.isatty()) as reporter:
+        report = builder.build(
+            settings,
+            ids,
+            today=_today(),
+            jobs=jobs,
+            on_result=reporter.result,
+            on_progress=reporter.progress,
+            **options,
+        )
+    click.echo(report.summary())
     sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
 
 
-def _report_result(result: object, settings: Settings, strict: bool) -> None:
-    from generator.build import BriefResult
+def _print_preview(preview: object, settings: Settings) -> None:
+    from generator.build import Preview
 
-    assert isinstance(result, BriefResult)
-    _print_diagnostics(result.diagnostics, strict)
-    if result.status == "failed":
-        reason = result.error or "fact sheet has errors"
-        click.echo(f"failed  {result.display}: {reason}", err=True)
-    else:
-        outputs = ", ".join(settings.display(settings.output_dir / n) for n in result.outputs)
-        click.echo(f"{result.status:<7} {result.display} -> {outputs}", err=True)
+    assert isinstance(preview, Preview)
+    plan = preview.plan
+    for removal in plan.removals:
+        shown = ", ".join(settings.display(settings.output_dir / n) for n in removal.outputs)
+        click.echo(f"would remove {shown or removal.display}: {removal.display} deleted")
+    for work in plan.work:
+        targets = ", ".join(work.targets)
+        click.echo(f"would build {work.display} ({targets}): {'; '.join(work.reasons)}")
+    if preview.index_reasons:
+        index = settings.display(settings.output_dir / "index.html")
+        click.echo(f"would write {index}: {'; '.join(preview.index_reasons)}")
+    click.echo(
+        f"{len(plan.work)} to build, {len(plan.fresh)} up to date, {len(plan.removals)} to remove"
+    )
+
+
+def _parse_size(value: str | None) -> int | None:
+    """``2G`` -> 2 GiB in bytes, ``512M``, ``1.5G``, ``0`` (no limit); None stays None."""
+    if value is None:
+        return None
+    text = value.strip().upper().removesuffix("IB").removesuffix("B")
+    factors = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+    factor = factors.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in factors else text
+    try:
+        size = float(number) * factor
+    except ValueError:
+        size = -1
+    if size < 0 or size != size:
+        raise click.BadParameter(
+            f"'{value}' is not a size such as 2G, 512M or 0", param_hint="--memory-limit"
+        )
+    return int(size)
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled like Ctrl-C; the exit status is 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into a clean stop (like Ctrl-C) while the block runs."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise _Stopped(signum)
+
+    wanted = [s for s in (signal.SIGTERM, signal.SIGHUP) if s is not None]
+    previous = {s: signal.signal(s, stop) for s in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @cli.command()
@@ -176,7 +266,8 @@ def new(settings: Settings, brief_id: str) -> None:
 )
 @click.pass_obj
 def clean(settings: Settings, out: Path | None) -> None:
-    """Remove built briefings, the index and leftovers from the output folder."""
+    """Remove built briefings, the index, the build state and leftovers from the output
+    folder."""
     from generator.build import clean as clean_outputs
 
     if out is not None:
@@ -198,6 +289,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except _Stopped as exc:
+        click.echo("stopped", err=True)
+        sys.exit(128 + exc.signum)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
