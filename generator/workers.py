@@ -263,6 +263,9 @@ def _serve(
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
         os.dup2(log_fd, fd)
+    # Python-level streams may have been pointed elsewhere (a test's capture): repoint them.
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
