@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,10 +59,15 @@ MONTHS = (
 
 @dataclass(frozen=True)
 class RenderedHtml:
-    """An HTML document and the template files (relative to ``templates/``) it used."""
+    """An HTML document and the template files (relative to ``templates/``) it used.
+
+    ``page_limit`` is the most pages the template's printed form may fill, as the page
+    template declares it with ``{% set page_limit = 1 %}``; None when it sets no limit.
+    """
 
     html: str
     templates_used: tuple[str, ...]
+    page_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         partial_date=partial_date,
         sentence=sentence,
     )
+    env.globals["stylesheet"] = functools.partial(stylesheet_text, env)
     return env
 
 
@@ -168,10 +175,16 @@ def render_html(
     name = template_file_name(template or sheet.template)
     with _template_errors(templates_dir, name):
         page = PageHead(sheet.language, sheet.title, target, view.meta, _styles(env, target))
-        html = env.get_template(name).render(
-            page=page, brief=view, source_numbers=view.source_numbers
-        )
-    return RenderedHtml(html, _loader(env).used)
+        template_ = env.get_template(name)
+        try:
+            module = template_.make_module(
+                {"page": page, "brief": view, "source_numbers": view.source_numbers}
+            )
+        except Exception:
+            # What Template.render does: rewrite the traceback to template files and lines.
+            env.handle_exception()
+        html, limit = str(module), _page_limit(module)
+    return RenderedHtml(html, _loader(env).used, limit)
 
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
@@ -235,6 +248,16 @@ def _cite_filter(context: jinja2.runtime.Context, ids: Sequence[str]) -> Markup:
     return render_markdown(group, context.get("source_numbers", {}), inline=True)
 
 
+def _page_limit(module: Any) -> int | None:
+    """The ``page_limit`` a page template exports, checked to be a positive integer."""
+    limit = getattr(module, "page_limit", None)
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise jinja2.TemplateRuntimeError(f"page_limit must be a positive integer, not {limit!r}")
+    return limit
+
+
 def _safe_href(href: str | None) -> str | None:
     return href if href and is_safe_link(href) else None
 
@@ -248,16 +271,23 @@ def _loader(env: jinja2.Environment) -> RecordingLoader:
 
 def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:
     """The stylesheets of ``target``, read through the loader so they are recorded."""
-    blocks = []
-    for name, media in STYLESHEETS[target]:
-        css, _, _ = _loader(env).get_source(env, f"static/{name}")
-        if "</" in css:
-            # Inlined CSS must not be able to close its <style> element.
-            raise jinja2.TemplateSyntaxError(
-                "'</' is not allowed in a stylesheet", 1, f"static/{name}"
-            )
-        blocks.append(StyleBlock(media, Markup(css)))
-    return tuple(blocks)
+    return tuple(
+        StyleBlock(media, stylesheet_text(env, name)) for name, media in STYLESHEETS[target]
+    )
+
+
+def stylesheet_text(env: jinja2.Environment, name: str) -> Markup:
+    """The text of ``templates/static/<name>``, read through the loader, safe to inline.
+
+    Templates call it as ``{{ stylesheet("onepager.css") }}`` inside a ``<style>``
+    element to add a stylesheet of their own after the shared ones.
+    """
+    path = f"static/{name}"
+    css, _, _ = _loader(env).get_source(env, path)
+    if "</" in css:
+        # Inlined CSS must not be able to close its <style> element.
+        raise jinja2.TemplateSyntaxError("'</' is not allowed in a stylesheet", 1, path)
+    return Markup(css)
 
 
 @contextlib.contextmanager

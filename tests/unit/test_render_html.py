@@ -21,6 +21,7 @@ from generator.render_html import (
     render_index,
     sentence,
 )
+from generator.view import build_view
 from tests.unit.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
 
 HOSTILE = {
@@ -99,8 +100,10 @@ def test_every_citation_link_resolves_to_a_unique_id(rich_html: str) -> None:
     ids = doc.ids()
     assert len(ids) == len(set(ids))
     targets = [a["href"][1:] for a in doc.tags("a") if a["href"].startswith("#")]
-    assert targets and all(re.fullmatch(r"source-\d+", t) for t in targets)
     assert set(targets) <= set(ids)
+    citations = {t for t in targets if re.fullmatch(r"source-\d+", t)}
+    contents = {e.anchor for e in build_view(make_sheet(rich_data()), "hk").contents}
+    assert citations and set(targets) - citations == {"content"} | contents
     assert {f"source-{n}" for n in range(1, 13)} <= set(ids)
 
 
@@ -159,6 +162,7 @@ def test_templates_used_lists_every_file_read() -> None:
         "sections",
         "sources",
         "page_furniture",
+        "contents",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     expected |= {"static/fonts.css"} | {f"partials/{p}.html" for p in partials}
