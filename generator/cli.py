@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ import click
 from generator import __version__
 from generator.config import Settings, default_settings
 from generator.errors import Diagnostic, GeneratorError
+from generator.render_pdf import PDF_VARIANTS
 
 log = logging.getLogger("generator")
 
@@ -25,7 +27,13 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _today() -> dt.date:
-    """Today's date, the one place the CLI reads the calendar for rule checks."""
+    """Today's date for rule checks, the one place the CLI reads the calendar.
+
+    A reproducible build sets ``SOURCE_DATE_EPOCH``: its day (UTC) is then "today".
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
@@ -108,6 +116,13 @@ def check(settings: Settings, ids: tuple[str, ...], strict: bool) -> None:
 )
 @click.option("--template", default=None, help="Render with this template instead of the sheet's.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (no output for them).")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(list(PDF_VARIANTS)),
+    envvar="BRIEF_PDF_VARIANT",
+    default=None,
+    help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b (archives) or plain.",
+)
 @click.pass_obj
 def build(
     settings: Settings,
@@ -116,6 +131,7 @@ def build(
     out: Path | None,
     template: str | None,
     strict: bool,
+    pdf_variant: str | None,
 ) -> None:
     """Validate and render fact sheets (all, or IDS) into briefings.
 
@@ -135,6 +151,7 @@ def build(
         template=template,
         strict=strict,
         on_result=lambda result: _report_result(result, settings, strict),
+        pdf_variant=pdf_variant,
     )
     click.echo(
         f"{report.count('built')} built, {report.count('up-to-date')} up to date, "

@@ -331,3 +331,56 @@ def test_index_lists_every_briefing_and_links_both_formats() -> None:
 
 def test_index_without_entries() -> None:
     assert "No briefings" in Document(render_index([], TEMPLATES)).plain()
+
+
+def test_contents_entries_name_the_headings_of_the_sections_they_link(rich_html: str) -> None:
+    for entry in build_view(make_sheet(rich_data()), "hk").contents:
+        section = re.search(
+            rf'<section class="[^"]*" id="{entry.anchor}">\s*<h2>([^<]*)</h2>', rich_html
+        )
+        assert section and section.group(1) == entry.heading, entry
+
+
+def test_skip_link_comes_first_and_targets_main(rich_html: str) -> None:
+    doc = Document(rich_html)
+    first_link = doc.tags("a")[0]
+    assert first_link == {"class": "skip-link", "href": "#content"}
+    assert {"class": "brief", "id": "content"} in doc.tags("main")
+    assert doc.tags("nav") == [{"class": "contents", "aria-labelledby": "contents-heading"}]
+
+
+def test_pdf_target_has_no_skip_link() -> None:
+    html = render_html(make_sheet(rich_data()), "hk", TEMPLATES, target="pdf").html
+    assert "skip-link" not in "".join(str(a) for a in Document(html).tags("a"))
+
+
+def test_onepager_uses_its_own_partials_and_stylesheet_and_declares_one_page() -> None:
+    rendered = render_html(make_sheet(rich_data()), "hk", TEMPLATES, template="onepager")
+    assert rendered.page_limit == 1
+    assert "static/onepager.css" in rendered.templates_used
+    assert "partials/onepager/leading_facts.html" in rendered.templates_used
+    assert "partials/sources.html" in rendered.templates_used
+    doc = Document(rendered.html)
+    levels = [int(tag[1]) for tag, _ in doc.elements if re.fullmatch(r"h[1-6]", tag)]
+    assert levels == [1, 2, 2, 2, 2]
+    assert ".headline-challenges" in rendered.html
+    assert "Severity: High" in doc.plain()
+
+
+def test_brief_template_sets_no_page_limit(rich_html: str) -> None:
+    assert render_html(make_sheet(rich_data()), "hk", TEMPLATES).page_limit is None
+
+
+@pytest.mark.parametrize("value", ["0", "'one'", "true"])
+def test_a_bad_page_limit_is_a_template_error(templates_copy: Path, value: str) -> None:
+    (templates_copy / "limited.html").write_text(
+        '{% extends "base.html" %}{% set page_limit = ' + value + " %}"
+    )
+    with pytest.raises(TemplateError, match="page_limit must be a positive integer"):
+        render_html(make_sheet(minimal_data()), "x", templates_copy, template="limited")
+
+
+def test_a_stylesheet_that_could_close_its_element_is_refused(templates_copy: Path) -> None:
+    (templates_copy / "static" / "onepager.css").write_text("p {} </style><script>")
+    with pytest.raises(TemplateError, match="not allowed in a stylesheet"):
+        render_html(make_sheet(minimal_data()), "x", templates_copy, template="onepager")
