@@ -33,6 +33,7 @@ from generator.errors import Diagnostic, TemplateError
 from generator.markdown import is_safe_link, render_markdown
 from generator.model import FactSheet
 from generator.view import STAGE_LABELS, STATUS_LABELS, MetaTag, build_view, index_meta
+from generator.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
 Target = Literal["html", "pdf"]
 
@@ -124,9 +125,13 @@ class RecordingLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         """Load ``template`` as the file-system loader does, and record its name."""
         source = super().get_source(environment, template)
-        if template not in self._used:
-            self._used.append(template)
+        self.record(template)
         return source
+
+    def record(self, name: str) -> None:
+        """Record a file under ``templates/`` read other than as a template (a font)."""
+        if name not in self._used:
+            self._used.append(name)
 
     @property
     def used(self) -> tuple[str, ...]:
@@ -174,7 +179,10 @@ def render_html(
     view = build_view(sheet, brief_id)
     name = template_file_name(template or sheet.template)
     with _template_errors(templates_dir, name):
-        page = PageHead(sheet.language, sheet.title, target, view.meta, _styles(env, target))
+        styles = _styles(env, target)
+        if target == "html":
+            styles += _cjk_styles(env, templates_dir, sheet.model_dump_json())
+        page = PageHead(sheet.language, sheet.title, target, view.meta, styles)
         template_ = env.get_template(name)
         try:
             module = template_.make_module(
@@ -201,7 +209,9 @@ def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
         for entry in entries
     ]
     with _template_errors(templates_dir, "index.html"):
-        page = PageHead("en", "Briefings", "html", index_meta(), _styles(env, "html"))
+        text = " ".join(f"{e.title} {e.jurisdiction}" for e in entries)
+        styles = _styles(env, "html") + _cjk_styles(env, templates_dir, text)
+        page = PageHead("en", "Briefings", "html", index_meta(), styles)
         return env.get_template("index.html").render(page=page, rows=rows)
 
 
@@ -274,6 +284,16 @@ def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:
     return tuple(
         StyleBlock(media, stylesheet_text(env, name)) for name, media in STYLESHEETS[target]
     )
+
+
+def _cjk_styles(env: jinja2.Environment, templates_dir: Path, text: str) -> tuple[StyleBlock, ...]:
+    """The inlined CJK glyphs ``text`` needs (see :mod:`generator.webfont`), if any."""
+    characters = cjk_characters(text)
+    if not characters:
+        return ()
+    _loader(env).record(CJK_FONT)
+    css = cjk_font_face(characters, templates_dir / CJK_FONT)
+    return (StyleBlock(None, Markup(css)),) if css else ()
 
 
 def stylesheet_text(env: jinja2.Environment, name: str) -> Markup:

@@ -104,13 +104,13 @@ def _visit(browser: Browser, path: Path, axe_source: str) -> Visit:
         events = list(page.events)
     finally:
         page.close()
+    requested = [
+        e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
+    ]
     return Visit(
         url=url,
-        requests=tuple(
-            e["params"]["request"]["url"]
-            for e in events
-            if e["method"] == "Network.requestWillBeSent" and e["params"]["request"]["url"] != url
-        ),
+        # data: URLs (the inlined CJK glyphs) are read from inside the file.
+        requests=tuple(r for r in requested if r != url and not r.startswith("data:")),
         console=tuple(_console_errors(events)),
         violations=tuple(violations),
         phone_scroll_width=scroll_width,

@@ -82,9 +82,24 @@ def test_document_is_one_self_contained_file(rich_html: str) -> None:
     assert not doc.tags("link")
     assert not doc.tags("img") and not doc.tags("iframe")
     assert not [attrs for _, attrs in doc.elements if "src" in attrs]
-    assert "url(" not in rich_html and "@import" not in rich_html
-    assert "@font-face" not in rich_html
-    assert [s.get("media") for s in doc.tags("style")] == [None, "print"]
+    assert "@import" not in rich_html
+    # The one url() is the inlined CJK font: a data: URL, inside the file.
+    urls = re.findall(r"url\(([^)]*)\)", rich_html)
+    assert len(urls) == 1 and urls[0].startswith("data:font/woff2;base64,")
+    assert rich_html.count("@font-face") == 1
+    assert [s.get("media") for s in doc.tags("style")] == [None, "print", None]
+
+
+def test_cjk_glyphs_are_inlined_only_when_the_sheet_has_cjk_text() -> None:
+    data = minimal_data()
+    plain = render_html(make_sheet(data), "x", TEMPLATES)
+    assert "@font-face" not in plain.html
+    assert "static/fonts/DroidSansFallbackFull.ttf" not in plain.templates_used
+    data["title"] = "比亚迪 and 宁德时代"
+    cjk = render_html(make_sheet(data), "x", TEMPLATES)
+    assert "unicode-range: U+4E9A, U+4EE3, U+5B81, U+5FB7, U+65F6, U+6BD4, U+8FEA;" in cjk.html
+    assert "static/fonts/DroidSansFallbackFull.ttf" in cjk.templates_used
+    assert render_html(make_sheet(data), "x", TEMPLATES).html == cjk.html
 
 
 def test_only_source_and_text_links_leave_the_document(rich_html: str) -> None:
