@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
-#: The PDF variant built unless told otherwise: tagged for screen readers (docs/pdf.md).
+#: The PDF variant built unless told otherwise: tagged for screen readers (docs/output.md).
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
 
 
