@@ -266,9 +266,20 @@ class _Run:
             ledger.mark_covered(self.db, row.id, covering, self.clock())
             return _skipped(item, "covered", covering.list_name)
         archive.store_edition(edition.folder, edition.attachments, edition.source)
+        return self._tries(item, row, self._bytes(item, row), transport, smtp, sleep, faults)
+
+    def _bytes(self, item: Planned, row: ledger.Row) -> bytes:
+        """The message as archived when an earlier run got this far, else a new one.
+
+        A repeat after an interruption is then byte-identical to what the server may
+        already have accepted, Date header included.
+        """
+        path = archive.eml_path(item.edition.folder, item.list_name, item.recipient.key)
+        if item.row is not None and item.row.generation == row.generation and path.is_file():
+            return path.read_bytes()
         data = self._message(item)[1]
-        archive.write_eml(archive.eml_path(edition.folder, item.list_name, key), data)
-        return self._tries(item, row, data, transport, smtp, sleep, faults)
+        archive.write_eml(path, data)
+        return data
 
     def _queue(self, item: Planned) -> ledger.Row:
         edition = item.edition

@@ -155,7 +155,7 @@ def render_body(view: EmailView, templates_dir: Path) -> Body:
 
     try:
         html = make_environment(templates_dir).get_template(f"{EMAIL_TEMPLATES}/brief.html")
-        page = html.render(view=view)
+        page = html.render(view=view, source_numbers=view.numbers)
         text = _text_environment(templates_dir).get_template("brief.txt").render(view=view)
         css = (templates_dir / EMAIL_TEMPLATES / CSS_NAME).read_text(encoding="utf-8")
     except (jinja2.TemplateError, OSError) as exc:

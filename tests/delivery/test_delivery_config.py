@@ -123,5 +123,5 @@ lists:
 
 
 def test_missing_file_says_what_to_do(tmp_path):
-    with pytest.raises(ConfigError, match="delivery.yaml not found"):
+    with pytest.raises(ConfigError, match=r"delivery\.yaml not found"):
         load_delivery(tmp_path / "delivery.yaml", "delivery.yaml")
