@@ -31,8 +31,11 @@ from generator.errors import TemplateError
 from generator.model import FactSheet
 from generator.subject import header_text, render_subject
 
-#: Line endings and 7-bit transfer encodings, so that any server takes the bytes as they are.
-POLICY = policy.SMTP.clone(cte_type="7bit")
+#: CRLF line endings and 7-bit transfer encodings, so that any server takes the bytes as
+#: they are. Headers are not folded at 78 characters: the standard library's folder adds a
+#: space where it folds next to an encoded word ("plants  — as of"), and RFC 5322 allows
+#: header lines of up to 998 characters.
+POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=998)
 EMAIL_TEMPLATES = "email"
 CSS_NAME = "email.css"
 

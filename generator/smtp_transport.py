@@ -87,6 +87,10 @@ def _reply_text(code: int, message: bytes | str) -> str:
     return f"{code} {' '.join(text.split())}".strip()
 
 
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count / 1e3:.1f} KB"
+
+
 def _by_code(code: int, text: str) -> Outcome:
     return Outcome("temporary" if 400 <= code < 500 or code < 200 else "permanent", text)
 
@@ -162,8 +166,8 @@ class SmtpTransport:
         limit = conn.esmtp_features.get("size", "").strip()
         if limit.isdigit() and int(limit) > 0 and size > int(limit):
             return (
-                f"message {size / 1e6:.1f} MB is over the server's limit of "
-                f"{int(limit) / 1e6:.1f} MB (SIZE {limit})"
+                f"message {_size(size)} is over the server's limit of {_size(int(limit))} "
+                f"(SIZE {limit})"
             )
         return ""
 

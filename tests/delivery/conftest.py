@@ -117,7 +117,8 @@ class SmtpServer:
         return env | extra
 
 
-def _start(handler: Handler, **kwargs: Any) -> Controller:
+def start_server(handler: Handler, **kwargs: Any) -> Controller:
+    """Start aiosmtpd on 127.0.0.1, on a port the system picks, with ``kwargs`` for SMTP."""
     controller = _FreePortController(handler, hostname="127.0.0.1", port=0, **kwargs)
     controller.start()
     return controller
@@ -127,7 +128,7 @@ def _start(handler: Handler, **kwargs: Any) -> Controller:
 def smtp_server() -> Iterator[SmtpServer]:
     """A plain SMTP server (no TLS, no login) on 127.0.0.1."""
     handler = Handler()
-    controller = _start(handler)
+    controller = start_server(handler)
     try:
         yield SmtpServer(controller, handler)
     finally:
@@ -163,7 +164,7 @@ def tls_server(ca: trustme.CA, tmp_path) -> Iterator[SmtpServer]:
         ok = isinstance(auth_data, LoginPassword) and auth_data.password == PASSWORD.encode()
         return AuthResult(success=ok, handled=False)
 
-    controller = _start(
+    controller = start_server(
         handler,
         tls_context=_tls_context(ca),
         require_starttls=True,

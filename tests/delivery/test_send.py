@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from email import policy
 from email.parser import BytesParser
@@ -91,6 +92,7 @@ def test_each_recipient_gets_one_complete_message(ready, smtp_server):
             assert "Land is dear" in part
             assert "Bottom line" in part
         assert 'style="' in html and "<style" not in html.split("</head>")[-1]
+        assert not re.search(r"<(img|link|script|iframe)\b|\bsrc=|url\(", html, re.I)
         [attachment] = list(message.iter_attachments())
         assert attachment.get_filename() == "hk.pdf"
         assert attachment.get_content_type() == "application/pdf"
@@ -158,6 +160,15 @@ def test_line_break_in_title_cannot_add_a_header(project, write_brief, smtp_serv
     assert got.message["Subject"] == "[Brief] Q3 Bcc: attacker@example.com — as of 2026-01-20"
     headers = got.data.split(b"\r\n\r\n", 1)[0]
     assert not any(line.startswith(b"Bcc") for line in headers.split(b"\r\n"))
+
+
+def test_long_subject_arrives_exactly_as_written(project, write_brief, smtp_server):
+    title = "Hong Kong courts Chinese carmakers for EV assembly plants in the New Territories"
+    write_brief("hk", title=title)
+    write_delivery(project, lists={"team": {"recipients": ["ann@example.org"]}})
+    assert run(project, smtp_server.env()).ok
+    [got] = smtp_server.handler.received
+    assert got.message["Subject"] == f"[Brief] {title} — as of 2026-01-20"
 
 
 def test_chinese_title_in_subject(project, write_brief, smtp_server):
@@ -235,6 +246,37 @@ def test_message_over_the_size_cap_is_refused_before_connecting(ready, smtp_serv
     assert "over the 0.01 MB limit (max_message_mb in delivery.yaml)" in str(
         caught.value.diagnostics[0].message
     )
+    assert smtp_server.handler.rcpt_calls == 0
+
+
+def test_html_body_over_100_kb_is_refused_before_connecting(project, write_brief, smtp_server):
+    write_brief("hk", summary="Bottom line [@src-a]. " + "A long paragraph of analysis. " * 4000)
+    write_delivery(project)
+    with pytest.raises(DeliveryError) as caught:
+        run(project, smtp_server.env())
+    [problem] = caught.value.diagnostics
+    assert re.fullmatch(
+        r"briefs/hk\.yaml: the HTML body for team is \d+ KB, over the 100 KB limit past "
+        r"which webmail clips a message",
+        problem.format(),
+    )
+    assert smtp_server.handler.rcpt_calls == 0
+
+
+def test_empty_attachment_is_refused_before_connecting(ready, smtp_server):
+    run(ready, smtp_server.env(), dry_run=True)
+    from generator.loader import load
+    from generator.send_plan import content_hash
+
+    sheet = load(ready / "briefs" / "hk.yaml", "briefs/hk.yaml").sheet
+    edition = ready / "output" / "editions" / "hk" / f"2026-01-19-{content_hash(sheet)[:12]}"
+    edition.mkdir(parents=True)
+    (edition / "hk.pdf").write_bytes(b"")
+    with pytest.raises(DeliveryError) as caught:
+        run(ready, smtp_server.env())
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "briefs/hk.yaml: attachment hk.pdf is missing or empty"
+    ]
     assert smtp_server.handler.rcpt_calls == 0
 
 

@@ -10,6 +10,8 @@ import pytest
 from generator.smtp_settings import smtp_from_env
 from generator.smtp_transport import SmtpSetupError, SmtpTransport, backoff_delay
 
+from .conftest import Handler, SmtpServer, start_server
+
 SENDER = "desk@example.org"
 
 
@@ -143,3 +145,29 @@ def test_backoff_doubles_and_is_capped():
     assert 1.0 <= delays[0] <= 2.0 and 2.0 <= delays[1] <= 4.0
     assert all(d <= 10.0 for d in delays)
     assert backoff_delay(3, 0.0) == 0.0
+
+
+def test_message_over_the_servers_size_limit_is_refused_before_data():
+    handler = Handler()
+    controller = start_server(handler, data_size_limit=2000)
+    try:
+        env = SmtpServer(controller, handler).env()
+        big = _message() + b"x" * 3000
+        outcome = SmtpTransport(smtp_from_env(env)).send(SENDER, "ann@example.org", big)
+    finally:
+        controller.stop()
+    assert outcome.kind == "permanent"
+    assert "KB is over the server's limit of 2.0 KB (SIZE 2000)" in outcome.reply
+    assert handler.rcpt_calls == 0 and handler.data_calls == 0
+
+
+def test_refused_sender_is_permanent(smtp_server):
+    async def refuse_mail(server, session, envelope, address, mail_options):
+        return "550 5.7.1 sender not allowed"
+
+    smtp_server.handler.handle_MAIL = refuse_mail
+    outcome = SmtpTransport(smtp_from_env(smtp_server.env())).send(
+        SENDER, "a@example.org", _message()
+    )
+    assert (outcome.kind, outcome.reply) == ("permanent", "550 5.7.1 sender not allowed")
+    assert smtp_server.handler.rcpt_calls == 0
