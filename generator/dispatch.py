@@ -25,7 +25,7 @@ from generator import archive, ledger
 from generator.addresses import Mailbox
 from generator.config import Settings
 from generator.delivery_config import Delivery
-from generator.send_plan import Edition, Plan, Planned, build_message
+from generator.send_plan import Edition, Plan, Planned, build_message, planned_message_id
 from generator.smtp_settings import SmtpSettings
 from generator.smtp_transport import SmtpSetupError, SmtpTransport, backoff_delay
 from generator.writer import write_atomic
@@ -205,7 +205,7 @@ class Dispatcher:
             and existing.status != "sent"
         ):
             return existing
-        msg_id, _ = self._message(item)
+        msg_id = planned_message_id(item, self.sender)
         return ledger.enqueue(
             self.db,
             brief_id=edition.brief_id,

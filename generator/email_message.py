@@ -225,7 +225,10 @@ def compose(
     message.add_alternative(body.html, subtype="html", charset="utf-8")
     for name, data in attachments.items():
         maintype, subtype = _MIME[name.rsplit(".", 1)[-1]]
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+        params = {"charset": "utf-8"} if maintype == "text" else {}
+        message.add_attachment(
+            data, maintype=maintype, subtype=subtype, filename=name, params=params
+        )
     _fix_boundaries(message, msg_id)
     return message
 

@@ -199,12 +199,17 @@ def _changes_since_last(
     return compare(previous.sheet, edition.sheet)
 
 
+def planned_message_id(item: Planned, sender: Mailbox) -> str:
+    """The Message-ID of a planned message, in the sender's domain."""
+    domain = sender.address.rpartition("@")[2]
+    return message_id(item.edition.content_hash, item.recipient, item.generation, domain)
+
+
 def build_message(
     item: Planned, body: Body, delivery: Delivery, sender: Mailbox, date: dt.datetime
 ) -> tuple[str, bytes]:
     """The Message-ID and the encoded bytes of one planned message."""
-    domain = sender.address.rpartition("@")[2]
-    msg_id = message_id(item.edition.content_hash, item.recipient, item.generation, domain)
+    msg_id = planned_message_id(item, sender)
     message = compose(
         body,
         subject_template=delivery.config.subject,

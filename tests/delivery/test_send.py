@@ -171,6 +171,19 @@ def test_long_subject_arrives_exactly_as_written(project, write_brief, smtp_serv
     assert got.message["Subject"] == f"[Brief] {title} — as of 2026-01-20"
 
 
+def test_html_briefing_is_attached_when_configured(ready, smtp_server):
+    write_delivery(
+        ready, formats=["pdf", "html"], lists={"team": {"recipients": ["a@example.org"]}}
+    )
+    assert run(ready, smtp_server.env()).ok
+    [got] = smtp_server.handler.received
+    attached = {a.get_filename(): a for a in got.message.iter_attachments()}
+    assert sorted(attached) == ["hk.html", "hk.pdf"]
+    assert attached["hk.html"].get_content_type() == "text/html"
+    html = (ready / "output" / "hk.html").read_text(encoding="utf-8")
+    assert attached["hk.html"].get_content() == html
+
+
 def test_chinese_title_in_subject(project, write_brief, smtp_server):
     write_brief("hk", title="一汽 and 比亚迪 plant talks")
     write_delivery(project, lists={"team": {"recipients": ["张伟 <wei@example.org>"]}})
