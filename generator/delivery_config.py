@@ -80,6 +80,7 @@ class _Checker:
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, path: PathT, message: str, suggestion: str | None = None) -> None:
+        """Record a problem at the value of ``path``."""
         line, col = self._position(path)
         dotted = _dotted(path)
         self.diagnostics.append(
@@ -93,6 +94,7 @@ class _Checker:
             return (None, None)
 
     def check(self, config: DeliveryConfig) -> Delivery | None:
+        """Run every check; the resolved delivery set-up, or None when a problem was found."""
         sender = self._sender(config.sender)
         self._subject(config.subject)
         members: dict[str, list[Mailbox]] = {

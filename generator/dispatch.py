@@ -27,13 +27,16 @@ from generator.config import Settings
 from generator.delivery_config import Delivery
 from generator.send_plan import Edition, Plan, Planned, build_message, planned_message_id
 from generator.smtp_settings import SmtpSettings
-from generator.smtp_transport import SmtpSetupError, SmtpTransport, backoff_delay
+from generator.smtp_transport import Outcome, SmtpSetupError, SmtpTransport, backoff_delay
 from generator.writer import write_atomic
 
 log = logging.getLogger(__name__)
 
 OUTBOX = "outbox"
 Result = Literal["sent", "already-sent", "covered", "failed", "ambiguous", "not-tried", "written"]
+#: The ledger status and the result of a message after its last try, by outcome.
+_STATUSES: dict[str, ledger.Status] = {"sent": "sent", "ambiguous": "ambiguous"}
+_RESULTS: dict[str, Result] = {"sent": "sent", "ambiguous": "ambiguous"}
 #: Results that count as delivered for the exit status.
 DELIVERED: frozenset[str] = frozenset({"sent", "already-sent", "covered", "written"})
 
@@ -67,6 +70,16 @@ class SendReport:
     def count(self, result: Result) -> int:
         """How many messages ended with ``result``."""
         return sum(1 for r in self.results if r.result == result)
+
+
+@dataclass(frozen=True)
+class _Link:
+    """The connection of one run and how to use it."""
+
+    transport: SmtpTransport
+    smtp: SmtpSettings
+    sleep: Callable[[float], None]
+    faults: FaultHook
 
 
 class FaultHook:
@@ -145,10 +158,11 @@ class Dispatcher:
         editions: dict[str, Edition] = {}
         try:
             with SmtpTransport(smtp) as transport:
+                link = _Link(transport, smtp, sleep, faults)
                 for index, item in enumerate(self.work.items):
                     editions[item.edition.content_hash] = item.edition
                     try:
-                        self._record(self._one(item, transport, smtp, sleep, faults))
+                        self._record(self._one(item, link))
                     except SmtpSetupError as exc:
                         self._give_up(str(exc), self.work.items[index:])
                         break
@@ -164,14 +178,7 @@ class Dispatcher:
             address = item.recipient.address
             self._record(MessageResult(item.edition.brief_id, item.list_name, address, "not-tried"))
 
-    def _one(
-        self,
-        item: Planned,
-        transport: SmtpTransport,
-        smtp: SmtpSettings,
-        sleep: Callable[[float], None],
-        faults: FaultHook,
-    ) -> MessageResult:
+    def _one(self, item: Planned, link: _Link) -> MessageResult:
         edition, key = item.edition, item.recipient.key
         if item.state == "already-sent":
             return _skipped(item)
@@ -181,7 +188,7 @@ class Dispatcher:
             ledger.mark_covered(self.db, row.id, covering, self.clock())
             return _skipped(item, "covered", covering.list_name)
         archive.store_edition(edition.folder, edition.attachments, edition.source)
-        return self._tries(item, row, self._bytes(item, row), transport, smtp, sleep, faults)
+        return self._tries(item, row, self._bytes(item, row), link)
 
     def _bytes(self, item: Planned, row: ledger.Row) -> bytes:
         """The message as archived when an earlier run got this far, else a new one.
@@ -197,15 +204,10 @@ class Dispatcher:
         return data
 
     def _queue(self, item: Planned) -> ledger.Row:
-        edition = item.edition
-        existing = item.row
-        if (
-            existing is not None
-            and existing.generation == item.generation
-            and existing.status != "sent"
-        ):
+        """The ledger row of a message: the unsent one of this generation, or a new one."""
+        existing, edition = item.row, item.edition
+        if existing and existing.generation == item.generation and existing.status != "sent":
             return existing
-        msg_id = planned_message_id(item, self.sender)
         return ledger.enqueue(
             self.db,
             brief_id=edition.brief_id,
@@ -213,69 +215,57 @@ class Dispatcher:
             list_name=item.list_name,
             recipient=item.recipient.key,
             address=str(item.recipient),
-            message_id=msg_id,
+            message_id=planned_message_id(item, self.sender),
             generation=item.generation,
             edition=edition.folder.name,
             now=self.clock(),
         )
 
-    def _tries(
-        self,
-        item: Planned,
-        row: ledger.Row,
-        data: bytes,
-        transport: SmtpTransport,
-        smtp: SmtpSettings,
-        sleep: Callable[[float], None],
-        faults: FaultHook,
-    ) -> MessageResult:
-        outcome_kind, reply, attempt = "temporary", "", row.attempts
-        for number in range(1, smtp.tries + 1):
-            attempt = ledger.start_attempt(self.db, row.id, self.clock())
-            faults.hit("before-send")
-            try:
-                outcome = transport.send(self.sender.address, item.recipient.address, data)
-            except SmtpSetupError as exc:
-                ledger.finish_attempt(
-                    self.db,
-                    row.id,
-                    attempt,
-                    status="queued",
-                    outcome="not-sent",
-                    reply=str(exc),
-                    now=self.clock(),
-                )
-                raise
-            outcome_kind, reply = outcome.kind, outcome.reply
-            if outcome.kind == "sent":
-                faults.hit("after-accept")
-            status = {"sent": "sent", "permanent": "failed", "ambiguous": "ambiguous"}.get(
-                outcome.kind, "failed"
-            )
-            ledger.finish_attempt(
-                self.db,
-                row.id,
-                attempt,
-                status=status,  # type: ignore[arg-type]
-                outcome=outcome.kind,
-                reply=reply,
-                now=self.clock(),
-            )
+    def _tries(self, item: Planned, row: ledger.Row, data: bytes, link: _Link) -> MessageResult:
+        """Try until accepted, refused for good, or out of tries; back off in between."""
+        attempt, outcome = row.attempts, Outcome("temporary", "not tried")
+        for number in range(1, link.smtp.tries + 1):
+            attempt, outcome = self._try_once(row, item.recipient.address, data, link)
             if outcome.kind in ("sent", "permanent"):
                 break
-            if number < smtp.tries:
-                log.info("%s: %s; trying again", item.recipient.address, reply)
-                sleep(backoff_delay(number, smtp.backoff))
-        faults.hit("after-record")
-        result: Result = {"sent": "sent", "ambiguous": "ambiguous"}.get(outcome_kind, "failed")
+            if number < link.smtp.tries:
+                log.info("%s: %s; trying again", item.recipient.address, outcome.reply)
+                link.sleep(backoff_delay(number, link.smtp.backoff))
+        link.faults.hit("after-record")
+        result = _RESULTS.get(outcome.kind, "failed")
         return MessageResult(
             item.edition.brief_id,
             item.list_name,
             item.recipient.address,
             result,
             attempt,
-            reply,
+            outcome.reply,
             row.message_id,
+        )
+
+    def _try_once(
+        self, row: ledger.Row, address: str, data: bytes, link: _Link
+    ) -> tuple[int, Outcome]:
+        """One try, counted in the ledger before it is made and settled right after."""
+        attempt = ledger.start_attempt(self.db, row.id, self.clock())
+        link.faults.hit("before-send")
+        try:
+            outcome = link.transport.send(self.sender.address, address, data)
+        except SmtpSetupError as exc:
+            self._settle(row, attempt, "queued", "not-sent", str(exc))
+            raise
+        if outcome.kind == "sent":
+            link.faults.hit("after-accept")
+        self._settle(
+            row, attempt, _STATUSES.get(outcome.kind, "failed"), outcome.kind, outcome.reply
+        )
+        return attempt, outcome
+
+    def _settle(
+        self, row: ledger.Row, attempt: int, status: ledger.Status, outcome: str, reply: str
+    ) -> None:
+        ledger.finish_attempt(
+            self.db, row.id, attempt, status=status, outcome=outcome, reply=reply, now=self.clock()
         )
 
     def _write_manifest(self, edition: Edition) -> None:

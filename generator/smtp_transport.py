@@ -45,6 +45,7 @@ class _Tracked:
     data_reply: tuple[int, bytes] = (0, b"")
 
     def data(self, msg: Any) -> tuple[int, bytes]:
+        """Send the message data as smtplib does, noting that it was handed over."""
         self.in_data = True
         reply = super().data(msg)  # type: ignore[misc]
         self.data_reply = reply
