@@ -18,6 +18,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from generator import archive, ledger
@@ -92,44 +93,39 @@ def prepare_editions(
     settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date
 ) -> list[Edition]:
     """Build the briefings named by ``ids`` and gather what each edition sends."""
-    from generator.build import build, check_file, select
+    from generator.build import build, select
 
     report = build(settings, ids, today=today, formats=formats)
     if report.failed:
         diagnostics = [d for r in report.failed for d in r.diagnostics]
         names = ", ".join(f"{r.display}{': ' + r.error if r.error else ''}" for r in report.failed)
         raise DeliveryError(f"nothing sent: these briefings did not build: {names}", diagnostics)
-    editions = []
-    for path in select(settings, ids):
-        checked = check_file(path, settings, today)
-        if checked.loaded is None:
-            raise DeliveryError(
-                f"nothing sent: {checked.display} has errors", list(checked.diagnostics)
-            )
-        sheet = checked.loaded.sheet
-        digest = content_hash(sheet)
-        folder = archive.edition_folder(settings.output_dir, checked.brief_id, digest, today)
-        names = [f"{checked.brief_id}.{fmt}" for fmt in formats]
-        attachments = archive.archived_attachments(folder, names) or {
-            name: _read(settings.output_dir / name) for name in names
-        }
-        editions.append(
-            Edition(
-                checked.brief_id,
-                checked.display,
-                sheet,
-                path.read_bytes(),
-                digest,
-                attachments,
-                folder,
-            )
+    return [_edition(path, settings, formats, today) for path in select(settings, ids)]
+
+
+def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
+    """One built briefing as an edition: its archived attachments if it has any yet."""
+    from generator.build import check_file
+
+    checked = check_file(path, settings, today)
+    if checked.loaded is None:
+        raise DeliveryError(
+            f"nothing sent: {checked.display} has errors", list(checked.diagnostics)
         )
-    return editions
+    sheet, brief_id = checked.loaded.sheet, checked.brief_id
+    digest = content_hash(sheet)
+    folder = archive.edition_folder(settings.output_dir, brief_id, digest, today)
+    names = [f"{brief_id}.{fmt}" for fmt in formats]
+    attachments = archive.archived_attachments(folder, names) or {
+        name: _read(settings.output_dir / name) for name in names
+    }
+    return Edition(brief_id, checked.display, sheet, path.read_bytes(), digest, attachments, folder)
 
 
-def _read(path: object) -> bytes:
+def _read(path: Path) -> bytes:
+    """A built output's bytes; empty when it is missing (the pre-send checks say so)."""
     try:
-        return path.read_bytes()  # type: ignore[attr-defined]
+        return path.read_bytes()
     except OSError:
         return b""
 
