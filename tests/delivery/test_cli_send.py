@@ -152,3 +152,15 @@ def test_bad_delivery_yaml_is_reported_with_its_location(ready):
 
 def test_send_without_lists_is_a_usage_error(ready):
     assert brief(ready, "send", "hk").returncode == 2
+
+
+def test_help_lists_the_delivery_commands(ready):
+    result = brief(ready, "--help")
+    for command in ("send", "outbox", "doctor"):
+        assert f"  {command} " in result.stdout
+    assert "--dry-run" in brief(ready, "send", "--help").stdout
+
+
+def test_outbox_before_any_send(ready):
+    result = brief(ready, "outbox")
+    assert result.returncode == 0 and "nothing has been sent yet" in result.stdout
