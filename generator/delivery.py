@@ -24,6 +24,8 @@ from generator.errors import ConfigError
 from generator.send_plan import DeliveryError, plan, prepare_editions, presend_checks
 from generator.smtp_settings import SmtpSettings, smtp_from_env
 
+LOCK_FILE = "send.lock"
+
 __all__ = ["DeliveryError", "MessageResult", "SendOptions", "SendReport", "send"]
 
 
@@ -54,7 +56,10 @@ def send(
     sender = _sender(smtp, delivery)
     now = clock()
     editions = prepare_editions(settings, ids, delivery.config.formats, now.astimezone().date())
-    with _ledger(settings, create=not options.dry_run) as db:
+    with (
+        _one_run_at_a_time(settings, options.dry_run),
+        _ledger(settings, create=not options.dry_run) as db,
+    ):
         work = plan(editions, lists, delivery, db, settings, resend=options.resend)
         problems = presend_checks(work, delivery, sender, now, allow_draft=options.allow_draft)
         if problems:
@@ -88,6 +93,24 @@ def _sender(smtp: SmtpSettings | None, delivery: Delivery) -> Mailbox:
         return parse_mailbox(smtp.sender)
     except AddressError as exc:
         raise ConfigError(f"BRIEF_SMTP_FROM: {exc}") from None
+
+
+@contextmanager
+def _one_run_at_a_time(settings: Settings, dry_run: bool) -> Iterator[None]:
+    """Hold the project's send lock: a second ``brief send`` (a schedule and a person at
+    once) waits, then plans against the ledger the first one left, and finds it done.
+
+    The kernel releases the lock when the holder exits, however it exits.
+    """
+    if dry_run:
+        yield
+        return
+    import fcntl
+
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.state_dir / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 @contextmanager

@@ -65,6 +65,9 @@ class Handler:
         if action == "drop":
             server.transport.close()
             return "250 2.0.0 never seen by the client"
+        if action == "slow":
+            await asyncio.sleep(0.3)
+            action = "accept"
         if action == "hang":
             await asyncio.sleep(5)
             return "451 4.3.0 too late"

@@ -164,3 +164,21 @@ def test_help_lists_the_delivery_commands(ready):
 def test_outbox_before_any_send(ready):
     result = brief(ready, "outbox")
     assert result.returncode == 0 and "nothing has been sent yet" in result.stdout
+
+
+def test_two_runs_at_once_send_each_message_once(ready, smtp_server):
+    smtp_server.handler.data_script = ["slow"] * 6
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
+    env |= {"PYTHONPATH": str(REPO)} | smtp_server.env()
+    command = [sys.executable, "-m", "generator", "send", "hk", "--to", "team"]
+    runs = [
+        subprocess.Popen(command, cwd=ready, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert counts(smtp_server) == [1, 1, 1]
+    assert sorted(outputs) == [
+        "3 message(s): 0 sent, 3 already sent\n",
+        "3 message(s): 3 sent\n",
+    ]
