@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from generator.config import Settings
 from generator.errors import Diagnostic, FactSheetError, GeneratorError
+from generator.jobs import page_limit_warning
 from generator.manifest import state_path
 from generator.plan import FORMATS, Plan, Request
 from generator.report import BriefResult, BuildReport, Status
@@ -44,6 +45,7 @@ __all__ = [
     "check_file",
     "clean",
     "discover",
+    "page_limit_warning",
     "preview",
     "select",
 ]
@@ -133,6 +135,7 @@ def build(
     template: str | None = None,
     strict: bool = False,
     force: bool = False,
+    pdf_variant: str | None = None,
     jobs: int | None = None,
     on_result: Callable[[BriefResult], None] | None = None,
     on_progress: ProgressFn | None = None,
@@ -142,11 +145,13 @@ def build(
 
     ``on_result`` hears of every briefing built, failed or removed, in brief-id order;
     ``on_progress(done, total)`` of progress, also while nothing finishes. ``force``
-    rebuilds everything selected. Raises :class:`GeneratorError` for an unknown id and
+    rebuilds everything selected; ``pdf_variant`` overrides ``settings.pdf_variant``.
+    Raises :class:`GeneratorError` for an unknown id and
     :class:`~generator.errors.OutputError` when the output folder cannot be written.
     """
     started = time.monotonic()
-    request = Request(tuple(ids), tuple(formats), template, force, strict)
+    variant = pdf_variant or settings.pdf_variant
+    request = Request(tuple(ids), tuple(formats), template, force, strict, variant)
     with _output_locked(settings, lock_wait):
         prepare_output_dir(settings)
         session = Session(settings, request, today)
@@ -173,9 +178,11 @@ def preview(
     template: str | None = None,
     strict: bool = False,
     force: bool = False,
+    pdf_variant: str | None = None,
 ) -> Preview:
     """What :func:`build` would do with the same arguments; writes nothing."""
-    request = Request(tuple(ids), tuple(formats), template, force, strict)
+    variant = pdf_variant or settings.pdf_variant
+    request = Request(tuple(ids), tuple(formats), template, force, strict, variant)
     session = Session(settings, request, today)
     plan = session.plan()
     if plan.work or plan.removals:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+#: The PDF variant built unless told otherwise: tagged for screen readers (docs/output.md).
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
 #: Wall-clock seconds one rendering job (a briefing's HTML, or its PDF) may take.
 DEFAULT_RENDER_SECONDS = 120.0
 #: Address space, in bytes, a rendering worker process may use.
@@ -25,6 +27,7 @@ class Settings:
     output_dir: Path
     max_bytes: int = DEFAULT_MAX_BYTES
     formats: tuple[str, ...] = ("html", "pdf")
+    pdf_variant: str = DEFAULT_PDF_VARIANT
     render_seconds: float = DEFAULT_RENDER_SECONDS
     render_memory: int | None = DEFAULT_RENDER_MEMORY
     extra: dict[str, str] = field(default_factory=dict)

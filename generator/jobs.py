@@ -37,7 +37,11 @@ class PrepareJob:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A checked fact sheet and its rendered HTML, or why there is none (``failed``)."""
+    """A checked fact sheet and its rendered HTML, or why there is none (``failed``).
+
+    ``template`` is the template used and ``page_limit`` the most pages its printed form
+    may fill (None: no limit).
+    """
 
     diagnostics: tuple[Diagnostic, ...]
     failed: bool
@@ -45,25 +49,36 @@ class Prepared:
     printable: str | None = None
     used: dict[str, tuple[str, ...]] = field(default_factory=dict)
     index: dict[str, str] = field(default_factory=dict)
-    warnings: int = 0
+    template: str = ""
+    page_limit: int | None = None
 
 
 @dataclass(frozen=True)
 class PrintJob:
-    """Print ``html`` to PDF, resolving its resources under ``templates_dir``."""
+    """Print ``html`` to PDF in ``variant``, resolving resources under ``templates_dir``.
+
+    ``display``, ``template`` and ``page_limit`` serve the warning for a PDF that runs
+    past its template's page limit.
+    """
 
     html: str
     templates_dir: Path
+    variant: str
+    display: str = ""
+    template: str = ""
+    page_limit: int | None = None
 
 
 @dataclass(frozen=True)
 class Printed:
-    """PDF bytes, the template files read, the renderer's own file, and notes for the user."""
+    """PDF bytes, the template files read, the renderer's own file, notes for the user and
+    the warnings found (a page-limit overrun)."""
 
     pdf: bytes
     files_read: tuple[str, ...]
     tool_file: str
     notes: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,13 +111,13 @@ def prepare(job: PrepareJob) -> Prepared:
         return Prepared(item.diagnostics, failed=True)
     sheet, brief_id = item.loaded.sheet, item.brief_id
     templates_dir = job.settings.templates_dir
-    html, printable, used = None, None, {}
+    html, printable, used, limit = None, None, {}, None
     if "html" in job.targets:
         page = render_html(sheet, brief_id, templates_dir, template=job.template)
         html, used["html"] = page.html.encode("utf-8"), page.templates_used
     if "pdf" in job.targets:
         page = render_html(sheet, brief_id, templates_dir, target="pdf", template=job.template)
-        printable, used["pdf"] = page.html, page.templates_used
+        printable, used["pdf"], limit = page.html, page.templates_used, page.page_limit
     index = {
         "title": sheet.title,
         "jurisdiction": sheet.jurisdiction,
@@ -110,17 +125,30 @@ def prepare(job: PrepareJob) -> Prepared:
         "status": sheet.status,
         "as_of": sheet.as_of.isoformat(),
     }
-    warnings = sum(not d.is_error for d in item.diagnostics)
-    return Prepared(item.diagnostics, False, html, printable, used, index, warnings)
+    template = job.template or sheet.template
+    return Prepared(item.diagnostics, False, html, printable, used, index, template, limit)
 
 
 def print_pdf(job: PrintJob) -> Printed:
-    """Render the PDF (raises :class:`~generator.errors.RenderError` on a refused resource)."""
+    """Render the PDF (raises :class:`~generator.errors.RenderError` on a refused resource
+    or an unknown variant); warn when it runs past its template's page limit."""
     from generator.render_pdf import render_pdf
 
     notes = warm_pdf(None)
-    rendered = render_pdf(job.html, job.templates_dir)
-    return Printed(rendered.pdf, rendered.files_read, _weasyprint_file(), notes)
+    rendered = render_pdf(job.html, job.templates_dir, variant=job.variant)
+    found = []
+    if job.page_limit is not None and rendered.pages > job.page_limit:
+        found.append(page_limit_warning(job.display, job.template, job.page_limit, rendered.pages))
+    return Printed(rendered.pdf, rendered.files_read, _weasyprint_file(), notes, tuple(found))
+
+
+def page_limit_warning(display: str, template: str, limit: int, pages: int) -> Diagnostic:
+    """The warning for a briefing whose PDF runs past its template's page limit."""
+    message = (
+        f"does not fit the '{template}' template: {pages} pages, at most {limit} allowed; "
+        "shorten the summary, key facts, challenges or source notes"
+    )
+    return Diagnostic(display, None, None, "", message, "warning", code="page-limit")
 
 
 def warm_pdf(_: object) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from generator.workers import Outcome, Pool, Worker
 PDF, STACK = "pdf", "stack"
 TICK_SECONDS = 0.2
 STAGES = {"prepare": "checking and rendering the HTML", "print": "rendering the PDF"}
+STRICT_PAGE_LIMIT = "the PDF does not fit its template (warnings are errors under --strict)"
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Pipeline:
     today: dt.date
     template: str | None
     strict: bool
+    pdf_variant: str
     describe: Callable[[Outcome, str], str]
     notes: set[str] = field(default_factory=set)
     _prepare: deque[Work] = field(default_factory=deque)
@@ -99,7 +101,14 @@ class Pipeline:
         for worker in sorted(self.pool.idle(), key=lambda w: PDF not in w.tags):
             if self._print and (PDF in worker.tags or len(self._print) > self._warming()):
                 work, prepared, log = self._print.popleft()
-                job = jobs.PrintJob(prepared.printable or "", self.settings.templates_dir)
+                job = jobs.PrintJob(
+                    prepared.printable or "",
+                    self.settings.templates_dir,
+                    self.pdf_variant,
+                    work.display,
+                    prepared.template,
+                    prepared.page_limit,
+                )
                 self._submit(worker, ("print", work, prepared, log), jobs.print_pdf, job, PDF)
             elif self._prepare:
                 work = self._prepare.popleft()
@@ -140,8 +149,12 @@ class Pipeline:
             error = self.describe(outcome, STAGES[stage])
             return Finished(work, prepared, None, error, diagnostics)
         if stage == "print":
-            self.notes.update(outcome.value.notes)
-            return Finished(work, prepared, outcome.value, "", prepared.diagnostics, log)
+            printed: jobs.Printed = outcome.value
+            self.notes.update(printed.notes)
+            found = prepared.diagnostics + printed.diagnostics
+            if self.strict and printed.diagnostics:
+                return Finished(work, prepared, None, STRICT_PAGE_LIMIT, found, log)
+            return Finished(work, prepared, printed, "", found, log)
         ready: jobs.Prepared = outcome.value
         if ready.failed or PDF not in work.targets:
             return Finished(work, ready, None, "", ready.diagnostics, log)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.config import Settings
+from generator.config import DEFAULT_PDF_VARIANT, Settings
 from generator.errors import GeneratorError
 from generator.manifest import BriefRecord, Probe, State, stable_json
 
@@ -37,10 +37,12 @@ class Request:
     template: str | None = None
     force: bool = False
     strict: bool = False
+    pdf_variant: str = DEFAULT_PDF_VARIANT
 
-    @property
-    def options(self) -> str:
-        """The options that change what a render produces, as canonical JSON."""
+    def options(self, fmt: str) -> str:
+        """The options that change what a render in ``fmt`` produces, as canonical JSON."""
+        if fmt == "pdf":
+            return stable_json({"template": self.template, "pdf_variant": self.pdf_variant})
         return stable_json({"template": self.template})
 
 
@@ -127,7 +129,7 @@ class Planner:
         self.request = request
         self.briefs_dir = settings.briefs_dir
         self.briefs_shown = settings.display(settings.briefs_dir)
-        self.options = request.options
+        self.options = {fmt: request.options(fmt) for fmt in FORMATS}
         self._deps_memo: dict[str, list[str]] = {}
 
     def plan(self) -> Plan:
@@ -200,8 +202,8 @@ class Planner:
         if record is None or target is None:
             return ["new"]
         reasons = self._upgraded(target["generator"])
-        if target["options"] != self.options:
-            changed = _changed_options(target["options"], self.options)
+        if target["options"] != self.options[fmt]:
+            changed = _changed_options(target["options"], self.options[fmt])
             reasons.append(f"options changed ({changed})")
         if sheet_sha is None:
             reasons.append(f"{display} cannot be read")
@@ -243,10 +245,11 @@ def index_entries(state: State, outputs: Probe) -> list[dict[str, object]]:
 
 
 def _changed_options(recorded: str, current: str) -> str:
-    """``--template`` when the recorded and current option sets differ in ``template``."""
+    """The options (``--template``, ``--pdf_variant``) whose recorded and current values
+    differ, for people."""
     try:
         before, after = json.loads(recorded), json.loads(current)
         names = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
     except (ValueError, TypeError, AttributeError):
         names = []
-    return ", ".join(f"--{name}" for name in names) or "options"
+    return ", ".join(f"--{name.replace('_', '-')}" for name in names) or "options"

@@ -146,6 +146,7 @@ class Session:
             self.today,
             self.request.template,
             self.request.strict,
+            self.request.pdf_variant,
             describe=self._describe,
         )
 
@@ -179,12 +180,13 @@ class Session:
             record["targets"][fmt] = {
                 "sheet": work.sheet_sha or "",
                 "deps": self.state.intern_deps(deps),
-                "options": self.request.options,
+                "options": self.request.options(fmt),
                 "generator": __version__,
                 "output": sha,
             }
             written.append(name)
-        record["index"], record["warnings"] = prepared.index, prepared.warnings
+        record["index"] = prepared.index
+        record["warnings"] = sum(not d.is_error for d in item.diagnostics)
         self.state.briefs[work.brief_id] = record
         self._changed = True
         self._save_now_and_then()

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.rebuild.conftest import hashes
 from tests.conftest import REPO
+from tests.rebuild.conftest import hashes
 
 SUMMARY = re.compile(r"^(\d+) built, (\d+) up to date, (\d+) failed in \d+\.\d\d s$", re.M)
 
