@@ -43,7 +43,7 @@ def _wait_for(folder: Path, pattern: str, count: int, process: subprocess.Popen[
 
 def _assert_consistent(out: Path) -> dict[str, dict]:
     """Every output complete; every recorded output present with the recorded content."""
-    for html in out.glob("*.html"):
+    for html in (p for p in out.glob("*.html") if p.is_file()):
         assert html.read_text(encoding="utf-8").rstrip().endswith("</html>"), html.name
     for pdf in out.glob("*.pdf"):
         assert len(PdfReader(pdf).pages) >= 1, pdf.name
@@ -117,3 +117,22 @@ def test_sigkill_leaves_complete_files_and_the_next_build_completes_the_set(proj
         "index.html",
         *(f"{b}.{f}" for b in ids for f in ("html", "pdf")),
     }
+
+
+def test_an_output_that_cannot_be_written_stops_the_build_with_its_path(
+    project, write_brief, run_brief
+):
+    for brief_id in ("alpha", "beta", "gamma"):
+        write_brief(brief_id)
+    out = project / "output"
+    (out / "beta.html").mkdir(parents=True)
+    result = run_brief("build", "--formats", "html", "-j", "1")
+    assert result.returncode == 1
+    assert f"Error: cannot write {out / 'beta.html'}: a folder is in the way" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(out.glob(".tmp-*"))
+    _assert_consistent(out)
+    (out / "beta.html").rmdir()
+    again = run_brief("build", "--formats", "html")
+    assert again.returncode == 0, again.stderr
+    assert len(_assert_consistent(out)) == 3

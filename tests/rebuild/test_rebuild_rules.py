@@ -82,6 +82,9 @@ def test_new_format_builds_only_it_and_a_font_change_only_the_pdf(three: Path):
     alpha = next(w for w in preview.plan.work if w.brief_id == "alpha")
     assert alpha.targets == ("pdf",)
     assert alpha.reasons == ("templates/static/fonts/NotoSerif-Regular.ttf changed",)
+    variant = plan(three, "alpha", formats=("html", "pdf"), pdf_variant="plain").plan.work
+    assert variant[0].targets == ("pdf",)
+    assert variant[0].reasons[0] == "options changed (--pdf-variant)"
     # beta and gamma never had a PDF: they are new in that format, whatever the fonts do.
     assert {w.brief_id: w.reasons for w in preview.plan.work if w.brief_id != "alpha"} == {
         "beta": ("new",),
