@@ -208,6 +208,9 @@ class State:
         return stable_json(doc)
 
 
+_TARGET_FIELDS = tuple(TargetRecord.__annotations__)
+
+
 def state_path(output_dir: Path) -> Path:
     """Where the build state of ``output_dir`` is kept."""
     return output_dir / STATE_NAME
@@ -258,22 +261,29 @@ def _shape_problem(doc: Any) -> str:
 
 
 def _check_tables(doc: dict[str, Any]) -> None:
+    # Plain loops: this runs on every build, over thousands of entries.
     for table in ("inputs", "outputs"):
         for key, entry in doc[table].items():
-            _require(isinstance(key, str) and isinstance(entry, list))
-            _require(len(entry) in (1, 5) and isinstance(entry[0], str))
-            _require(all(isinstance(n, int) for n in entry[1:]))
+            if type(entry) is not list or len(entry) not in (1, 5) or type(entry[0]) is not str:
+                raise ValueError(key)
+            for number in entry[1:]:
+                if type(number) is not int:
+                    raise ValueError(key)
     for pairs in doc["depsets"].values():
-        _require(all(len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs))
+        for key, sha in pairs:
+            if type(key) is not str or type(sha) is not str:
+                raise ValueError(key)
     _require(all(isinstance(v, str) for v in doc["tools"].values()))
     _require(isinstance(doc["briefs"], dict))
 
 
 def _check_brief(record: Any, depsets: Mapping[str, Any]) -> None:
-    _require(isinstance(record["warnings"], int))
-    _require(all(isinstance(v, str) for v in record["index"].values()))
+    _require(type(record["warnings"]) is int)
+    for value in record["index"].values():
+        _require(type(value) is str)
     for target in record["targets"].values():
-        _check_fields(target, TargetRecord.__annotations__)
+        for name in _TARGET_FIELDS:
+            _require(type(target[name]) is str)
         _require(target["deps"] in depsets)
 
 

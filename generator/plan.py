@@ -142,10 +142,10 @@ class Planner:
             plan.removals = [self._removal(b) for b in sorted(self.state.briefs) if b not in sheets]
         for brief_id in choose(sheets, self.request.ids, self.briefs_shown):
             work = self._work(brief_id, sheets[brief_id])
-            if work.targets:
-                plan.work.append(work)
-            else:
+            if work is None:
                 plan.fresh.append(brief_id)
+            else:
+                plan.work.append(work)
         return plan
 
     def index_reasons(self, entries_key: str) -> list[str]:
@@ -174,7 +174,8 @@ class Planner:
                 shown = TOOLS.get(key, key)
                 yield f"{shown} {'changed' if current else 'removed'}"
 
-    def _work(self, brief_id: str, name: str) -> Work:
+    def _work(self, brief_id: str, name: str) -> Work | None:
+        """The briefing's stale targets and why; None when it is up to date."""
         display = f"{self.briefs_shown}/{name}"
         sheet_sha = self.inputs.sha(sheet_key(brief_id))
         record = self.state.briefs.get(brief_id)
@@ -185,6 +186,8 @@ class Planner:
             if found:
                 targets.append(fmt)
                 reasons.update(dict.fromkeys(found))
+        if not targets:
+            return None
         path = self.briefs_dir / name
         return Work(brief_id, path, display, sheet_sha, tuple(targets), tuple(reasons))
 

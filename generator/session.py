@@ -18,8 +18,9 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import __version__, jobs
+from generator import __version__
 from generator.config import Settings
 from generator.errors import OutputError
 from generator.manifest import (
@@ -31,7 +32,6 @@ from generator.manifest import (
     stable_json,
     state_path,
 )
-from generator.pipeline import Finished, Pipeline
 from generator.plan import (
     INDEX_NAME,
     Plan,
@@ -43,8 +43,11 @@ from generator.plan import (
     template_key,
 )
 from generator.report import BriefResult, BuildReport, InOrder
-from generator.workers import Limits, Outcome, Pool
 from generator.writer import output_path, sweep_temporaries, write_atomic
+
+if TYPE_CHECKING:
+    from generator.pipeline import Finished, Pipeline
+    from generator.workers import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +70,9 @@ class Session:
         if problem:
             log.warning("%s", problem)
         self.inputs = Probe(self._locate_input, self.state.inputs)
-        out = str(output_dir)
-        self.outputs = Probe(lambda name: os.path.join(out, name), self.state.outputs)
-        self._root = str(settings.root)
+        out = f"{output_dir}{os.sep}"
+        self.outputs = Probe(lambda name: out + name, self.state.outputs)
+        self._root = f"{settings.root}{os.sep}"
         self.planner = Planner(settings, self.state, self.inputs, self.outputs, request)
         self._changed = False
         self._saved_at = time.monotonic()
@@ -138,6 +141,10 @@ class Session:
 
     def _pipeline(self, stack: contextlib.ExitStack, size: int) -> Pipeline:
         """A pipeline over a new pool of ``size`` workers, closed with ``stack``."""
+        # Imported only when there is work: a build with nothing to do never needs them.
+        from generator.pipeline import Pipeline
+        from generator.workers import Limits, Pool
+
         limits = Limits(self.settings.render_seconds, self.settings.render_memory)
         pool = stack.enter_context(Pool(size, limits))
         return Pipeline(
@@ -256,6 +263,8 @@ class Session:
             return
         if pipeline is None:
             pipeline = self._pipeline(stack, 1)
+        from generator import jobs
+
         job = jobs.IndexJob(tuple(entries), self.settings.templates_dir)
         outcome = pipeline.run_one(jobs.render_index, job, tick)
         if outcome.kind != "ok":
@@ -295,7 +304,7 @@ class Session:
     def _locate_input(self, key: str) -> str | None:
         if key.startswith("tool:"):
             return self.state.tools.get(key.removeprefix("tool:"))
-        return os.path.join(self._root, key)
+        return self._root + key
 
     def _save_now_and_then(self) -> None:
         if time.monotonic() - self._saved_at >= SAVE_EVERY:
