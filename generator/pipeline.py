@@ -143,9 +143,8 @@ class Pipeline:
             return None
         self._active -= 1
         if outcome.kind != "ok":
-            diagnostics = tuple(outcome.value or ()) if outcome.kind == "failed" else ()
-            if prepared is not None:
-                diagnostics = prepared.diagnostics + diagnostics
+            # The error's own diagnostics are already worded in its message.
+            diagnostics = prepared.diagnostics if prepared is not None else ()
             error = self.describe(outcome, STAGES[stage])
             return Finished(work, prepared, None, error, diagnostics)
         if stage == "print":

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.config import Settings
-from generator.errors import OutputError
+from generator.errors import GeneratorError, OutputError
 from generator.manifest import (
     BriefRecord,
     Probe,
@@ -43,7 +43,7 @@ from generator.plan import (
     template_key,
 )
 from generator.report import BriefResult, BuildReport, InOrder
-from generator.writer import output_path, sweep_temporaries, write_atomic
+from generator.writer import check_writable, output_path, sweep_temporaries, write_atomic
 
 if TYPE_CHECKING:
     from generator.pipeline import Finished, Pipeline
@@ -113,6 +113,9 @@ class Session:
         on_result: Callable[[BriefResult], None] | None,
         on_progress: ProgressFn | None,
     ) -> None:
+        if plan.work or plan.removals:
+            # Fail before any rendering, not after the first briefing, on a read-only folder.
+            check_writable(self.settings.output_dir)
         for removal in plan.removals:
             report.results.append(self._remove(removal))
             if on_result:
@@ -268,7 +271,8 @@ class Session:
         job = jobs.IndexJob(tuple(entries), self.settings.templates_dir)
         outcome = pipeline.run_one(jobs.render_index, job, tick)
         if outcome.kind != "ok":
-            raise OutputError(f"cannot render {INDEX_NAME}: {self._describe(outcome, 'rendering')}")
+            why = self._describe(outcome, "rendering")
+            raise GeneratorError(f"cannot render {INDEX_NAME}: {why}")
         rendered: jobs.RenderedIndex = outcome.value
         self._snapshot_templates()
         write_atomic(output_path(self.settings.output_dir, INDEX_NAME), rendered.html)
