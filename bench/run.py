@@ -33,10 +33,15 @@ GNU_TIME = Path("/usr/bin/time").is_file()
 
 @dataclass(frozen=True)
 class Timing:
-    """The median wall-clock seconds and peak resident memory (KiB) of a command."""
+    """The median wall-clock and CPU seconds and the peak resident memory (KiB) of a command.
+
+    CPU seconds (user and system, the whole process tree) show contention: a parallel
+    run whose CPU time is no more than its wall time did not get a second core.
+    """
 
     seconds: float
     peak_kib: int
+    cpu: float = 0.0
 
 
 def env() -> dict[str, str]:
@@ -50,14 +55,15 @@ def brief(project: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "generator", "-C", str(project), *args]
 
 
-def run_once(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Run ``command``; its wall-clock seconds and the peak RSS (KiB) of its process tree.
+def run_once(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int, float]:
+    """Run ``command``: its wall-clock seconds, the peak RSS (KiB) of its process tree and
+    its CPU seconds.
 
     The peak comes from GNU time when installed: a child's ``ru_maxrss`` starts at the
     size of the process that forked it, and this benchmark is a fat Python process.
     """
     with tempfile.NamedTemporaryFile("r") as peak_file:
-        wrapper = ["/usr/bin/time", "-f", "%M", "-o", peak_file.name] if GNU_TIME else []
+        wrapper = ["/usr/bin/time", "-f", "%M %U %S", "-o", peak_file.name] if GNU_TIME else []
         started = time.perf_counter()
         result = subprocess.run(
             [*wrapper, *command],
@@ -71,8 +77,9 @@ def run_once(command: Sequence[str], cwd: Path | None = None) -> tuple[float, in
         said = peak_file.read().split()
     if result.returncode not in (0, 1):
         raise SystemExit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stderr}")
-    peak = int(said[-1]) if said and said[-1].isdigit() else 0
-    return elapsed, peak
+    if len(said) < 3:
+        return elapsed, 0, 0.0
+    return elapsed, int(said[-3]), float(said[-2]) + float(said[-1])
 
 
 def measure(
@@ -82,19 +89,21 @@ def measure(
     cwd: Path | None = None,
 ) -> Timing:
     """The median of ``runs`` runs of ``command`` (``before(i)`` runs untimed before each)."""
-    times, peaks = [], []
+    times, peaks, cpus = [], [], []
     for i in range(runs):
         if before:
             before(i)
-        seconds, peak = run_once(command, cwd)
+        seconds, peak, cpu = run_once(command, cwd)
         times.append(seconds)
         peaks.append(peak)
-    return Timing(statistics.median(times), max(peaks))
+        cpus.append(cpu)
+    return Timing(statistics.median(times), max(peaks), statistics.median(cpus))
 
 
 def report(label: str, timing: Timing, baseline: Timing | None = None, target: str = "") -> None:
     """Print one line: the figure, and its ratio to the baseline."""
-    line = f"  {label:<58} {timing.seconds:8.3f} s  {timing.peak_kib / 1024:7.1f} MiB"
+    line = f"  {label:<56} {timing.seconds:7.3f} s  cpu {timing.cpu:6.2f} s"
+    line += f"  {timing.peak_kib / 1024:6.1f} MiB"
     if baseline is not None:
         line += f"  x{timing.seconds / baseline.seconds:.2f}"
     if target:
@@ -108,6 +117,12 @@ def project_with(root: Path, count: int, size: str = "small") -> Path:
     shutil.copytree(REPO / "templates", root / "templates")
     write_sheets(root / "briefs", count, size)
     return root
+
+
+def section(title: str) -> None:
+    """Print a section's title and the machine's load when it starts."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\n{title}  [load average {load}]", flush=True)
 
 
 def build_all(project: Path, *args: str) -> None:
@@ -152,7 +167,7 @@ def machine() -> None:
 
 def no_op(root: Path, count: int, runs: int, formats: str) -> None:
     """1. a build with nothing to do over ``count`` sheets, against make and ninja."""
-    print(f"\n1. no-op build over {count} fact sheets ({formats})")
+    section(f"1. no-op build over {count} fact sheets ({formats})")
     project = makefile_project(project_with(root / "noop", count))
     build_all(project, "--formats", formats)
     build_all(project, "--formats", formats)  # once more: settle the stat cache
@@ -175,7 +190,7 @@ def no_op(root: Path, count: int, runs: int, formats: str) -> None:
 
 def one_edited(project: Path, root: Path, count: int, runs: int, formats: str) -> None:
     """2. one sheet edited among ``count``: against building that one briefing alone."""
-    print(f"\n2. one fact sheet edited among {count} ({formats})")
+    section(f"2. one fact sheet edited among {count} ({formats})")
     alone = project_with(root / "alone", 0)
     shutil.copy(project / "briefs" / "brief-0007.yaml", alone / "briefs" / "brief-0007.yaml")
     build_all(alone, "--formats", formats)
@@ -230,7 +245,7 @@ def pdf_alone(root: Path, size: str, runs: int, target: str) -> None:
 
 def parallel(root: Path, count: int, runs: int) -> Path:
     """4. ``count`` small briefings with -j 2 against -j 1 (HTML and PDF, forced)."""
-    print(f"\n4. {count} small briefings, -j 2 against -j 1 (html and pdf, --force)")
+    section(f"4. {count} small briefings, -j 2 against -j 1 (html and pdf, --force)")
     project = project_with(root / "parallel", count)
     build_all(project)
     serial = measure(brief(project, "build", "--force", "-j", "1"), runs)
@@ -238,12 +253,14 @@ def parallel(root: Path, count: int, runs: int) -> Path:
     report("brief build --force -j 1", serial)
     report("brief build --force -j 2, speed-up over -j 1", two, serial)
     print(f"  speed-up: x{serial.seconds / two.seconds:.2f} (target >= x1.7 on 2 cores)")
+    if two.seconds:
+        print(f"  CPUs kept busy by -j 2: {two.cpu / two.seconds:.2f} (2.00 on an idle machine)")
     return project
 
 
 def diy(project: Path, runs: int) -> None:
     """5. make -j2 running the weasyprint command per HTML file, against brief -j2."""
-    print("\n5. do-it-yourself: make -j2 calling `weasyprint` on each HTML brief produced")
+    section("5. do-it-yourself: make -j2 calling `weasyprint` on each HTML brief produced")
     command = shutil.which("weasyprint", path=str(Path(sys.executable).parent))
     if command is None:
         print("  the weasyprint command is not installed next to this Python; skipped")
@@ -263,7 +280,7 @@ def diy(project: Path, runs: int) -> None:
 
 def startup(root: Path, runs: int) -> None:
     """6. ``brief --help`` and ``brief check`` of one sheet against ``python -c pass``."""
-    print("\n6. start-up, against the bare interpreter")
+    section("6. start-up, against the bare interpreter")
     project = project_with(root / "startup", 1)
     bare = measure([sys.executable, "-c", "pass"], runs)
     helped = measure(brief(project, "--help"), runs)
@@ -299,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if "1" in chosen:
             no_op(root, args.sheets, args.runs, args.noop_formats)
         if "3" in chosen:
-            print("\n3. one briefing's PDF through brief build, against WeasyPrint alone")
+            section("3. one briefing's PDF through brief build, against WeasyPrint alone")
             pdf_alone(root, "large", args.runs, "target <= x1.05")
             pdf_alone(root, "small", args.runs, "target <= x1.10")
         if chosen & {"4", "5"}:

@@ -443,13 +443,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_ERRORS)
-    except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except _Stopped as exc:
-        click.echo("stopped", err=True)
-        sys.exit(128 + exc.signum)
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        # click turns Ctrl-C into Abort; SIGTERM and SIGHUP arrive as _Stopped inside it.
+        stopped = exc if isinstance(exc, _Stopped) else exc.__cause__
+        if isinstance(stopped, _Stopped):
+            click.echo("stopped", err=True)
+            sys.exit(128 + stopped.signum)
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except GeneratorError as exc:

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from generator.manifest import STATE_NAME, sha256_bytes
@@ -68,17 +69,24 @@ def _workers_gone(project: Path) -> bool:
     return True
 
 
-def test_ctrl_c_keeps_finished_outputs_and_the_next_build_does_the_rest(project, write_brief):
+@pytest.mark.parametrize(
+    ("signum", "status", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_stopped_build_keeps_finished_outputs_and_the_next_one_does_the_rest(
+    project, write_brief, signum, status, said
+):
     ids = [f"brief-{n:03d}" for n in range(80)]
     for brief_id in ids:
         write_brief(brief_id, title=f"Plant {brief_id}")
     out = project / "output"
     process = _start(project, "--formats", "html", "-j", "2")
     _wait_for(out, "brief-*.html", 5, process)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert process.returncode == status, stderr
+    assert said in stderr and "Traceback" not in stderr
     assert not list(out.glob(".tmp-*"))
     recorded = _assert_consistent(out)
     assert 0 < len(recorded) < len(ids)
