@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.cli_schedule import schedule
 from generator.config import Settings, default_settings
 from generator.errors import Diagnostic, GeneratorError
 
@@ -180,6 +181,9 @@ def clean(settings: Settings, out: Path | None) -> None:
         settings = settings.with_output(out.resolve())
     removed = clean_outputs(settings)
     click.echo(f"removed {len(removed)} file(s)")
+
+
+cli.add_command(schedule)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

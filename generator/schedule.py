@@ -123,8 +123,8 @@ def check_schedules(config: DeliveryConfig) -> list[tuple[tuple[str | int, ...],
     """Problems the model alone cannot see, each as (field path, message).
 
     Covers cron expressions and time zones (so a misspelt zone is an error at start-up,
-    never a silent fall-back to UTC), duplicate names, lists that do not exist and
-    archiving without PDFs.
+    never a silent fall-back to UTC), duplicate names and archiving without PDFs. (Lists
+    named in ``send_to`` are checked by the delivery loader with the other list names.)
     """
     problems: list[tuple[tuple[str | int, ...], str]] = []
     seen: set[str] = set()
@@ -138,9 +138,6 @@ def check_schedules(config: DeliveryConfig) -> list[tuple[tuple[str | int, ...],
         if schedule.name in seen:
             problems.append(((*where, "name"), f"another schedule is named '{schedule.name}'"))
         seen.add(schedule.name)
-        for position, name in enumerate(schedule.send_to):
-            if name not in config.lists:
-                problems.append(((*where, "send_to", position), f"no list named '{name}'"))
         if schedule.archive and "pdf" not in schedule.formats:
             problems.append(((*where, "archive"), "archiving needs 'pdf' in formats"))
     return problems

@@ -1,0 +1,99 @@
+"""Advisory file locks under ``.brief/locks/``: one per schedule and one per output folder.
+
+``fcntl.flock`` is tied to the open file, so the kernel releases it when the holder
+exits for any reason, SIGKILL included: a lock left by a killed process is simply free
+the next time someone asks, and is taken over. The file also carries a line naming the
+holder (pid, host, what it is doing, since when) so a refusal can say who is in the way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.config import Settings
+from generator.errors import GeneratorError
+
+log = logging.getLogger(__name__)
+
+LOCKS = "locks"
+_POLL_SECONDS = 0.1
+
+
+class LockBusy(GeneratorError):
+    """Someone else holds the lock and did not let go within the time allowed."""
+
+
+def schedule_lock(settings: Settings, name: str) -> Path:
+    """The lock file of schedule ``name``."""
+    return settings.state_dir / LOCKS / f"schedule-{name}.lock"
+
+
+def output_lock(settings: Settings) -> Path:
+    """The lock file of the settings' output folder (one per resolved folder path)."""
+    key = hashlib.sha256(str(settings.output_dir.resolve()).encode()).hexdigest()[:16]
+    return settings.state_dir / LOCKS / f"output-{key}.lock"
+
+
+@contextlib.contextmanager
+def hold(path: Path, *, purpose: str, what: str, wait: float = 0.0) -> Iterator[None]:
+    """Hold the lock at ``path`` for the ``with`` block.
+
+    Waits up to ``wait`` seconds for another holder; then raises :class:`LockBusy` with a
+    message naming ``what`` is locked and who holds it. ``purpose`` is written into the
+    lock file for the next one who asks.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(fd, path, what, wait)
+        _write_holder(fd, purpose)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def holder(path: Path) -> str:
+    """The holder line last written into the lock file ('' when none)."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def _acquire(fd: int, path: Path, what: str, wait: float) -> None:
+    deadline = time.monotonic() + max(wait, 0.0)
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if not told and wait > 0:
+                log.info("waiting up to %g s for %s (in use by %s)", wait, what, holder(path))
+                told = True
+            if time.monotonic() >= deadline:
+                who = holder(path) or "another process"
+                waited = f" after waiting {wait:g} s" if wait > 0 else ""
+                raise LockBusy(f"{what} is in use by {who}{waited}") from None
+            time.sleep(_POLL_SECONDS)
+
+
+def _write_holder(fd: int, purpose: str) -> None:
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    line = f"pid {os.getpid()} on {socket.gethostname()} ({purpose}) since {since}\n"
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, line.encode("utf-8"), 0)
