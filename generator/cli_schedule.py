@@ -8,6 +8,7 @@ here; ``--now`` replaces it with a clock that starts at the given moment and run
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import signal
 import sys
 import threading
@@ -48,6 +49,19 @@ def make_clock(now: str | None) -> Clock:
         )
     began = time.monotonic()
     return lambda: start.astimezone(dt.UTC) + dt.timedelta(seconds=time.monotonic() - began)
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT: the run in progress is stopped and recorded."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger("generator").info("received %s, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    return stop
 
 
 def _context(
@@ -134,7 +148,8 @@ def run_due(settings: Settings, now: str | None, time_limit_seconds: float | Non
     """
     from generator import schedule_runner
 
-    reports = schedule_runner.run_due(_context(settings, make_clock(now), time_limit_seconds))
+    context = _context(settings, make_clock(now), time_limit_seconds, stop_on_signals())
+    reports = schedule_runner.run_due(context)
     failed = schedule_runner.failures(reports)
     ran = sum(r.result != "skipped" for r in reports)
     skipped = len(reports) - ran
@@ -153,15 +168,7 @@ def serve(settings: Settings, now: str | None, time_limit_seconds: float | None)
     from generator import schedule_runner
     from generator.schedule_config import load_schedules
 
-    stop = threading.Event()
-
-    def request_stop(signum: int, _frame: FrameType | None) -> None:
-        schedule_runner.log.info("received %s, stopping", signal.Signals(signum).name)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    context = _context(settings, make_clock(now), time_limit_seconds, stop)
+    context = _context(settings, make_clock(now), time_limit_seconds, stop_on_signals())
     schedule_runner.serve(context, lambda: load_schedules(settings))
     sys.exit(EXIT_OK)
 
@@ -174,6 +181,7 @@ def run_one(settings: Settings, name: str, time_limit_seconds: float | None) -> 
     """Run schedule NAME now, on purpose (recorded as a manual run)."""
     from generator import schedule_runner
 
-    report = schedule_runner.run_now(_context(settings, make_clock(None), time_limit_seconds), name)
+    context = _context(settings, make_clock(None), time_limit_seconds, stop_on_signals())
+    report = schedule_runner.run_now(context, name)
     click.echo(report.line())
     sys.exit(EXIT_FAILED if report.failed else EXIT_OK)

@@ -3,6 +3,8 @@
 The child is started with ``spawn`` (a fresh interpreter: no inherited locks, threads or
 open files) and becomes the leader of its own process group, so stopping it also stops
 anything it started. Stopping is SIGTERM to the group, then SIGKILL after a short grace.
+A child whose parent disappears (killed with SIGKILL, so unable to stop it) stops itself
+within a second, so no run outlives its time limit unwatched.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from generator.errors import GeneratorError
 #: How long a stopped child gets to exit after SIGTERM before SIGKILL.
 TERM_GRACE = 5.0
 _TICK = 0.2
+_WATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def run_limited(
     """
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, function, args), daemon=False)
+    child = context.Process(target=_child, args=(sender, os.getpid(), function, args), daemon=False)
     child.start()
     sender.close()
     try:
@@ -100,10 +103,16 @@ def _stop(child: multiprocessing.process.BaseProcess) -> None:
         child.join(grace)
 
 
-def _child(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """Body of the child: own process group, default signals, call, send the answer."""
-    with contextlib.suppress(OSError):
+def _child(
+    sender: Connection, parent: int, function: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
+    """Body of the child: own process group, parent watch, call, send the answer."""
+    try:
         os.setpgid(0, 0)
+        leader = True
+    except OSError:
+        leader = False
+    threading.Thread(target=_watch_parent, args=(parent, leader), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -112,6 +121,15 @@ def _child(sender: Connection, function: Callable[..., Any], args: tuple[Any, ..
         answer = ("error", _describe(exc))
     sender.send(answer)
     sender.close()
+
+
+def _watch_parent(parent: int, leader: bool) -> None:
+    """End this process (and its group, when it leads one) once ``parent`` is gone."""
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    if leader:
+        os.killpg(0, signal.SIGKILL)
+    os._exit(1)
 
 
 def _describe(exc: Exception) -> str:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 from generator.errors import OutputError
 from generator.limits import run_limited
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def add(a: int, b: int) -> int:
@@ -81,3 +85,30 @@ def test_stop_request_interrupts_the_run(tmp_path):
     finished = run_limited(sleep_with_grandchild, (str(tmp_path / "pid"),), 60, stop=stop)
     assert finished.interrupted and not finished.timed_out
     assert time.monotonic() - started < 15
+
+
+PARENT = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from test_limits import sleep_with_grandchild
+from generator.limits import run_limited
+run_limited(sleep_with_grandchild, (sys.argv[1],), 600)
+"""
+
+
+def test_run_does_not_outlive_a_killed_parent(tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(pid_file), str(Path(__file__).parent)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    grandchild = int(pid_file.read_text())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(grandchild)
