@@ -7,13 +7,14 @@ here; ``--now`` replaces it with a clock that starts at the given moment and run
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -51,17 +52,22 @@ def make_clock(now: str | None) -> Clock:
     return lambda: start.astimezone(dt.UTC) + dt.timedelta(seconds=time.monotonic() - began)
 
 
-def stop_on_signals() -> threading.Event:
-    """An event set by SIGTERM or SIGINT: the run in progress is stopped and recorded."""
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT while the block runs (the previous handlers return
+    afterwards): the run in progress is stopped and recorded, no other is started."""
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
         logging.getLogger("generator").info("received %s, stopping", signal.Signals(signum).name)
         stop.set()
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    return stop
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _context(
@@ -148,8 +154,10 @@ def run_due(settings: Settings, now: str | None, time_limit_seconds: float | Non
     """
     from generator import schedule_runner
 
-    context = _context(settings, make_clock(now), time_limit_seconds, stop_on_signals())
-    reports = schedule_runner.run_due(context)
+    with stop_on_signals() as stop:
+        reports = schedule_runner.run_due(
+            _context(settings, make_clock(now), time_limit_seconds, stop)
+        )
     failed = schedule_runner.failures(reports)
     ran = sum(r.result != "skipped" for r in reports)
     skipped = len(reports) - ran
@@ -168,8 +176,9 @@ def serve(settings: Settings, now: str | None, time_limit_seconds: float | None)
     from generator import schedule_runner
     from generator.schedule_config import load_schedules
 
-    context = _context(settings, make_clock(now), time_limit_seconds, stop_on_signals())
-    schedule_runner.serve(context, lambda: load_schedules(settings))
+    with stop_on_signals() as stop:
+        context = _context(settings, make_clock(now), time_limit_seconds, stop)
+        schedule_runner.serve(context, lambda: load_schedules(settings))
     sys.exit(EXIT_OK)
 
 
@@ -181,7 +190,8 @@ def run_one(settings: Settings, name: str, time_limit_seconds: float | None) -> 
     """Run schedule NAME now, on purpose (recorded as a manual run)."""
     from generator import schedule_runner
 
-    context = _context(settings, make_clock(None), time_limit_seconds, stop_on_signals())
-    report = schedule_runner.run_now(context, name)
+    with stop_on_signals() as stop:
+        context = _context(settings, make_clock(None), time_limit_seconds, stop)
+        report = schedule_runner.run_now(context, name)
     click.echo(report.line())
     sys.exit(EXIT_FAILED if report.failed else EXIT_OK)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator import locks
 from generator.build import build, check_file, discover
@@ -49,8 +50,10 @@ class JobResult:
 def resolve(settings: Settings, selection: Selection, today: dt.date) -> Resolved:
     """The briefings a selection names: ids, plus every brief carrying one of the tags.
 
-    An empty selection means every briefing. An id with no fact sheet, or a fact sheet
-    that cannot be read to see its tags, is a problem (reported, not fatal).
+    An empty selection means every briefing. A fact sheet with errors is still selected
+    when its ``tags`` can be read (its build then fails with its diagnostics); an id with
+    no fact sheet, or a sheet whose tags cannot be read at all, is a problem (reported,
+    not fatal).
     """
     paths = discover(settings)
     if not selection.ids and not selection.tags:
@@ -62,12 +65,30 @@ def resolve(settings: Settings, selection: Selection, today: dt.date) -> Resolve
     for path in paths if wanted else ():
         if path.stem in chosen:
             continue
-        item = check_file(path, settings, today)
-        if item.loaded is None:
-            problems.append(f"{item.display}: cannot be read to check its tags")
-        elif wanted & set(item.loaded.sheet.tags or ()):
+        tags, problem = _tags(settings, path, today)
+        if problem:
+            problems.append(problem)
+        elif wanted & tags:
             chosen.append(path.stem)
     return Resolved(tuple(sorted(dict.fromkeys(chosen))), tuple(problems))
+
+
+def _tags(settings: Settings, path: Path, today: dt.date) -> tuple[set[str], str]:
+    """A fact sheet's tags, read leniently when the sheet has errors; or why they cannot be."""
+    from generator import yamlsrc
+
+    item = check_file(path, settings, today)
+    if item.loaded is not None:
+        return set(item.loaded.sheet.tags or ()), ""
+    try:
+        value, _ = yamlsrc.parse(path.read_bytes(), item.display, max_bytes=settings.max_bytes)
+    except (GeneratorError, OSError):
+        value = None
+    tags = value.get("tags") if isinstance(value, dict) else None
+    if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+        return set(tags), ""
+    reason = _first_error(item.diagnostics) or f"{item.display}: cannot be read"
+    return set(), f"{reason} (so its tags are unknown)"
 
 
 def run_job(

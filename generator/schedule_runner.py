@@ -134,6 +134,8 @@ def serve(context: Context, load: Callable[[], DeliveryConfig], *, max_sleep: fl
     log.info("serving %d schedule(s)", len(context.config.schedules))
     while not stop.is_set():
         failed += failures(run_due(context))
+        if stop.is_set():
+            break
         now = context.clock()
         wake = next_wake(context.config.schedules, now)
         if wake != announced:
