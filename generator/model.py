@@ -16,6 +16,7 @@ import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic.fields import FieldInfo
 
 FORMAT_VERSION = 1
 
@@ -64,11 +65,11 @@ def _parse_full_date(value: Any) -> Any:
         raise ValueError(f"expected a date YYYY-MM-DD, got {type_name(value)}")
     match = _FULL_DATE.match(str(value))
     if not match:
-        raise ValueError(f"'{value}' is not a date of the form YYYY-MM-DD")
+        raise ValueError(f"{quoted(value)} is not a date of the form YYYY-MM-DD")
     try:
         return dt.date(*(int(part) for part in match.groups()))
     except ValueError as exc:
-        raise ValueError(f"'{value}' is not a valid date ({exc})") from None
+        raise ValueError(f"{quoted(value)} is not a valid date ({exc})") from None
 
 
 def _parse_partial_date(value: Any) -> Any:
@@ -78,22 +79,28 @@ def _parse_partial_date(value: Any) -> Any:
     text = str(value)
     match = _PARTIAL_DATE.match(text)
     if not match:
-        raise ValueError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"{quoted(text)} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
     try:
         dt.date(int(year), int(month or 1), int(day or 1))
     except ValueError as exc:
-        raise ValueError(f"'{text}' is not a valid date ({exc})") from None
+        raise ValueError(f"{quoted(text)} is not a valid date ({exc})") from None
     return text
 
 
 def _matching(pattern: re.Pattern[str], what: str) -> BeforeValidator:
     def check(value: Any) -> Any:
         if isinstance(value, str) and not pattern.match(value):
-            raise ValueError(f"'{value}' is not {what}")
+            raise ValueError(f"{quoted(value)} is not {what}")
         return value
 
     return BeforeValidator(check)
+
+
+def quoted(value: Any, limit: int = 60) -> str:
+    """A value quoted for a message, shortened so a huge value cannot flood the output."""
+    text = str(value)
+    return f"'{text if len(text) <= limit else text[: limit - 3] + '...'}'"
 
 
 def type_name(value: Any) -> str:
@@ -131,9 +138,13 @@ PartialDate = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1)]
-Markdown = Annotated[str, Field(min_length=1, json_schema_extra={"x-markdown": True})]
+#: JSON Schema keyword marking Markdown fields; :func:`is_markdown` reads it back.
+MARKDOWN_KEYWORD = "x-markdown"
+Markdown = Annotated[str, Field(min_length=1, json_schema_extra={MARKDOWN_KEYWORD: True})]
 SourceId = Annotated[str, Field(pattern=SOURCE_ID_PATTERN)]
-LanguageTag = Annotated[str, _matching(_LANGUAGE_TAG, "a BCP 47 language tag such as en or zh-Hant")]
+LanguageTag = Annotated[
+    str, _matching(_LANGUAGE_TAG, "a BCP 47 language tag such as en or zh-Hant")
+]
 Currency = Annotated[str, _matching(_CURRENCY, "an ISO 4217 currency code such as HKD")]
 Url = Annotated[str, _matching(_URL, "an http or https URL")]
 
@@ -254,6 +265,18 @@ class FactSheet(_Model):
     challenges: list[Challenge] = Field(min_length=1, description="What stands in the way.")
     sections: list[Section] | None = Field(None, description="Further sections, in order.")
     sources: list[Source] = Field(min_length=1, description="Every source cited.")
+
+
+def is_markdown(info: FieldInfo) -> bool:
+    """True for a field declared as :data:`Markdown` (optional or not)."""
+    extras = [info.json_schema_extra]
+    for member in get_args(info.annotation):
+        extras += [
+            m.json_schema_extra
+            for m in getattr(member, "__metadata__", ())
+            if isinstance(m, FieldInfo)
+        ]
+    return any(isinstance(extra, dict) and extra.get(MARKDOWN_KEYWORD) for extra in extras)
 
 
 def author_names(sheet: FactSheet) -> list[str]:
