@@ -99,9 +99,9 @@ def test_bad_schedule_is_reported_at_its_field(project, run_brief):
         assert result.returncode == 1
         assert result.stderr.splitlines() == [
             "Error: delivery.yaml has errors",
-            "delivery.yaml: schedules[0].cron: '0 7 * *' has 4 field(s); a cron expression "
-            "has five: minute hour day-of-month month day-of-week",
-            "delivery.yaml: schedules[0].timezone: unknown time zone 'Europe/Lodnon' "
+            "delivery.yaml:8:9: schedules[0].cron: '0 7 * *' has 4 field(s); a cron "
+            "expression has five: minute hour day-of-month month day-of-week",
+            "delivery.yaml:9:13: schedules[0].timezone: unknown time zone 'Europe/Lodnon' "
             "(did you mean 'Europe/London'?)",
         ]
 
