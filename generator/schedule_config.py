@@ -36,9 +36,7 @@ def load_schedules(settings: Settings) -> DeliveryConfig:
     try:
         config = DeliveryConfig.model_validate(value)
     except ValidationError as exc:
-        found = [
-            _located(display, source_map, tuple(e["loc"]), e["msg"]) for e in exc.errors()
-        ]
+        found = [_located(display, source_map, tuple(e["loc"]), e["msg"]) for e in exc.errors()]
         raise ConfigError(f"{display} has errors", found) from None
     problems = [
         _located(display, source_map, path, message) for path, message in check_schedules(config)
