@@ -1,0 +1,138 @@
+"""HTML briefing -> PDF bytes with WeasyPrint, reading nothing but the templates folder.
+
+This is the only module that knows WeasyPrint, and it imports it inside functions so
+that importing the package (``brief check``) never loads it.
+
+Every stylesheet, font and image WeasyPrint wants goes through a confined fetcher,
+deny-by-default: it serves ``file:`` URLs whose real path (symlinks resolved) is a
+regular file under ``templates/`` and refuses everything else (``http:``, ``https:``,
+``ftp:``, ``data:``, files outside, devices, FIFOs, missing files) with WeasyPrint's
+fatal fetching error. The render then fails with a :class:`RenderError` naming the
+URL: never a network request, never a silent PDF without the asset.
+
+The PDF is reproducible: its dates come from the document head (``as_of``), it has no
+file identifier, and the fonts are the bundled ones. It never has attachments: those
+that ``rel=attachment`` links would embed are dropped before writing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from generator.errors import Diagnostic, RenderError
+
+#: Content types of the files the fetcher serves, by suffix (never the host's table).
+MEDIA_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+}
+#: Longest URL quoted in an error message (``data:`` URLs can be megabytes).
+SHOWN_URL_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """PDF bytes and the files (relative to ``templates/``) the render read."""
+
+    pdf: bytes
+    files_read: tuple[str, ...]
+
+
+def render_pdf(html: str, templates_dir: Path) -> RenderedPdf:
+    """Render ``html`` to an A4 PDF; relative URLs resolve against ``templates/static/``.
+
+    Raises :class:`RenderError` if the document asks for anything but a regular file
+    under ``templates_dir``.
+    """
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    root = templates_dir.resolve()
+    fetcher = make_fetcher(root)
+    base_url = (root / "static").as_uri() + "/"
+    try:
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = source.render()
+        _drop_attachments(document)
+        pdf = document.write_pdf(pdf_identifier=False)
+    except FatalURLFetchingError as exc:
+        raise _refused(fetcher.refused[0] if fetcher.refused else str(exc), root) from exc
+    # Some callers inside WeasyPrint (SVG drawing) swallow even fatal errors: check again.
+    if fetcher.refused:
+        raise _refused(fetcher.refused[0], root)
+    return RenderedPdf(pdf, fetcher.files_read)
+
+
+def confined_path(url: str, root: Path) -> Path | None:
+    """The real path ``url`` names if it is a regular file under ``root``, else None.
+
+    ``root`` must already be resolved.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    try:
+        real = Path(url2pathname(parts.path)).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if not real.is_relative_to(root) or not real.is_file():
+        return None
+    return real
+
+
+def make_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher serving only regular files under ``root`` (resolved).
+
+    It records what it served (``files_read``, relative to ``root``) and what it refused
+    (``refused``).
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        """Deny-by-default fetcher; see the module docstring."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+            self.read: set[str] = set()
+            self.refused: list[str] = []
+
+        @property
+        def files_read(self) -> tuple[str, ...]:
+            return tuple(sorted(self.read))
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            path = confined_path(url, root)
+            if path is None:
+                self.refused.append(url)
+                raise FatalURLFetchingError(url)
+            self.read.add(path.relative_to(root).as_posix())
+            media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+
+    return ConfinedFetcher()
+
+
+def _drop_attachments(document: Any) -> None:
+    """Remove what ``<link rel=attachment>`` and ``<a rel=attachment>`` would embed."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+
+
+def _refused(url: str, root: Path) -> RenderError:
+    shown = url if len(url) <= SHOWN_URL_LENGTH else url[: SHOWN_URL_LENGTH - 1] + "…"
+    reason = f"refused: only regular files under {root.name}/ may be read"
+    diagnostic = Diagnostic(shown, None, None, "", reason, code="resource")
+    return RenderError(diagnostic.format(), [diagnostic])
