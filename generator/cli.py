@@ -60,7 +60,10 @@ def _parse_formats(value: str) -> tuple[str, ...]:
 @click.pass_context
 def cli(ctx: click.Context, project: Path | None) -> None:
     """Turn YAML fact sheets into sourced PDF and HTML policy briefings."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    # Our own loggers speak at INFO; libraries (WeasyPrint's progress log among them) only
+    # when something is wrong.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    log.setLevel(logging.INFO)
     ctx.obj = default_settings(project)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pdf_samples import Briefing, render_briefing, rich_data
+
+from tests.pdf.pdf_samples import Briefing, render_briefing, rich_data
 
 
 @pytest.fixture(scope="session")

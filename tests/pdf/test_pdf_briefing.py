@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from pdf_samples import Briefing, render_briefing, rich_data
+
+from tests.pdf.pdf_samples import Briefing, render_briefing, rich_data
 
 SECTION_HEADINGS = [
     "Summary",

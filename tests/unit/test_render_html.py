@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
 
 from generator.errors import TemplateError
 from generator.render_html import (
@@ -22,6 +21,7 @@ from generator.render_html import (
     render_index,
     sentence,
 )
+from tests.unit.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
 
 HOSTILE = {
     "script": "<script>alert(1)</script>",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from render_samples import make_sheet, minimal_data, rich_data
-
 from generator import __version__
 from generator.view import (
     build_view,
@@ -12,6 +10,7 @@ from generator.view import (
     partial_date_key,
     shorten,
 )
+from tests.unit.render_samples import make_sheet, minimal_data, rich_data
 
 
 def test_timeline_is_in_date_order_partial_dates_as_their_first_day() -> None:
