@@ -215,3 +215,11 @@ def test_spring_forward_slot_runs_right_after_the_change_with_a_travelling_clock
     assert run_due_at("2026-03-08T03:00:30-04:00") == "1 run(s), 0 failed, 0 slot(s) skipped"
     assert run_due_at("2026-03-08T03:31-04:00") == "nothing due"
     assert run_due_at("2026-03-09T02:31-04:00") == "1 run(s), 0 failed, 0 slot(s) skipped"
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands["schedule"].commands))  # type: ignore[attr-defined]
+def test_every_schedule_command_has_help_and_is_documented(command):
+    group = cli.commands["schedule"]
+    assert group.commands[command].help  # type: ignore[attr-defined]
+    docs = (REPO / "docs" / "scheduling.md").read_text(encoding="utf-8")
+    assert f"brief schedule {command}" in docs
