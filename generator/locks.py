@@ -1,4 +1,4 @@
-"""Advisory file locks under ``.brief/locks/``: one per schedule and one per output folder.
+"""Advisory file locks: one per schedule (under ``.brief/locks/``) and one per output folder.
 
 ``fcntl.flock`` is tied to the open file, so the kernel releases it when the holder
 exits for any reason, SIGKILL included: a lock left by a killed process is simply free
@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import logging
 import os
 import socket
@@ -25,6 +24,8 @@ from generator.errors import GeneratorError
 log = logging.getLogger(__name__)
 
 LOCKS = "locks"
+#: The output folder's lock file (never published as a briefing: not .html or .pdf).
+OUTPUT_LOCK = ".build.lock"
 _POLL_SECONDS = 0.1
 
 
@@ -38,9 +39,12 @@ def schedule_lock(settings: Settings, name: str) -> Path:
 
 
 def output_lock(settings: Settings) -> Path:
-    """The lock file of the settings' output folder (one per resolved folder path)."""
-    key = hashlib.sha256(str(settings.output_dir.resolve()).encode()).hexdigest()[:16]
-    return settings.state_dir / LOCKS / f"output-{key}.lock"
+    """The lock file of the settings' output folder, kept inside that folder.
+
+    Inside it rather than under ``.brief/``, so that two projects building into one
+    folder also exclude each other, and a build leaves no state behind.
+    """
+    return settings.output_dir / OUTPUT_LOCK
 
 
 @contextlib.contextmanager

@@ -142,14 +142,11 @@ def test_two_schedulers_at_once_run_the_slot_once(scheduled, run_brief):
 def test_manual_build_waits_for_a_scheduled_run_of_the_same_output(scheduled, run_brief):
     run_brief("schedule", "run-due", "--now", "2026-03-30T06:00+08:00")
     scheduled_run = spawn(scheduled, "schedule", "run-due", "--now", "2026-03-30T07:01+08:00")
-    lock_dir = scheduled / ".brief/locks"
+    lock = scheduled / "output/.build.lock"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        held = [p for p in lock_dir.glob("output-*.lock") if "schedule weekly-ev" in p.read_text()]
-        if held:
-            break
+    while "schedule weekly-ev" not in (lock.read_text() if lock.exists() else ""):
+        assert time.monotonic() < deadline, "the scheduled run never took the output lock"
         time.sleep(0.02)
-    assert held, "the scheduled run never took the output lock"
     manual = run_brief("build", "alpha")
     assert manual.returncode == 0, manual.stderr
     assert "waiting up to 300 s for the output folder output (in use by pid" in manual.stderr
