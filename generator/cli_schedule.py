@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import signal
 import sys
 import threading
@@ -76,7 +77,8 @@ def _context(
     from generator.schedule_config import load_schedules
     from generator.schedule_runner import Context
 
-    return Context(settings, load_schedules(settings), clock, limit, stop)
+    config = load_schedules(settings)
+    return Context(settings, config, clock, limit, stop, environ=dict(os.environ))
 
 
 @click.group()

@@ -8,16 +8,17 @@ others: a broken fact sheet is reported and the rest are still built, archived a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import locks
 from generator.build import build, check_file, discover
 from generator.config import Settings
-from generator.delivery_model import DeliveryConfig, Schedule, Selection
+from generator.delivery_model import Schedule, Selection
 from generator.errors import Diagnostic, GeneratorError
 from generator.pdf_archive import archive_pdfs
+from generator.schedule import local_date
 
 #: How long a run waits for a manual build of the same output folder to finish (the
 #: run's own time limit still applies).
@@ -91,16 +92,32 @@ def _tags(settings: Settings, path: Path, today: dt.date) -> tuple[set[str], str
     return set(), f"{reason} (so its tags are unknown)"
 
 
-def run_job(
-    settings: Settings,
-    schedule: Schedule,
-    config: DeliveryConfig,
-    today: dt.date,
-    archive_day: dt.date,
-) -> JobResult:
+@dataclass(frozen=True)
+class Job:
+    """One run's work order, handed to the child process (so: plain, picklable values).
+
+    ``started`` is when the run began (by the scheduler's clock, which ``--now`` may
+    have set); ``archive_day`` is the planned slot's date in the schedule's zone;
+    ``environ`` carries the ``BRIEF_SMTP_*`` settings for sending.
+    """
+
+    settings: Settings
+    schedule: Schedule
+    started: dt.datetime
+    archive_day: dt.date
+    environ: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def today(self) -> dt.date:
+        """The run's date in the schedule's time zone (what rule checks call today)."""
+        return local_date(self.schedule, self.started)
+
+
+def run_job(job: Job) -> JobResult:
     """Build, archive and send a schedule's selection; never raises for bad input."""
+    settings, schedule = job.settings, job.schedule
     result = JobResult()
-    selection = resolve(settings, schedule.select, today)
+    selection = resolve(settings, schedule.select, job.today)
     result.errors += selection.problems
     try:
         with locks.hold(
@@ -109,26 +126,20 @@ def run_job(
             what=f"the output folder {settings.display(settings.output_dir)}",
             wait=OUTPUT_LOCK_WAIT,
         ):
-            _build_and_archive(settings, schedule, selection.ids, today, archive_day, result)
-            if schedule.send_to and result.built:
-                result.sent += deliver(settings, config, schedule, result.built, today, result)
+            _build_and_archive(job, selection.ids, result)
     except GeneratorError as exc:
         result.errors.append(str(exc))
+    if schedule.send_to and result.built:
+        deliver(job, result)
     return result
 
 
-def _build_and_archive(
-    settings: Settings,
-    schedule: Schedule,
-    ids: Sequence[str],
-    today: dt.date,
-    archive_day: dt.date,
-    result: JobResult,
-) -> None:
+def _build_and_archive(job: Job, ids: Sequence[str], result: JobResult) -> None:
+    settings, schedule = job.settings, job.schedule
     if not ids:
         result.errors.append("the selection matches no briefing")
         return
-    report = build(settings, ids, today=today, formats=schedule.formats, lock_wait=None)
+    report = build(settings, ids, today=job.today, formats=schedule.formats, lock_wait=None)
     for item in report.results:
         if item.status == "failed":
             reason = item.error or _first_error(item.diagnostics) or "fact sheet has errors"
@@ -136,27 +147,17 @@ def _build_and_archive(
         else:
             result.built.append(item.brief_id)
     if schedule.archive and result.built:
-        written = archive_pdfs(settings.output_dir, result.built, archive_day)
+        written = archive_pdfs(settings.output_dir, result.built, job.archive_day)
         result.archived += [settings.display(path) for path in written]
 
 
-def deliver(
-    settings: Settings,
-    config: DeliveryConfig,
-    schedule: Schedule,
-    brief_ids: Sequence[str],
-    today: dt.date,
-    result: JobResult,
-) -> list[str]:
-    """Send the built briefings to the schedule's lists; one entry per message sent.
+def deliver(job: Job, result: JobResult) -> None:
+    """Send the built briefings to the schedule's lists, recording each message in ``result``.
 
     Failures are added to ``result.errors``; the other messages are still sent.
     """
-    result.errors.append(
-        f"sending to {', '.join(schedule.send_to)} is not available: email delivery is not "
-        "part of this version"
-    )
-    return []
+    lists = ", ".join(job.schedule.send_to)
+    result.errors.append(f"sending to {lists} is not available: email delivery is not wired")
 
 
 def _first_error(diagnostics: Sequence[Diagnostic]) -> str:

@@ -17,9 +17,9 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, closing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from generator import locks, run_history
 from generator.config import Settings
@@ -28,7 +28,7 @@ from generator.errors import GeneratorError
 from generator.limits import Finished, run_limited
 from generator.run_history import Kind, Outcome, Result
 from generator.schedule import Decision, due, iso, local_date, next_wake
-from generator.schedule_job import JobResult, run_job
+from generator.schedule_job import Job, JobResult, run_job
 from generator.state import open_state
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,8 @@ class Context:
     """What every run needs besides the schedule: project, configuration, clock, limits.
 
     ``seconds`` overrides every schedule's ``time_limit_minutes`` (for tests); ``stop``,
-    once set, stops the run in progress and starts no other.
+    once set, stops the run in progress and starts no other; ``environ`` holds the
+    ``BRIEF_SMTP_*`` settings used for sending.
     """
 
     settings: Settings
@@ -69,6 +70,7 @@ class Context:
     clock: Clock
     seconds: float | None = None
     stop: threading.Event | None = None
+    environ: Mapping[str, str] = field(default_factory=dict)
 
     def time_limit(self, schedule: Schedule) -> float:
         """The time limit of ``schedule``'s runs, in seconds."""
@@ -211,15 +213,15 @@ def _execute(
         log.info("%s %s already claimed by another process", name, iso(slot))
         return None
     log.info("%s %s started%s", name, iso(slot), " (late)" if decision.late else "")
-    args = (context.settings, schedule, context.config, local_date(schedule, started))
+    job = Job(context.settings, schedule, started, local_date(schedule, slot), context.environ)
     began = time.monotonic()
     seconds = context.time_limit(schedule)
-    finished = run_limited(run_job, (*args, local_date(schedule, slot)), seconds, stop=context.stop)
+    finished = run_limited(run_job, (job,), seconds, stop=context.stop)
     outcome = _outcome(finished, decision, seconds)
     run_history.finish(db, run_id, outcome, context.clock())
     took = f"in {time.monotonic() - began:.1f} s"
-    job = finished.value if isinstance(finished.value, JobResult) else None
-    detail = f"{job.summary()} {took}" if job else took
+    done = finished.value if isinstance(finished.value, JobResult) else None
+    detail = f"{done.summary()} {took}" if done else took
     report = RunReport(name, slot, outcome.result, "; ".join(filter(None, [detail, outcome.error])))
     (log.warning if report.failed else log.info)("%s", report.line())
     return report
