@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.config import Settings
-from generator.delivery_model import Schedule
+from generator.delivery_model import DeliveryConfig, Schedule
 
 if TYPE_CHECKING:
     from generator.schedule_runner import Context
@@ -71,10 +71,16 @@ def stop_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
+def load_schedules(settings: Settings) -> DeliveryConfig:
+    """``delivery.yaml``, fully checked (schedules included); raises ``ConfigError``."""
+    from generator.delivery_config import load_delivery
+
+    return load_delivery(settings.delivery_file, settings.display(settings.delivery_file)).config
+
+
 def _context(
     settings: Settings, clock: Clock, limit: float | None, stop: threading.Event | None = None
 ) -> Context:
-    from generator.schedule_config import load_schedules
     from generator.schedule_runner import Context
 
     config = load_schedules(settings)
@@ -91,8 +97,6 @@ def schedule() -> None:
 @click.pass_obj
 def list_schedules(settings: Settings, now: str | None) -> None:
     """Show each schedule, the briefings it selects and its next three runs."""
-    from generator.schedule_config import load_schedules
-
     config = load_schedules(settings)
     moment = make_clock(now)()
     if not config.schedules:
@@ -176,7 +180,6 @@ def run_due(settings: Settings, now: str | None, time_limit_seconds: float | Non
 def serve(settings: Settings, now: str | None, time_limit_seconds: float | None) -> None:
     """Run schedules in the foreground until SIGTERM or Ctrl-C (for a service manager)."""
     from generator import schedule_runner
-    from generator.schedule_config import load_schedules
 
     with stop_on_signals() as stop:
         context = _context(settings, make_clock(now), time_limit_seconds, stop)

@@ -24,6 +24,7 @@ checked in the tests against a brute-force minute-by-minute matcher.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import heapq
 import itertools
 from collections.abc import Iterator
@@ -100,11 +101,15 @@ def load_zone(name: str) -> ZoneInfo:
             return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest_zone(name)
+    hint = f" (did you mean '{close}'?)" if close else ""
     raise ConfigError(f"unknown time zone '{name}'{hint}")
+
+
+def closest_zone(name: str) -> str | None:
+    """The known time zone nearest to a mistyped ``name``, if any is near enough."""
+    found = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+    return found[0] if found else None
 
 
 def fire_times(spec: CronSpec, zone: ZoneInfo, after: dt.datetime) -> Iterator[dt.datetime]:

@@ -21,10 +21,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
-from generator.cron import CronSpec, fires_between, load_zone, next_fires, parse_cron
+from generator.cron import (
+    CronSpec,
+    closest_zone,
+    fires_between,
+    load_zone,
+    next_fires,
+    parse_cron,
+)
 from generator.delivery_model import DeliveryConfig, Schedule
 from generator.errors import ConfigError
 
@@ -119,27 +126,41 @@ def next_wake(schedules: Sequence[Schedule], now: dt.datetime) -> dt.datetime | 
     return min(slots, default=None)
 
 
-def check_schedules(config: DeliveryConfig) -> list[tuple[tuple[str | int, ...], str]]:
-    """Problems the model alone cannot see, each as (field path, message).
+class Problem(NamedTuple):
+    """A problem in the schedules of ``delivery.yaml``, at a field path."""
+
+    path: tuple[str | int, ...]
+    message: str
+    suggestion: str | None = None
+
+
+def check_schedules(config: DeliveryConfig) -> list[Problem]:
+    """Problems the model alone cannot see, each located by its field path.
 
     Covers cron expressions and time zones (so a misspelt zone is an error at start-up,
     never a silent fall-back to UTC), duplicate names and archiving without PDFs. (Lists
     named in ``send_to`` are checked by the delivery loader with the other list names.)
     """
-    problems: list[tuple[tuple[str | int, ...], str]] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     for index, schedule in enumerate(config.schedules):
         where: tuple[str | int, ...] = ("schedules", index)
-        for key, check in (("cron", parse_cron), ("timezone", load_zone)):
-            try:
-                check(getattr(schedule, key))
-            except ConfigError as exc:
-                problems.append(((*where, key), str(exc)))
+        try:
+            parse_cron(schedule.cron)
+        except ConfigError as exc:
+            problems.append(Problem((*where, "cron"), str(exc)))
+        try:
+            load_zone(schedule.timezone)
+        except ConfigError:
+            message = f"unknown time zone '{schedule.timezone}'"
+            problems.append(Problem((*where, "timezone"), message, closest_zone(schedule.timezone)))
         if schedule.name in seen:
-            problems.append(((*where, "name"), f"another schedule is named '{schedule.name}'"))
+            problems.append(
+                Problem((*where, "name"), f"another schedule is named '{schedule.name}'")
+            )
         seen.add(schedule.name)
         if schedule.archive and "pdf" not in schedule.formats:
-            problems.append(((*where, "archive"), "archiving needs 'pdf' in formats"))
+            problems.append(Problem((*where, "archive"), "archiving needs 'pdf' in formats"))
     return problems
 
 

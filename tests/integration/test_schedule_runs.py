@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from generator import run_history
 from generator.config import default_settings
-from generator.schedule_config import load_schedules
+from generator.delivery_config import load_delivery
 from generator.schedule_runner import Context, run_due, run_now
 from generator.state import open_state
 
@@ -54,7 +54,8 @@ def fixed(moment: dt.datetime):
 
 def context(project: Path, moment: dt.datetime, seconds: float | None = None) -> Context:
     settings = default_settings(project)
-    return Context(settings, load_schedules(settings), fixed(moment), seconds)
+    config = load_delivery(settings.delivery_file, "delivery.yaml").config
+    return Context(settings, config, fixed(moment), seconds)
 
 
 def history(project: Path) -> list[run_history.Run]:
