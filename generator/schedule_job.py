@@ -1,18 +1,21 @@
 """The work of one schedule run: select briefings, build them, archive PDFs, send.
 
-This runs in a child process (see :mod:`generator.schedule_runner`), under the output
-folder's lock, and returns a :class:`JobResult`. One briefing's failure never stops the
-others: a broken fact sheet is reported and the rest are still built, archived and sent.
+This runs in a child process (see :mod:`generator.schedule_runner`) and returns a
+:class:`JobResult`. Building and archiving hold the output folder's lock; sending goes
+through ``brief send``'s own function (ledger, retries, its own locks) afterwards. One
+briefing's failure never stops the others: a broken fact sheet is reported and the rest
+are still built, archived and sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import locks
+from generator import delivery, locks
 from generator.build import build, check_file, discover
 from generator.config import Settings
 from generator.delivery_model import Schedule, Selection
@@ -40,12 +43,14 @@ class JobResult:
     built: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """``built 2, archived 2, sent 4``."""
+        """``built 2, archived 2, sent 4`` (and ``, 2 already had it`` when so)."""
         counts = (("built", self.built), ("archived", self.archived), ("sent", self.sent))
-        return ", ".join(f"{label} {len(items)}" for label, items in counts)
+        text = ", ".join(f"{label} {len(items)}" for label, items in counts)
+        return text + (f", {len(self.already)} already had it" if self.already else "")
 
 
 def resolve(settings: Settings, selection: Selection, today: dt.date) -> Resolved:
@@ -152,12 +157,50 @@ def _build_and_archive(job: Job, ids: Sequence[str], result: JobResult) -> None:
 
 
 def deliver(job: Job, result: JobResult) -> None:
-    """Send the built briefings to the schedule's lists, recording each message in ``result``.
+    """Send each built briefing to the schedule's lists through the send ledger.
 
-    Failures are added to ``result.errors``; the other messages are still sent.
+    One ``brief send`` per briefing, so one briefing's problem (a pre-send check, say)
+    does not hold back the others. A recipient who already has this edition is not sent
+    it again (``already``); every message not accepted is an error.
     """
-    lists = ", ".join(job.schedule.send_to)
-    result.errors.append(f"sending to {lists} is not available: email delivery is not wired")
+    clock = _running_clock(job.started)
+    for brief_id in result.built:
+        try:
+            report = delivery.send(
+                job.settings,
+                [brief_id],
+                job.schedule.send_to,
+                options=delivery.SendOptions(),
+                clock=clock,
+                environ=job.environ,
+            )
+        except GeneratorError as exc:
+            details = "; ".join(d.format() for d in exc.diagnostics)
+            result.errors.append(
+                f"{brief_id} not sent: {exc}" + (f": {details}" if details else "")
+            )
+            continue
+        _record_sends(report, result)
+
+
+def _record_sends(report: delivery.SendReport, result: JobResult) -> None:
+    for message in report.results:
+        line = f"{message.brief_id} -> {message.list_name}: {message.recipient}"
+        if message.result == "sent":
+            result.sent.append(line)
+        elif message.result in ("already-sent", "covered"):
+            result.already.append(line)
+        else:
+            reason = f"{message.result.replace('-', ' ')}: {message.reply}".rstrip(": ")
+            result.errors.append(f"{line} {reason}")
+    if report.fatal:
+        result.errors.append(report.fatal)
+
+
+def _running_clock(start: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock that reads ``start`` now and runs on in real time (``--now`` carries over)."""
+    began = time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
 def _first_error(diagnostics: Sequence[Diagnostic]) -> str:
