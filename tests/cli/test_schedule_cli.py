@@ -121,6 +121,15 @@ def test_run_due_exits_one_when_a_run_fails_and_zero_when_nothing_is_due(
     assert (scheduled / "output/archive/2026-03-30/alpha.pdf").is_file()
     again = run_brief("schedule", "run-due", "--now", "2026-03-30T07:05+08:00")
     assert (again.returncode, again.stdout.strip()) == (0, "nothing due")
+    listed = run_brief("schedule", "list", "--now", "2026-03-30T08:00+08:00")
+    assert "  last run: 2026-03-29T23:00:00Z failed (briefs/broken.yaml:" in listed.stdout
+
+
+def test_time_limit_override_stops_the_run(scheduled, run_brief):
+    result = run_brief("schedule", "run", "weekly-ev", "--time-limit-seconds", "0.05")
+    assert result.returncode == 1
+    assert " failed: in " in result.stdout
+    assert result.stdout.rstrip().endswith("; stopped: exceeded the time limit of 0.05 s")
 
 
 def test_two_schedulers_at_once_run_the_slot_once(scheduled, run_brief):

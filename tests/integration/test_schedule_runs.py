@@ -202,3 +202,16 @@ def test_sheet_whose_tags_cannot_be_read_is_a_problem(ev_project, write_brief):
     assert "briefs/broken.yaml:" in report.detail and "(so its tags are unknown)" in report.detail
     assert "other" not in report.detail
     assert [r.built for r in history(ev_project)] == [["alpha", "gamma"]]
+
+
+def test_clock_stepped_back_does_not_run_a_slot_twice(ev_project):
+    run_due(context(ev_project, BEFORE))
+    tuesday = MON_8 + dt.timedelta(days=1)
+    assert [r.slot for r in run_due(context(ev_project, MON_8))] == [MON_8]
+    assert [r.slot for r in run_due(context(ev_project, tuesday))] == [tuesday]
+    for moment in (MON_8 - dt.timedelta(minutes=30), MON_8 + dt.timedelta(hours=1), tuesday):
+        assert run_due(context(ev_project, moment)) == []
+    assert [r.planned_utc for r in history(ev_project)] == [
+        "2026-03-02T08:00:00Z",
+        "2026-03-03T08:00:00Z",
+    ]
