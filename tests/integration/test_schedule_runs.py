@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 from generator import run_history
 from generator.config import default_settings
 from generator.delivery_config import load_delivery
-from generator.schedule_runner import Context, run_due, run_now
+from generator.schedule_runner import Context, run_due, run_now, serve
 from generator.state import open_state
 
 UTC = dt.UTC
@@ -215,3 +216,26 @@ def test_clock_stepped_back_does_not_run_a_slot_twice(ev_project):
         "2026-03-02T08:00:00Z",
         "2026-03-03T08:00:00Z",
     ]
+
+
+def test_serve_keeps_the_last_good_schedules_when_delivery_yaml_breaks(ev_project, caplog):
+    settings = default_settings(ev_project)
+    good = load_delivery(settings.delivery_file, "delivery.yaml").config
+    loads = iter([None, good])
+    stop = threading.Event()
+
+    def load():
+        found = next(loads, good)
+        if found is None:
+            (ev_project / "delivery.yaml").write_text("schedules: [\n", "utf-8")
+            return load_delivery(settings.delivery_file, "delivery.yaml").config
+        stop.set()
+        return found
+
+    caplog.set_level("INFO", logger="generator")
+    context = Context(settings, good, fixed(MON_8 - dt.timedelta(minutes=30)), stop=stop)
+    assert serve(context, load, max_sleep=0.01) == 0
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[:2] == ["serving 1 schedule(s)", "next run due at 2026-03-02T08:00:00Z"]
+    assert any(m.startswith("keeping the previous schedules: delivery.yaml") for m in messages)
+    assert messages[-1] == "stopped"
