@@ -2,8 +2,9 @@
 
 ``fcntl.flock`` is tied to the open file, so the kernel releases it when the holder
 exits for any reason, SIGKILL included: a lock left by a killed process is simply free
-the next time someone asks, and is taken over. The file also carries a line naming the
-holder (pid, host, what it is doing, since when) so a refusal can say who is in the way.
+the next time someone asks, and is taken over. The file carries a line naming the
+holder (pid, host, what it is doing, since when) so a refusal can say who is in the way,
+and is removed on release, so a finished build leaves nothing in the output folder.
 """
 
 from __future__ import annotations
@@ -49,43 +50,44 @@ def output_lock(settings: Settings) -> Path:
 
 @contextlib.contextmanager
 def hold(path: Path, *, purpose: str, what: str, wait: float = 0.0) -> Iterator[None]:
-    """Hold the lock at ``path`` for the ``with`` block.
+    """Hold the lock at ``path`` for the ``with`` block; the file exists only meanwhile.
 
     Waits up to ``wait`` seconds for another holder; then raises :class:`LockBusy` with a
     message naming ``what`` is locked and who holds it. ``purpose`` is written into the
     lock file for the next one who asks.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _acquire(path, what, wait)
     try:
-        _acquire(fd, path, what, wait)
         _write_holder(fd, purpose)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
+        # Removed while still locked: a waiter holding the old file notices (see
+        # _is_current) and opens the path afresh.
+        with contextlib.suppress(OSError):
+            path.unlink()
+        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
 def holder(path: Path) -> str:
-    """The holder line last written into the lock file ('' when none)."""
+    """The holder line written into the lock file ('' when none)."""
     try:
         return path.read_text(encoding="utf-8").strip()
     except OSError:
         return ""
 
 
-def _acquire(fd: int, path: Path, what: str, wait: float) -> None:
+def _acquire(path: Path, what: str, wait: float) -> int:
+    """An open descriptor of ``path``, locked, still being the file at ``path``."""
     deadline = time.monotonic() + max(wait, 0.0)
     told = False
     while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
         except BlockingIOError:
+            os.close(fd)
             if not told and wait > 0:
                 log.info("waiting up to %g s for %s (in use by %s)", wait, what, holder(path))
                 told = True
@@ -94,6 +96,20 @@ def _acquire(fd: int, path: Path, what: str, wait: float) -> None:
                 waited = f" after waiting {wait:g} s" if wait > 0 else ""
                 raise LockBusy(f"{what} is in use by {who}{waited}") from None
             time.sleep(_POLL_SECONDS)
+            continue
+        if _is_current(fd, path):
+            return fd
+        os.close(fd)
+
+
+def _is_current(fd: int, path: Path) -> bool:
+    """Whether ``fd`` is still the file at ``path`` (its holder may have removed it)."""
+    try:
+        there = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _write_holder(fd: int, purpose: str) -> None:

@@ -99,3 +99,44 @@ def test_lock_paths(tmp_path):
     assert output_lock(settings) == tmp_path / "output/.build.lock"
     elsewhere = settings.with_output(tmp_path / "elsewhere")
     assert output_lock(elsewhere) == tmp_path / "elsewhere/.build.lock"
+
+
+COUNTER = """
+import sys
+from pathlib import Path
+from generator.locks import hold
+lock, counter = Path(sys.argv[1]), Path(sys.argv[2])
+for _ in range(50):
+    with hold(lock, purpose="counter", what="the counter", wait=60):
+        counter.write_text(str(int(counter.read_text()) + 1))
+"""
+
+
+def test_lock_file_is_removed_on_release_and_excludes_under_contention(tmp_path):
+    lock, counter = tmp_path / "c.lock", tmp_path / "counter"
+    counter.write_text("0")
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", COUNTER, str(lock), str(counter)],
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        for _ in range(4)
+    ]
+    assert [w.wait(timeout=120) for w in workers] == [0, 0, 0, 0]
+    assert counter.read_text() == "200"
+    assert not lock.exists()
+
+
+def test_a_descriptor_of_a_removed_lock_file_is_not_taken_for_the_lock(tmp_path):
+    from generator.locks import _is_current
+
+    path = tmp_path / "x.lock"
+    with hold(path, purpose="first", what="x"):
+        stale = os.open(path, os.O_RDWR)  # a waiter that opened the file just now
+    try:
+        assert not path.exists()
+        assert not _is_current(stale, path)
+        with hold(path, purpose="second", what="x"):
+            assert not _is_current(stale, path)
+    finally:
+        os.close(stale)
