@@ -17,7 +17,8 @@ import contextlib
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +51,8 @@ __all__ = [
     "select",
 ]
 
-#: How long a build waits for another process writing to the same output folder.
+#: How long a build waits for another process writing to the same output folder (a
+#: scheduled run, another build).
 OUTPUT_LOCK_WAIT = 300.0
 
 
@@ -147,7 +149,10 @@ def build(
     ``on_progress(done, total)`` of progress, also while nothing finishes. ``force``
     rebuilds everything selected; ``pdf_variant`` overrides ``settings.pdf_variant``.
     Raises :class:`GeneratorError` for an unknown id and
-    :class:`~generator.errors.OutputError` when the output folder cannot be written.
+    :class:`~generator.errors.OutputError` when the output folder cannot be written. The
+    output folder's lock is held throughout, so a scheduled run and a manual build of the
+    same folder never interleave; a build waits up to ``lock_wait`` seconds for it
+    (``None``: the caller already holds it).
     """
     started = time.monotonic()
     variant = pdf_variant or settings.pdf_variant
@@ -192,15 +197,19 @@ def preview(
     return Preview(plan, reasons)
 
 
-@contextlib.contextmanager
-def _output_locked(settings: Settings, wait: float | None) -> Iterator[None]:
-    """Hold the output folder's lock for a build (``wait`` None: the caller holds it).
+def _output_locked(settings: Settings, wait: float | None) -> AbstractContextManager[None]:
+    """The output folder's lock (see :mod:`generator.locks`), or nothing when ``wait`` is
+    None (the caller already holds it): two builds of one folder never interleave."""
+    from generator import locks
 
-    This is the one place a build takes that lock: the output-folder lock of
-    ``generator.locks`` belongs here once it is part of the project.
-    """
-    del settings, wait
-    yield
+    if wait is None:
+        return contextlib.nullcontext()
+    return locks.hold(
+        locks.output_lock(settings),
+        purpose="brief build",
+        what=f"the output folder {settings.display(settings.output_dir)}",
+        wait=wait,
+    )
 
 
 def clean(settings: Settings) -> list[Path]:

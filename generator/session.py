@@ -145,11 +145,13 @@ class Session:
     def _pipeline(self, stack: contextlib.ExitStack, size: int) -> Pipeline:
         """A pipeline over a new pool of ``size`` workers, closed with ``stack``."""
         # Imported only when there is work: a build with nothing to do never needs them.
+        from generator.locks import output_lock
         from generator.pipeline import Pipeline
         from generator.workers import Limits, Pool
 
         limits = Limits(self.settings.render_seconds, self.settings.render_memory)
-        pool = stack.enter_context(Pool(size, limits))
+        lock = str(output_lock(self.settings).resolve())
+        pool = stack.enter_context(Pool(size, limits, release=(lock,)))
         return Pipeline(
             pool,
             self.settings,

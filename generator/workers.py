@@ -87,10 +87,13 @@ class Worker:
 class Pool:
     """``size`` forked workers; :meth:`submit` a job to an idle one, :meth:`wait` for outcomes."""
 
-    def __init__(self, size: int, limits: Limits) -> None:
+    def __init__(self, size: int, limits: Limits, release: tuple[str, ...] = ()) -> None:
+        """Start ``size`` workers; they close what they inherited open on ``release`` paths
+        (the output folder's lock: a killed parent's lock must not outlive it)."""
         import multiprocessing
 
         self.limits = limits
+        self.release = release
         self._context = multiprocessing.get_context("fork")
         self.workers: list[Worker] = []
         self._pending: list[Outcome] = []
@@ -213,7 +216,7 @@ class Pool:
         sys.stderr.flush()
         process = self._context.Process(
             target=_serve,
-            args=(child_end, log.fileno(), self.limits.memory, os.getpid(), others),
+            args=(child_end, log.fileno(), self.limits, os.getpid(), others, self.release),
             daemon=True,
         )
         process.start()
@@ -251,7 +254,12 @@ def _death(exitcode: int | None) -> str:
 
 
 def _serve(
-    conn: Connection, log_fd: int, memory: int | None, parent_pid: int, inherited: list[Any]
+    conn: Connection,
+    log_fd: int,
+    limits: Limits,
+    parent_pid: int,
+    inherited: list[Any],
+    release: tuple[str, ...],
 ) -> None:
     """The worker's main loop: receive ``(fn, arg)``, reply ``(kind, value, message)``.
 
@@ -262,6 +270,7 @@ def _serve(
 
     for other in inherited:
         other.close()
+    _close_descriptors_of(release)
     for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
@@ -272,8 +281,8 @@ def _serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
-    if memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if limits.memory:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
     # Rendering allocates millions of short-lived objects: collecting the young generation
     # every 700 allocations costs about a tenth of a render, and cycles are rare.
     gc.set_threshold(*GC_THRESHOLDS)
@@ -293,6 +302,17 @@ def _serve(
             return
         if reply[0] == "memory":
             return
+
+
+def _close_descriptors_of(paths: tuple[str, ...]) -> None:
+    """Close every open descriptor of this process that refers to one of ``paths``."""
+    if not paths:
+        return
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError, ValueError):
+                if os.readlink(f"/proc/self/fd/{name}") in paths:
+                    os.close(int(name))
 
 
 def _run(fn: Callable[[Any], Any], arg: Any) -> tuple[Kind, Any, str]:

@@ -121,3 +121,23 @@ def test_what_a_worker_prints_is_returned_not_shown(pool: Pool, capfd):
     outcome = run_one(pool, chatter, "WeasyPrint says hello")
     assert outcome.log == "WeasyPrint says hello\n"
     assert "hello" not in capfd.readouterr().err
+
+
+def open_paths(_: object) -> list[str]:
+    found = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            found.append(os.readlink(f"/proc/self/fd/{name}"))
+        except OSError:
+            continue
+    return found
+
+
+def test_workers_let_go_of_the_paths_they_must_release(tmp_path):
+    lock, other = tmp_path / "held.lock", tmp_path / "other.txt"
+    with open(lock, "w"), open(other, "w"):
+        release = (str(lock.resolve()),)
+        with Pool(1, Limits(seconds=30, memory=None), release=release) as pool:
+            seen = run_one(pool, open_paths, None).value
+    assert str(lock.resolve()) not in seen
+    assert str(other.resolve()) in seen
