@@ -17,6 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ from generator.plan import (
     Planner,
     Removal,
     Request,
+    Work,
     index_entries,
     sheet_key,
     template_key,
@@ -163,54 +165,44 @@ class Session:
         )
 
     def _finish(self, item: Finished) -> BriefResult:
+        """Write and record a finished briefing's outputs; its result."""
         work = item.work
         for line in item.log.splitlines():
             if line.strip():
                 log.warning("%s: %s", work.display, line.rstrip())
+        result = partial(BriefResult, work.brief_id, work.display, reasons=work.reasons)
         if item.failed or item.prepared is None:
-            return BriefResult(
-                work.brief_id,
-                work.display,
-                "failed",
-                item.diagnostics,
-                (),
-                item.error,
-                work.reasons,
-            )
-        prepared = item.prepared
+            return result("failed", item.diagnostics, error=item.error)
         record: BriefRecord = self.state.briefs.get(work.brief_id) or {
             "targets": {},
             "index": {},
             "warnings": 0,
         }
-        written = []
-        for fmt, data, deps in self._files(item):
-            name = f"{work.brief_id}.{fmt}"
-            write_atomic(output_path(self.settings.output_dir, name), data)
-            sha = sha256_bytes(data)
-            self.outputs.note_written(name, sha)
-            record["targets"][fmt] = {
-                "sheet": work.sheet_sha or "",
-                "deps": self.state.intern_deps(deps),
-                "options": self.request.options(fmt),
-                "generator": __version__,
-                "output": sha,
-            }
-            written.append(name)
-        record["index"] = prepared.index
+        files = self._files(item)
+        written = [self._write(work, fmt, data, deps, record) for fmt, data, deps in files]
+        record["index"] = item.prepared.index
         record["warnings"] = sum(not d.is_error for d in item.diagnostics)
         self.state.briefs[work.brief_id] = record
         self._changed = True
         self._save_now_and_then()
-        return BriefResult(
-            work.brief_id,
-            work.display,
-            "built",
-            item.diagnostics,
-            tuple(written),
-            "",
-            work.reasons,
-        )
+        return result("built", item.diagnostics, tuple(written))
+
+    def _write(
+        self, work: Work, fmt: str, data: bytes, deps: dict[str, str], record: BriefRecord
+    ) -> str:
+        """Write one output atomically, then record what it was built from; its name."""
+        name = f"{work.brief_id}.{fmt}"
+        write_atomic(output_path(self.settings.output_dir, name), data)
+        sha = sha256_bytes(data)
+        self.outputs.note_written(name, sha)
+        record["targets"][fmt] = {
+            "sheet": work.sheet_sha or "",
+            "deps": self.state.intern_deps(deps),
+            "options": self.request.options(fmt),
+            "generator": __version__,
+            "output": sha,
+        }
+        return name
 
     def _files(self, item: Finished) -> list[tuple[str, bytes, dict[str, str]]]:
         """(format, bytes, dependencies) of each output of a finished briefing."""

@@ -265,27 +265,13 @@ def _serve(
 
     Its stdout and stderr go to ``log_fd`` (read by the parent), never to the terminal.
     """
-    import resource
     import threading
 
     for other in inherited:
         other.close()
     _close_descriptors_of(release)
-    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-        os.dup2(log_fd, fd)
-    # Python-level streams may have been pointed elsewhere (a test's capture): repoint them.
-    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for number in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, signal.SIG_DFL)
-    if limits.memory:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
-    # Rendering allocates millions of short-lived objects: collecting the young generation
-    # every 700 allocations costs about a tenth of a render, and cycles are rare.
-    gc.set_threshold(*GC_THRESHOLDS)
+    _redirect_output(log_fd)
+    _set_limits(limits)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     while True:
         try:
@@ -302,6 +288,35 @@ def _serve(
             return
         if reply[0] == "memory":
             return
+        # Between jobs, once the reply is on its way: free this job's cycles, then set
+        # what survives (modules, caches) aside so no later collection walks it again.
+        gc.collect()
+        gc.freeze()
+
+
+def _redirect_output(log_fd: int) -> None:
+    """Send this process's stdout and stderr, at both levels, to ``log_fd``."""
+    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+        os.dup2(log_fd, fd)
+    # Python-level streams may have been pointed elsewhere (a test's capture): repoint them.
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+
+
+def _set_limits(limits: Limits) -> None:
+    """Signals as a worker wants them, the address-space limit, the collector's pace."""
+    import resource
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    if limits.memory:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    # Rendering allocates millions of short-lived objects: collecting the young generation
+    # every 700 allocations costs about a tenth of a render, and cycles are rare.
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _close_descriptors_of(paths: tuple[str, ...]) -> None:
