@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from generator.config import Settings
 from generator.errors import Diagnostic, FactSheetError, GeneratorError
-from generator.jobs import page_limit_warning
 from generator.manifest import state_path
 from generator.plan import FORMATS, Plan, Request
 from generator.report import BriefResult, BuildReport, Status
@@ -46,7 +45,6 @@ __all__ = [
     "check_file",
     "clean",
     "discover",
-    "page_limit_warning",
     "preview",
     "select",
 ]
