@@ -31,6 +31,7 @@ from markupsafe import Markup
 from generator.errors import Diagnostic, TemplateError
 from generator.markdown import is_safe_link, render_markdown
 from generator.model import FactSheet
+from generator.stylesheets import check_css
 from generator.view import STAGE_LABELS, STATUS_LABELS, MetaTag, build_view, index_meta
 
 Target = Literal["html", "pdf"]
@@ -167,7 +168,8 @@ def render_html(
     view = build_view(sheet, brief_id)
     name = template_file_name(template or sheet.template)
     with _template_errors(templates_dir, name):
-        page = PageHead(sheet.language, sheet.title, target, view.meta, _styles(env, target))
+        styles = _styles(env, target, templates_dir)
+        page = PageHead(sheet.language, sheet.title, target, view.meta, styles)
         html = env.get_template(name).render(
             page=page, brief=view, source_numbers=view.source_numbers
         )
@@ -188,7 +190,8 @@ def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
         for entry in entries
     ]
     with _template_errors(templates_dir, "index.html"):
-        page = PageHead("en", "Briefings", "html", index_meta(), _styles(env, "html"))
+        styles = _styles(env, "html", templates_dir)
+        page = PageHead("en", "Briefings", "html", index_meta(), styles)
         return env.get_template("index.html").render(page=page, rows=rows)
 
 
@@ -246,8 +249,11 @@ def _loader(env: jinja2.Environment) -> RecordingLoader:
     return loader
 
 
-def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:
-    """The stylesheets of ``target``, read through the loader so they are recorded."""
+def _styles(env: jinja2.Environment, target: Target, templates_dir: Path) -> tuple[StyleBlock, ...]:
+    """The stylesheets of ``target``, read through the loader so they are recorded.
+
+    Raises :class:`TemplateError` listing every syntax error of a stylesheet.
+    """
     blocks = []
     for name, media in STYLESHEETS[target]:
         css, _, _ = _loader(env).get_source(env, f"static/{name}")
@@ -256,8 +262,21 @@ def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:
             raise jinja2.TemplateSyntaxError(
                 "'</' is not allowed in a stylesheet", 1, f"static/{name}"
             )
+        _check_stylesheet(css, f"{templates_dir.name}/static/{name}")
         blocks.append(StyleBlock(media, Markup(css)))
     return tuple(blocks)
+
+
+def _check_stylesheet(css: str, shown: str) -> None:
+    problems = check_css(css)
+    if not problems:
+        return
+    diagnostics = [
+        Diagnostic(shown, p.line, p.col, "", f"CSS syntax error: {p.message}", code="stylesheet")
+        for p in problems
+    ]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise TemplateError(diagnostics[0].format() + more, diagnostics)
 
 
 @contextlib.contextmanager
