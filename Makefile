@@ -36,6 +36,10 @@ test: system-test $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q
 
+# Property tests with many more examples than `make test` runs (minutes; not part of CI).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -37,7 +37,8 @@ BAD_LINKS = (
     "[js](javascript:alert(1)) [JS](JaVaScRiPt:alert(1)) [tab](java\tscript:alert(1)) "
     "[ent](&#106;avascript:alert(1)) [vb](vbscript:msgbox(1)) "
     "[dt](data:text/html,<script>alert(1)</script>) [svg](data:image/svg+xml;base64,PHN2Zz4=) "
-    "[fl](file:///etc/passwd) <javascript:alert(1)> [rf][bad-ref]"
+    "[fl](file:///etc/passwd) [ftp](ftp://example.org/x) [png](data:image/png;base64,iVBORw0KGgo=) "
+    "<javascript:alert(1)> [rf][bad-ref]"
 )
 GOOD_LINK = "[fine](https://example.org/fine)"
 BAD_REFERENCE = "[bad-ref]: javascript:alert(1)"

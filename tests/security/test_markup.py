@@ -180,6 +180,7 @@ def test_images_are_never_fetched_and_show_their_alt_text(built: Built, canary: 
     html_text, pdf_text = squeeze(doc.text()), built.pdf_text()
     for alt in IMAGES:
         assert alt in html_text and alt in pdf_text
+        assert f"![{alt}]" not in html_text  # the alt text alone, not the raw Markdown
     for address in ("secret.svg", "/redirect", canary.url):
         assert address not in html_text
     assert SECRET not in pdf_text
