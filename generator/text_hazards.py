@@ -23,14 +23,17 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from generator.citations import find_citations
 from generator.errors import Diagnostic
-from generator.loader import LoadedSheet
 from generator.model import is_markdown
 from generator.yamlsrc import FieldPath, format_path
+
+if TYPE_CHECKING:  # the loader uses this module to explain refused ids
+    from generator.loader import LoadedSheet
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 INVISIBLE = frozenset("\u200b\u2060\ufeff")
@@ -95,6 +98,15 @@ def lookalike(word: str) -> tuple[int, str] | None:
             index,
             f"'{word}' is all letters drawn like Latin ones, such as {describe(word[index])}",
         )
+    return None
+
+
+def explain_lookalike(text: str) -> str | None:
+    """Why some word of ``text`` could pass for another spelling, or None."""
+    for word in _WORD.findall(text):
+        found = lookalike(word)
+        if found:
+            return found[1]
     return None
 
 
