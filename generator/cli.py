@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ import click
 from generator import __version__
 from generator.config import Settings, default_settings
 from generator.errors import Diagnostic, GeneratorError
+from generator.render_pdf import PDF_VARIANTS
 
 log = logging.getLogger("generator")
 
@@ -27,7 +29,13 @@ EXIT_UNDELIVERED = 3
 
 
 def _today() -> dt.date:
-    """Today's date, the one place the CLI reads the calendar for rule checks."""
+    """Today's date for rule checks, the one place the CLI reads the calendar.
+
+    A reproducible build sets ``SOURCE_DATE_EPOCH``: its day (UTC) is then "today".
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
@@ -110,6 +118,13 @@ def check(settings: Settings, ids: tuple[str, ...], strict: bool) -> None:
 )
 @click.option("--template", default=None, help="Render with this template instead of the sheet's.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (no output for them).")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(list(PDF_VARIANTS)),
+    envvar="BRIEF_PDF_VARIANT",
+    default=None,
+    help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b (archives) or plain.",
+)
 @click.pass_obj
 def build(
     settings: Settings,
@@ -118,6 +133,7 @@ def build(
     out: Path | None,
     template: str | None,
     strict: bool,
+    pdf_variant: str | None,
 ) -> None:
     """Validate and render fact sheets (all, or IDS) into briefings.
 
@@ -137,6 +153,7 @@ def build(
         template=template,
         strict=strict,
         on_result=lambda result: _report_result(result, settings, strict),
+        pdf_variant=pdf_variant,
     )
     click.echo(
         f"{report.count('built')} built, {report.count('up-to-date')} up to date, "
