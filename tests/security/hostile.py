@@ -220,5 +220,5 @@ class Html(HTMLParser):
 
 
 def squeeze(text: str) -> str:
-    """Text without any whitespace: lines of a PDF may wrap anywhere."""
-    return re.sub(r"\s+", "", text)
+    """Text without any whitespace or hyphenation: lines of a PDF may break anywhere."""
+    return re.sub(r"\u2010\s+|\s+", "", text)
