@@ -39,17 +39,15 @@ def write_edition(root: Path, edition: int, ids: tuple[str, ...] = IDS) -> None:
         write_sheet(root, brief_id, minimal_data() | {"title": f"Edition {edition} of {brief_id}"})
 
 
-def slow_build(root: Path, *args: str, **popen: object) -> subprocess.Popen[str]:
+def slow_build(root: Path) -> subprocess.Popen[str]:
     """``brief build`` on a slow disk, so a kill often lands in the middle of a write."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
-        [sys.executable, "-c", SLOW_DISK, "build", *args],
+        [sys.executable, "-c", SLOW_DISK, "build"],
         cwd=root,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **popen,  # type: ignore[arg-type]
     )
 
 
@@ -73,6 +71,7 @@ def outputs(root: Path) -> dict[str, int]:
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str, str]:
+    """Wait for ``process``: its exit status, stdout and stderr."""
     out, err = process.communicate(timeout=timeout)
     return process.returncode, out, err
 
@@ -118,7 +117,11 @@ class Fault:
 
 
 def _run(*command: str) -> bool:
-    return subprocess.run(command, capture_output=True).returncode == 0
+    """Whether ``command`` ran and succeeded (False when the tool is not there)."""
+    try:
+        return subprocess.run(command, capture_output=True).returncode == 0
+    except OSError:
+        return False
 
 
 def _fill(folder: Path) -> None:
