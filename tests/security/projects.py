@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -40,6 +41,18 @@ def has_module(name: str) -> bool:
     Checked on disk: an editable install elsewhere would make an import find it anyway.
     """
     return (Path(generator.__file__).parent / f"{name}.py").is_file()
+
+
+@functools.cache
+def build_help() -> str:
+    """The help text of ``brief build``: which options the command has."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    ).stdout
 
 
 def make_project(root: Path) -> Path:

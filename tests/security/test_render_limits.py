@@ -13,37 +13,21 @@ change :data:`TIMEOUT` and :data:`MEMORY` below.
 
 from __future__ import annotations
 
-import functools
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.security.projects import REPO, cli, make_project, write_sheet
+from tests.security.projects import build_help, cli, make_project, write_sheet
 from tests.unit.render_samples import minimal_data
 
 TIMEOUT = "--render-timeout"
 MEMORY = "--render-memory"
 
 
-@functools.cache
-def build_options() -> str:
-    """The help text of ``brief build``: which options the command has."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--help"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=False,
-    ).stdout
-
-
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
-        TIMEOUT not in build_options() or MEMORY not in build_options(),
+        TIMEOUT not in build_help() or MEMORY not in build_help(),
         reason="per-briefing render limits (worker processes with a wall-clock and an"
         " address-space limit, issue 4 and issue 6) are not in `brief build` yet",
     ),
