@@ -10,7 +10,6 @@ checks that they really refuse it.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -169,11 +168,6 @@ def _set(data: Any, path: str, value: str) -> None:
     for part in parts[:-1]:
         node = node[part]
     node[parts[-1]] = value
-
-
-def copy_of(data: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy, so a test may change a sheet without touching another's."""
-    return copy.deepcopy(data)
 
 
 class Html(HTMLParser):

@@ -14,7 +14,6 @@ from typing import Any
 
 import yaml
 
-import generator
 from generator.build import BuildReport, build
 from generator.config import default_settings
 
@@ -33,14 +32,6 @@ class Canary:
 
     url: str
     hits: list[str] = field(default_factory=list)
-
-
-def has_module(name: str) -> bool:
-    """Whether ``generator.<name>`` is part of this checkout (another branch may add it).
-
-    Checked on disk: an editable install elsewhere would make an import find it anyway.
-    """
-    return (Path(generator.__file__).parent / f"{name}.py").is_file()
 
 
 @functools.cache

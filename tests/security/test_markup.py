@@ -38,7 +38,6 @@ from tests.security.projects import (
     Canary,
     build_project,
     cli,
-    has_module,
     make_project,
     write_sheet,
 )
@@ -205,10 +204,6 @@ def test_template_syntax_is_never_evaluated(field: str, tmp_path: Path) -> None:
 EMAILED = ("title", "subtitle", "jurisdiction", "summary", "key_facts[0].label")
 
 
-@pytest.mark.skipif(
-    not has_module("email_message"),
-    reason="email composition (brief send, issue 7) is not on this branch yet",
-)
 def test_markup_in_every_field_is_text_in_email_bodies(built: Built) -> None:
     delivery = {"sender": "desk@example.org", "lists": {"team": {"recipients": ["a@example.org"]}}}
     (built.root / "delivery.yaml").write_text(yaml.safe_dump(delivery), encoding="utf-8")
