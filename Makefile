@@ -44,7 +44,7 @@ test: system-test $(STAMP) $(NODE_STAMP)
 
 # Property tests with many more examples than `make test` runs (minutes; not part of CI).
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz --timeout=3600
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
