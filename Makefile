@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 BRIEF := $(VENV)/bin/brief
 STAMP := $(VENV)/.installed
 
-.PHONY: all build setup system system-test test lint format check clean fuzz bench
+.PHONY: all build schema setup system system-test test lint format check clean fuzz bench
 
 all: build
 
@@ -25,8 +25,12 @@ system-test:
 
 setup: system $(STAMP)
 
-build: setup
+build: setup schema
 	$(BRIEF) build
+
+# The fact-sheet JSON Schema for editors; committed, rewritten only when the model changed.
+schema: setup
+	$(BRIEF) schema --output schema/factsheet.schema.json
 
 check: setup
 	$(BRIEF) check --strict
