@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -66,30 +67,54 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     ctx.obj = default_settings(project)
 
 
+_STALE_DAYS = click.option(
+    "--stale-days",
+    type=click.IntRange(min=0),
+    default=365,
+    show_default=True,
+    envvar="BRIEF_STALE_DAYS",
+    help="Flag sources accessed more than this many days before as_of.",
+)
+
+
 @cli.command()
 @click.argument("ids", nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for CI annotations.",
+)
+@_STALE_DAYS
 @click.pass_obj
-def check(settings: Settings, ids: tuple[str, ...], strict: bool) -> None:
+def check(
+    settings: Settings, ids: tuple[str, ...], strict: bool, output_format: str, stale_days: int
+) -> None:
     """Validate fact sheets (all, or IDS) and print every error and warning.
 
-    Changes no file. Exit status 1 when any fact sheet has errors (or warnings, with
-    --strict).
+    A sourcing section follows (see `brief sources`); its warnings are advice and never
+    fail the check. Changes no file. Exit status 1 when any fact sheet has errors (or
+    warnings, with --strict).
     """
+    from generator import findings
     from generator.build import check_all
 
-    checked = check_all(settings, ids, _today())
-    failed = 0
-    for item in checked:
-        _print_diagnostics(item.diagnostics, strict)
-        failed += item.has_errors(strict)
-    errors = sum(d.is_error for item in checked for d in item.diagnostics)
-    warnings = sum(not d.is_error for item in checked for d in item.diagnostics)
-    click.echo(
-        f"checked {len(checked)} fact sheet(s): {errors} error(s), {warnings} warning(s)"
-        + (" (warnings are errors under --strict)" if strict and warnings else "")
+    outcome = findings.gather(
+        check_all(settings, ids, _today()), strict=strict, stale_days=stale_days
     )
-    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+    if output_format == "json":
+        click.echo(findings.json_document(outcome))
+    elif output_format == "github":
+        for line in findings.github_lines(outcome):
+            click.echo(line)
+    else:
+        for line in findings.text_lines(outcome):
+            click.echo(line, err=True)
+        click.echo(findings.summary_line(outcome))
+    sys.exit(EXIT_ERRORS if outcome.failed else EXIT_OK)
 
 
 @cli.command()
@@ -127,20 +152,21 @@ def build(
     chosen = _parse_formats(formats)
     if out is not None:
         settings = settings.with_output(out.resolve())
-    report = builder.build(
-        settings,
-        ids,
-        today=_today(),
-        formats=chosen,
-        template=template,
-        strict=strict,
-        on_result=lambda result: _report_result(result, settings, strict),
-    )
-    click.echo(
+    options = {
+        "template": template,
+        "strict": strict,
+        "on_result": lambda result: _report_result(result, settings, strict),
+    }
+    report = builder.build(settings, ids, today=_today(), formats=chosen, **options)
+    click.echo(_build_summary(report))
+    sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
+
+
+def _build_summary(report: Any) -> str:
+    return (
         f"{report.count('built')} built, {report.count('up-to-date')} up to date, "
         f"{len(report.failed)} failed in {report.seconds:.2f} s"
     )
-    sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
 
 
 def _report_result(result: object, settings: Settings, strict: bool) -> None:
@@ -165,6 +191,71 @@ def new(settings: Settings, brief_id: str) -> None:
 
     path = write_starter(settings, brief_id, _today())
     click.echo(f"wrote {settings.display(path)}")
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+@_STALE_DAYS
+@click.option("--strict", is_flag=True, help="Exit with status 1 when anything is flagged.")
+@click.pass_obj
+def sources(
+    settings: Settings, ids: tuple[str, ...], output_format: str, stale_days: int, strict: bool
+) -> None:
+    """Report each source of fact sheets (all, or IDS): citations, where, and flags.
+
+    Flags the same URL under two ids, sources accessed long before as_of, key facts
+    resting on a single source and paragraphs of the summary or a challenge without a
+    citation. Exit status 1 when a fact sheet has errors (or, with --strict, flags).
+    """
+    import json
+
+    from generator.build import check_all
+    from generator.findings import sourcing_text
+    from generator.sourcing import sourcing_report
+
+    reports, failed = [], 0
+    for item in check_all(settings, ids, _today()):
+        if item.loaded is None:
+            _print_diagnostics(item.diagnostics, False)
+            click.echo(f"{item.display}: has errors; fix them first (brief check)", err=True)
+            failed += 1
+            continue
+        reports.append(sourcing_report(item.loaded, stale_days=stale_days))
+    if output_format == "json":
+        click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n\n".join("\n".join(sourcing_text(report)) for report in reports))
+    flagged = any(report.findings for report in reports)
+    sys.exit(EXIT_ERRORS if failed or (strict and flagged) else EXIT_OK)
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the schema to this file (only if it changed) instead of printing it.",
+)
+@click.pass_obj
+def schema(settings: Settings, output: Path | None) -> None:
+    """Print the fact-sheet format as JSON Schema, for editors and other tools."""
+    from generator.schema import schema_text, write_schema
+
+    if output is None:
+        click.echo(schema_text(), nl=False)
+        return
+    path = output if output.is_absolute() else Path.cwd() / output
+    written = write_schema(path)
+    click.echo(f"{'wrote' if written else 'up to date:'} {settings.display(path)}")
 
 
 @cli.command()
