@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +133,11 @@ def check(
 )
 @click.option("--template", default=None, help="Render with this template instead of the sheet's.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (no output for them).")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running and rebuild whenever a fact sheet or template changes.",
+)
 @click.pass_obj
 def build(
     settings: Settings,
@@ -141,11 +146,13 @@ def build(
     out: Path | None,
     template: str | None,
     strict: bool,
+    watch: bool,
 ) -> None:
     """Validate and render fact sheets (all, or IDS) into briefings.
 
     A fact sheet with errors is reported and skipped; the others still build, and the
-    exit status is 1 at the end.
+    exit status is 1 at the end. With --watch, it then rebuilds on every change until
+    interrupted (Ctrl-C), and exits 0.
     """
     from generator import build as builder
 
@@ -159,6 +166,9 @@ def build(
     }
     report = builder.build(settings, ids, today=_today(), formats=chosen, **options)
     click.echo(_build_summary(report))
+    if watch:
+        _watch(settings, ids, chosen, lambda rebuild: _echo_rebuild(rebuild), **options)
+        sys.exit(EXIT_OK)
     sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
 
 
@@ -167,6 +177,42 @@ def _build_summary(report: Any) -> str:
         f"{report.count('built')} built, {report.count('up-to-date')} up to date, "
         f"{len(report.failed)} failed in {report.seconds:.2f} s"
     )
+
+
+def _echo_rebuild(rebuild: Any) -> None:
+    if rebuild.error is not None:
+        click.echo(f"Error: {rebuild.error}", err=True)
+        for diagnostic in rebuild.error.diagnostics:
+            click.echo(diagnostic.format(), err=True)
+    else:
+        click.echo(_build_summary(rebuild.report))
+
+
+def _watch(
+    settings: Settings,
+    ids: Sequence[str],
+    formats: Sequence[str],
+    on_rebuild: Callable[[Any], None],
+    **options: Any,
+) -> None:
+    """Rebuild on changes until Ctrl-C."""
+    from generator.watch import watch_builds
+
+    def ready() -> None:
+        click.echo("watching briefs/ and templates/ for changes (Ctrl-C to stop)")
+
+    try:
+        watch_builds(
+            settings,
+            ids,
+            today=_today,
+            formats=formats,
+            on_rebuild=on_rebuild,
+            on_ready=ready,
+            **options,
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped watching")
 
 
 def _report_result(result: object, settings: Settings, strict: bool) -> None:
@@ -191,6 +237,62 @@ def new(settings: Settings, brief_id: str) -> None:
 
     path = write_starter(settings, brief_id, _today())
     click.echo(f"wrote {settings.display(path)}")
+
+
+@cli.command()
+@click.argument("brief_id", required=False)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Only this computer can connect unless you change it.",
+)
+@click.option(
+    "--formats",
+    default="html,pdf",
+    show_default=True,
+    help="Formats to build, comma-separated: html, pdf.",
+)
+@click.pass_obj
+def serve(settings: Settings, brief_id: str | None, port: int, host: str, formats: str) -> None:
+    """Preview briefings (all, or BRIEF_ID) in a browser, rebuilt and reloaded on every change.
+
+    A fact sheet with errors shows its errors in the page. Stop with Ctrl-C.
+    """
+    from generator.build import select
+    from generator.preview import PreviewState, start_preview
+    from generator.watch import run_build
+
+    chosen = _parse_formats(formats)
+    ids = tuple(path.stem for path in select(settings, (brief_id,))) if brief_id else ()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"warning: listening on {host}: other computers may read the briefings", err=True
+        )
+    state = PreviewState()
+    server = start_preview(
+        settings, state, host=host, port=port, home=f"{ids[0]}.html" if ids else "index.html"
+    )
+    options = {"on_result": lambda result: _report_result(result, settings, False)}
+
+    def on_rebuild(rebuild: Any) -> None:
+        state.record(rebuild)
+        _echo_rebuild(rebuild)
+
+    try:
+        on_rebuild(run_build(settings, ids, today=_today, formats=chosen, **options))
+        click.echo(f"serving {server.url} (Ctrl-C to stop)")
+        _watch(settings, ids, chosen, on_rebuild, **options)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @cli.command()
