@@ -75,10 +75,18 @@ class DeliveryConfig(_Model):
     sender: Text = Field(description="From address, 'Name <a@b>' (BRIEF_SMTP_FROM overrides).")
     subject: Text = Field(
         "[Brief] {title} — as of {as_of}",
-        description="Subject template; fields: {title}, {as_of}, {jurisdiction}, {status}, {id}.",
+        description=(
+            "Subject template; fields: {title}, {as_of}, {jurisdiction}, {status}, {id}, {stage}."
+        ),
     )
     formats: list[AttachFormat] = Field(
         default_factory=lambda: ["pdf"], min_length=1, description="Formats to attach."
+    )
+    max_message_mb: float = Field(
+        10,
+        gt=0,
+        allow_inf_nan=False,
+        description="Largest message to send, in MiB after encoding; many servers refuse more.",
     )
     lists: dict[ListName, RecipientList] = Field(
         default_factory=dict, description="Named recipient lists."

@@ -14,7 +14,7 @@ import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -42,6 +42,8 @@ _EXPECTED = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
 }
+M = TypeVar("M", bound=BaseModel)
+
 _PATTERNS = {
     SLUG_PATTERN: "a lower-case slug (a-z, 0-9 and -)",
     SOURCE_ID_PATTERN: "a valid source id (letters and digits, with - _ . between them)",
@@ -93,10 +95,22 @@ def load_bytes(
     try:
         sheet = FactSheet.model_validate(value)
     except ValidationError as exc:
-        problems += _limit(_convert(exc, value, source_map, display))
+        problems += _limit(_convert(exc, value, source_map, display, FactSheet))
     if problems:
         raise failure(display, problems)
     return LoadedSheet(brief_id, display, sheet, source_map, [])
+
+
+def validate_model(model: type[M], data: Any, source_map: SourceMap, display: str) -> M:
+    """Validate data parsed by :func:`generator.yamlsrc.parse` against any of our models.
+
+    The same located, worded diagnostics as for fact sheets (used for ``delivery.yaml``);
+    raises :class:`FactSheetError` with every problem found, sorted by position.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise failure(display, _limit(_convert(exc, data, source_map, display, model))) from None
 
 
 def _read(path: Path, display: str, max_bytes: int) -> bytes:
@@ -136,7 +150,7 @@ def _limit(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _convert(
-    exc: ValidationError, data: Any, source_map: SourceMap, display: str
+    exc: ValidationError, data: Any, source_map: SourceMap, display: str, root: type[BaseModel]
 ) -> list[Diagnostic]:
     """Every pydantic error as a Diagnostic, union noise collapsed."""
     groups: dict[Any, list[_Problem]] = {}
@@ -144,7 +158,7 @@ def _convert(
         problem = _place(error, data)
         key = problem.union if problem.union is not None else number
         groups.setdefault(key, []).append(problem)
-    describe = _Describer(source_map, display)
+    describe = _Describer(source_map, display, root)
     return [d for group in groups.values() for d in describe.group(group)]
 
 
@@ -169,9 +183,10 @@ def _place(error: ErrorDetails, data: Any) -> _Problem:
 class _Describer:
     """Turns placed problems into located, worded diagnostics."""
 
-    def __init__(self, source_map: SourceMap, display: str) -> None:
+    def __init__(self, source_map: SourceMap, display: str, root: type[BaseModel]) -> None:
         self.source_map = source_map
         self.display = display
+        self.root = root
 
     def group(self, problems: list[_Problem]) -> list[Diagnostic]:
         """One union's errors: the branches that got further, or one type message."""
@@ -221,14 +236,15 @@ class _Describer:
 
     def _extra_forbidden(self, problem: _Problem) -> Diagnostic:
         path = problem.path
-        names = [name for model in _models_at(path[:-1]) for name in model.model_fields]
+        names = [name for model in _models_at(path[:-1], self.root) for name in model.model_fields]
         close = difflib.get_close_matches(str(path[-1]), names, n=1)
         suggestion = close[0] if close else None
         return self._at(path, "unknown key", key=True, suggestion=suggestion, code="unknown-key")
 
     def _literal_error(self, problem: _Problem) -> Diagnostic:
         value, path = problem.error["input"], problem.path
-        allowed = [v for tp in _types_at(path) if get_origin(tp) is Literal for v in get_args(tp)]
+        types_here = _types_at(path, self.root)
+        allowed = [v for tp in types_here if get_origin(tp) is Literal for v in get_args(tp)]
         choices = ", ".join(str(v) for v in allowed)
         raw = self.source_map.raw_text(path)
         expected = f"one of {choices}" if len(allowed) > 1 else choices
@@ -270,9 +286,9 @@ def _got(value: Any, raw: str | None) -> str:
     return type_name(value)
 
 
-def _types_at(path: FieldPath) -> list[Any]:
+def _types_at(path: FieldPath, root: type[BaseModel]) -> list[Any]:
     """The model's possible types at a data path (unions and Annotated unwrapped)."""
-    current: list[Any] = [FactSheet]
+    current: list[Any] = [root]
     for part in path:
         following: list[Any] = []
         for tp in current:
@@ -280,12 +296,14 @@ def _types_at(path: FieldPath) -> list[Any]:
                 following.append(tp.model_fields[part].annotation)
             elif isinstance(part, int) and get_origin(tp) is list:
                 following.append(get_args(tp)[0])
+            elif isinstance(part, str) and get_origin(tp) is dict:
+                following.append(get_args(tp)[1])
         current = [member for tp in following for member in _members(tp)]
     return current
 
 
-def _models_at(path: FieldPath) -> list[type[BaseModel]]:
-    return [tp for tp in _types_at(path) if _is_model(tp)]
+def _models_at(path: FieldPath, root: type[BaseModel]) -> list[type[BaseModel]]:
+    return [tp for tp in _types_at(path, root) if _is_model(tp)]
 
 
 def _members(tp: Any) -> Iterator[Any]:
