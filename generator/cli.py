@@ -319,26 +319,19 @@ def sources(
     resting on a single source and paragraphs of the summary or a challenge without a
     citation. Exit status 1 when a fact sheet has errors (or, with --strict, flags).
     """
-    import json
-
+    from generator import findings
     from generator.build import check_all
-    from generator.findings import sourcing_text
     from generator.sourcing import sourcing_report
 
-    reports, failed = [], 0
-    for item in check_all(settings, ids, _today()):
-        if item.loaded is None:
-            _print_diagnostics(item.diagnostics, False)
-            click.echo(f"{item.display}: has errors; fix them first (brief check)", err=True)
-            failed += 1
-            continue
-        reports.append(sourcing_report(item.loaded, stale_days=stale_days))
-    if output_format == "json":
-        click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
-    else:
-        click.echo("\n\n".join("\n".join(sourcing_text(report)) for report in reports))
-    flagged = any(report.findings for report in reports)
-    sys.exit(EXIT_ERRORS if failed or (strict and flagged) else EXIT_OK)
+    checked = check_all(settings, ids, _today())
+    for item in (item for item in checked if item.loaded is None):
+        _print_diagnostics(item.diagnostics, False)
+        click.echo(f"{item.display}: has errors; fix them first (brief check)", err=True)
+    reports = [sourcing_report(i.loaded, stale_days=stale_days) for i in checked if i.loaded]
+    render = findings.sourcing_json if output_format == "json" else findings.sourcing_document
+    click.echo(render(reports))
+    flagged = strict and any(report.findings for report in reports)
+    sys.exit(EXIT_ERRORS if len(reports) < len(checked) or flagged else EXIT_OK)
 
 
 @cli.command()

@@ -129,6 +129,16 @@ def github_annotation(finding: Finding) -> str:
     return f"::{diagnostic.severity} {','.join(properties)}::{_data(describe(diagnostic))}"
 
 
+def sourcing_json(reports: Sequence[SourcingReport]) -> str:
+    """Sourcing reports as one JSON document: a list with one object per fact sheet."""
+    return json.dumps([report.as_dict() for report in reports], indent=2, ensure_ascii=False)
+
+
+def sourcing_document(reports: Sequence[SourcingReport]) -> str:
+    """Sourcing reports as text, one block per fact sheet."""
+    return "\n\n".join("\n".join(sourcing_text(report)) for report in reports)
+
+
 def sourcing_text(report: SourcingReport) -> list[str]:
     """The sourcing report of one fact sheet as lines of text."""
     total = sum(use.citations for use in report.sources)
