@@ -28,6 +28,9 @@ from generator.writer import output_path
 log = logging.getLogger(__name__)
 
 VERSION_PATH = "/__brief__/version"
+#: Host names a loopback-only server answers to; any other ``Host`` header is refused, so
+#: a web page cannot read the briefings through a name it points at 127.0.0.1.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 _SERVABLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(html|pdf)$")
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 _CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
@@ -174,6 +177,11 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s " + format, self.address_string(), *args)
 
     def _answer(self, *, send_body: bool) -> None:
+        if not self._host_allowed():
+            page = error_page("Unknown host", ["this preview answers to 127.0.0.1 only"])
+            return self._send(
+                HTTPStatus.MISDIRECTED_REQUEST, _CONTENT_TYPES["html"], page, send_body
+            )
         path = unquote(urlsplit(self.path).path)
         state = self.server.state
         if path == VERSION_PATH:
@@ -191,6 +199,12 @@ class _Handler(BaseHTTPRequestHandler):
             status = HTTPStatus.INTERNAL_SERVER_ERROR
             return self._send(status, _CONTENT_TYPES["html"], page, send_body)
         return self._send_file(name, match.group(1), send_body)
+
+    def _host_allowed(self) -> bool:
+        if self.server.server_address[0] not in LOOPBACK_NAMES:
+            return True  # listening elsewhere was asked for with --host
+        host = urlsplit(f"//{self.headers.get('Host', '')}").hostname or ""
+        return host in LOOPBACK_NAMES
 
     def _send_file(self, name: str, kind: str, send_body: bool) -> None:
         try:

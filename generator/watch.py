@@ -24,7 +24,8 @@ from generator.errors import GeneratorError
 
 log = logging.getLogger(__name__)
 
-Change = tuple[Any, str]
+#: A change as watchfiles reports it: ``(Change.modified, '/abs/path')``.
+FileChange = tuple[Any, str]
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def run_build(
 
 
 def changed_ids(
-    changes: Iterable[Change], settings: Settings, selection: Sequence[str] = ()
+    changes: Iterable[FileChange], settings: Settings, selection: Sequence[str] = ()
 ) -> tuple[str, ...] | None:
     """The briefings to rebuild after ``changes``: None for none, ``()`` for all of
     ``selection`` (every briefing when the selection is empty)."""

@@ -87,11 +87,11 @@ def start(project: Path) -> Iterator[Callable[..., Running]]:
             running.process.wait()
 
 
-def get(base: str, path: str) -> tuple[int, str]:
+def get(base: str, path: str, **headers: str) -> tuple[int, str]:
     host, port = re.match(r"http://([^:/]+):(\d+)/", base).groups()
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         return response.status, response.read().decode("utf-8")
     finally:
@@ -132,6 +132,7 @@ def test_serve_answers_rebuilds_and_shows_errors(project, write_brief, start) ->
     assert "<script" not in built, "the built file stays script-free"
     assert get(base, "/")[0] == 302
     assert get(base, "/../briefs/alpha.yaml")[0] == 404
+    assert get(base, "/alpha.html", Host="attacker.example")[0] == 421
     version = get(base, "/__brief__/version")[1]
 
     write_brief("alpha", title="Beta plant")
