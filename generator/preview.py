@@ -17,13 +17,16 @@ import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from generator.build import BriefResult
-from generator.config import Settings
 from generator.errors import GeneratorError, OutputError
-from generator.watch import Rebuild
 from generator.writer import output_path
+
+if TYPE_CHECKING:
+    from generator.build import BriefResult
+    from generator.config import Settings
+    from generator.watch import Rebuild
 
 log = logging.getLogger(__name__)
 
