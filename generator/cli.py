@@ -169,7 +169,7 @@ def build(
     report = builder.build(settings, ids, today=_today(), formats=chosen, **options)
     click.echo(_build_summary(report))
     if watch:
-        _watch(settings, ids, chosen, lambda rebuild: _echo_rebuild(rebuild), **options)
+        _watch(settings, ids, chosen, _echo_rebuild, **options)
         sys.exit(EXIT_OK)
     sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
 
