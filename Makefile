@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BRIEF := $(VENV)/bin/brief
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: all build schema setup system system-test test lint format check clean fuzz bench
 
@@ -15,6 +16,11 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# The browser tests' accessibility checker (axe-core), pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 system:
@@ -35,7 +41,7 @@ schema: setup
 check: setup
 	$(BRIEF) check --strict
 
-test: system-test $(STAMP)
+test: system-test $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q

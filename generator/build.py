@@ -118,25 +118,58 @@ def check_all(settings: Settings, ids: Sequence[str], today: dt.date) -> list[Ch
     return [check_file(path, settings, today) for path in select(settings, ids)]
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """One briefing's rendered files (file name -> bytes) and what rendering found."""
+
+    files: dict[str, bytes]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
 def render_outputs(
-    loaded: LoadedSheet, settings: Settings, formats: Sequence[str], template: str | None
-) -> dict[str, bytes]:
-    """Render one briefing in the requested formats: file name -> bytes. Writes nothing."""
+    loaded: LoadedSheet,
+    settings: Settings,
+    formats: Sequence[str],
+    template: str | None,
+    pdf_variant: str | None = None,
+) -> Rendered:
+    """Render one briefing in the requested formats. Writes nothing.
+
+    ``pdf_variant`` overrides ``settings.pdf_variant``. A PDF longer than its template's
+    page limit gets a warning naming the brief.
+    """
     from generator.render_html import render_html
 
     brief_id = loaded.brief_id
-    outputs: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
+    diagnostics: list[Diagnostic] = []
     if "html" in formats:
         page = render_html(loaded.sheet, brief_id, settings.templates_dir, template=template)
-        outputs[f"{brief_id}.html"] = page.html.encode("utf-8")
+        files[f"{brief_id}.html"] = page.html.encode("utf-8")
     if "pdf" in formats:
         from generator.render_pdf import render_pdf
 
         printable = render_html(
             loaded.sheet, brief_id, settings.templates_dir, target="pdf", template=template
         )
-        outputs[f"{brief_id}.pdf"] = render_pdf(printable.html, settings.templates_dir).pdf
-    return outputs
+        variant = pdf_variant or settings.pdf_variant
+        pdf = render_pdf(printable.html, settings.templates_dir, variant=variant)
+        files[f"{brief_id}.pdf"] = pdf.pdf
+        if printable.page_limit is not None and pdf.pages > printable.page_limit:
+            name = template or loaded.sheet.template
+            diagnostics.append(
+                page_limit_warning(loaded.display, name, printable.page_limit, pdf.pages)
+            )
+    return Rendered(files, tuple(diagnostics))
+
+
+def page_limit_warning(display: str, template: str, limit: int, pages: int) -> Diagnostic:
+    """The warning for a briefing whose PDF runs past its template's page limit."""
+    message = (
+        f"does not fit the '{template}' template: {pages} pages, at most {limit} allowed; "
+        "shorten the summary, key facts, challenges or source notes"
+    )
+    return Diagnostic(display, None, None, "", message, "warning", code="page-limit")
 
 
 def build(
@@ -148,15 +181,19 @@ def build(
     template: str | None = None,
     strict: bool = False,
     on_result: Callable[[BriefResult], None] | None = None,
+    pdf_variant: str | None = None,
 ) -> BuildReport:
-    """Build the selected briefings into ``settings.output_dir`` and refresh the index."""
+    """Build the selected briefings into ``settings.output_dir`` and refresh the index.
+
+    ``pdf_variant`` overrides ``settings.pdf_variant``.
+    """
     started = time.monotonic()
     checked = check_all(settings, ids, today)
     settings.output_dir.mkdir(parents=True, exist_ok=True)
     sweep_temporaries(settings.output_dir)
     report = BuildReport()
     for item in checked:
-        result = _build_one(item, settings, formats, template, strict)
+        result = _build_one(item, settings, formats, template, strict, pdf_variant)
         report.results.append(result)
         if on_result:
             on_result(result)
@@ -166,17 +203,25 @@ def build(
 
 
 def _build_one(
-    item: Checked, settings: Settings, formats: Sequence[str], template: str | None, strict: bool
+    item: Checked,
+    settings: Settings,
+    formats: Sequence[str],
+    template: str | None,
+    strict: bool,
+    pdf_variant: str | None = None,
 ) -> BriefResult:
     if item.has_errors(strict) or item.loaded is None:
         return BriefResult(item.brief_id, item.display, "failed", item.diagnostics)
     try:
-        rendered = render_outputs(item.loaded, settings, formats, template)
-        for name, data in rendered.items():
+        rendered = render_outputs(item.loaded, settings, formats, template, pdf_variant)
+        found = item.diagnostics + rendered.diagnostics
+        if strict and rendered.diagnostics:
+            return BriefResult(item.brief_id, item.display, "failed", found)
+        for name, data in rendered.files.items():
             write_atomic(output_path(settings.output_dir, name), data)
     except GeneratorError as exc:
         return BriefResult(item.brief_id, item.display, "failed", item.diagnostics, error=str(exc))
-    return BriefResult(item.brief_id, item.display, "built", item.diagnostics, tuple(rendered))
+    return BriefResult(item.brief_id, item.display, "built", found, tuple(rendered.files))
 
 
 def write_index(settings: Settings, today: dt.date) -> Path:

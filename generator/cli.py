@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ import click
 from generator import __version__
 from generator.config import Settings, default_settings
 from generator.errors import Diagnostic, GeneratorError
+from generator.render_pdf import PDF_VARIANTS
 
 log = logging.getLogger("generator")
 
@@ -28,7 +30,13 @@ EXIT_UNDELIVERED = 3
 
 
 def _today() -> dt.date:
-    """Today's date, the one place the CLI reads the calendar for rule checks."""
+    """Today's date for rule checks, the one place the CLI reads the calendar.
+
+    A reproducible build sets ``SOURCE_DATE_EPOCH``: its day (UTC) is then "today".
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
@@ -136,6 +144,13 @@ def check(
 @click.option("--template", default=None, help="Render with this template instead of the sheet's.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (no output for them).")
 @click.option(
+    "--pdf-variant",
+    type=click.Choice(list(PDF_VARIANTS)),
+    envvar="BRIEF_PDF_VARIANT",
+    default=None,
+    help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b (archives) or plain.",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Keep running and rebuild whenever a fact sheet or template changes.",
@@ -148,6 +163,7 @@ def build(
     out: Path | None,
     template: str | None,
     strict: bool,
+    pdf_variant: str | None,
     watch: bool,
 ) -> None:
     """Validate and render fact sheets (all, or IDS) into briefings.
@@ -165,6 +181,7 @@ def build(
         "template": template,
         "strict": strict,
         "on_result": lambda result: _report_result(result, settings, strict),
+        "pdf_variant": pdf_variant,
     }
     report = builder.build(settings, ids, today=_today(), formats=chosen, **options)
     click.echo(_build_summary(report))

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+#: The PDF variant built unless told otherwise: tagged for screen readers (docs/output.md).
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Settings:
     output_dir: Path
     max_bytes: int = DEFAULT_MAX_BYTES
     formats: tuple[str, ...] = ("html", "pdf")
+    pdf_variant: str = DEFAULT_PDF_VARIANT
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

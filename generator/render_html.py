@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from generator.errors import Diagnostic, TemplateError
 from generator.markdown import is_safe_link, render_markdown
 from generator.model import FactSheet
 from generator.view import STAGE_LABELS, STATUS_LABELS, MetaTag, build_view, index_meta
+from generator.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
 Target = Literal["html", "pdf"]
 
@@ -58,10 +60,15 @@ MONTHS = (
 
 @dataclass(frozen=True)
 class RenderedHtml:
-    """An HTML document and the template files (relative to ``templates/``) it used."""
+    """An HTML document and the template files (relative to ``templates/``) it used.
+
+    ``page_limit`` is the most pages the template's printed form may fill, as the page
+    template declares it with ``{% set page_limit = 1 %}``; None when it sets no limit.
+    """
 
     html: str
     templates_used: tuple[str, ...]
+    page_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -118,9 +125,13 @@ class RecordingLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         """Load ``template`` as the file-system loader does, and record its name."""
         source = super().get_source(environment, template)
-        if template not in self._used:
-            self._used.append(template)
+        self.record(template)
         return source
+
+    def record(self, name: str) -> None:
+        """Record a file under ``templates/`` read other than as a template (a font)."""
+        if name not in self._used:
+            self._used.append(name)
 
     @property
     def used(self) -> tuple[str, ...]:
@@ -147,6 +158,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         partial_date=partial_date,
         sentence=sentence,
     )
+    env.globals["stylesheet"] = functools.partial(stylesheet_text, env)
     return env
 
 
@@ -167,11 +179,20 @@ def render_html(
     view = build_view(sheet, brief_id)
     name = template_file_name(template or sheet.template)
     with _template_errors(templates_dir, name):
-        page = PageHead(sheet.language, sheet.title, target, view.meta, _styles(env, target))
-        html = env.get_template(name).render(
-            page=page, brief=view, source_numbers=view.source_numbers
-        )
-    return RenderedHtml(html, _loader(env).used)
+        styles = _styles(env, target)
+        if target == "html":
+            styles += _cjk_styles(env, templates_dir, sheet.model_dump_json())
+        page = PageHead(sheet.language, sheet.title, target, view.meta, styles)
+        template_ = env.get_template(name)
+        try:
+            module = template_.make_module(
+                {"page": page, "brief": view, "source_numbers": view.source_numbers}
+            )
+        except Exception:
+            # What Template.render does: rewrite the traceback to template files and lines.
+            env.handle_exception()
+        html, limit = str(module), _page_limit(module)
+    return RenderedHtml(html, _loader(env).used, limit)
 
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
@@ -188,7 +209,9 @@ def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
         for entry in entries
     ]
     with _template_errors(templates_dir, "index.html"):
-        page = PageHead("en", "Briefings", "html", index_meta(), _styles(env, "html"))
+        text = " ".join(f"{e.title} {e.jurisdiction}" for e in entries)
+        styles = _styles(env, "html") + _cjk_styles(env, templates_dir, text)
+        page = PageHead("en", "Briefings", "html", index_meta(), styles)
         return env.get_template("index.html").render(page=page, rows=rows)
 
 
@@ -235,6 +258,16 @@ def _cite_filter(context: jinja2.runtime.Context, ids: Sequence[str]) -> Markup:
     return render_markdown(group, context.get("source_numbers", {}), inline=True)
 
 
+def _page_limit(module: Any) -> int | None:
+    """The ``page_limit`` a page template exports, checked to be a positive integer."""
+    limit = getattr(module, "page_limit", None)
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise jinja2.TemplateRuntimeError(f"page_limit must be a positive integer, not {limit!r}")
+    return limit
+
+
 def _safe_href(href: str | None) -> str | None:
     return href if href and is_safe_link(href) else None
 
@@ -248,16 +281,33 @@ def _loader(env: jinja2.Environment) -> RecordingLoader:
 
 def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:
     """The stylesheets of ``target``, read through the loader so they are recorded."""
-    blocks = []
-    for name, media in STYLESHEETS[target]:
-        css, _, _ = _loader(env).get_source(env, f"static/{name}")
-        if "</" in css:
-            # Inlined CSS must not be able to close its <style> element.
-            raise jinja2.TemplateSyntaxError(
-                "'</' is not allowed in a stylesheet", 1, f"static/{name}"
-            )
-        blocks.append(StyleBlock(media, Markup(css)))
-    return tuple(blocks)
+    return tuple(
+        StyleBlock(media, stylesheet_text(env, name)) for name, media in STYLESHEETS[target]
+    )
+
+
+def _cjk_styles(env: jinja2.Environment, templates_dir: Path, text: str) -> tuple[StyleBlock, ...]:
+    """The inlined CJK glyphs ``text`` needs (see :mod:`generator.webfont`), if any."""
+    characters = cjk_characters(text)
+    if not characters:
+        return ()
+    _loader(env).record(CJK_FONT)
+    css = cjk_font_face(characters, templates_dir / CJK_FONT)
+    return (StyleBlock(None, Markup(css)),) if css else ()
+
+
+def stylesheet_text(env: jinja2.Environment, name: str) -> Markup:
+    """The text of ``templates/static/<name>``, read through the loader, safe to inline.
+
+    Templates call it as ``{{ stylesheet("onepager.css") }}`` inside a ``<style>``
+    element to add a stylesheet of their own after the shared ones.
+    """
+    path = f"static/{name}"
+    css, _, _ = _loader(env).get_source(env, path)
+    if "</" in css:
+        # Inlined CSS must not be able to close its <style> element.
+        raise jinja2.TemplateSyntaxError("'</' is not allowed in a stylesheet", 1, path)
+    return Markup(css)
 
 
 @contextlib.contextmanager

@@ -10,19 +10,28 @@ regular file under ``templates/`` and refuses everything else (``http:``, ``http
 fatal fetching error. The render then fails with a :class:`RenderError` naming the
 URL: never a network request, never a silent PDF without the asset.
 
-The PDF is reproducible: its dates come from the document head (``as_of``), it has no
-file identifier, and the fonts are the bundled ones. It never has attachments: those
-that ``rel=attachment`` links would embed are dropped before writing.
+The PDF is reproducible: its dates come from the document head (``as_of``), its file
+identifier (written only by the PDF/A variant, which requires one) is a hash of its own
+bytes, and the fonts are the bundled ones, subset under names derived from the font. It
+never has attachments: those that ``rel=attachment`` links would embed are dropped before
+writing.
+
+Variants (:data:`PDF_VARIANTS`): ``pdf/ua-1`` is a tagged PDF (structure tree, document
+language, headings, tables and lists marked up for screen readers), ``pdf/a-3b`` is for
+archives (PDF/A-3 level B: embedded output intent and XMP metadata), ``plain`` is an
+untagged PDF 1.7.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from generator.config import DEFAULT_PDF_VARIANT
 from generator.errors import Diagnostic, RenderError
 
 #: Content types of the files the fetcher serves, by suffix (never the host's table).
@@ -40,25 +49,36 @@ MEDIA_TYPES = {
 }
 #: Longest URL quoted in an error message (``data:`` URLs can be megabytes).
 SHOWN_URL_LENGTH = 200
+#: The PDF variants a briefing can be written as, and WeasyPrint's name for each.
+PDF_VARIANTS: Mapping[str, str | None] = {
+    "pdf/ua-1": "pdf/ua-1",
+    "pdf/a-3b": "pdf/a-3b",
+    "plain": None,
+}
 
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """PDF bytes and the files (relative to ``templates/``) the render read."""
+    """PDF bytes, their page count and the files (relative to ``templates/``) read."""
 
     pdf: bytes
     files_read: tuple[str, ...]
+    pages: int = 0
 
 
-def render_pdf(html: str, templates_dir: Path) -> RenderedPdf:
+def render_pdf(
+    html: str, templates_dir: Path, *, variant: str = DEFAULT_PDF_VARIANT
+) -> RenderedPdf:
     """Render ``html`` to an A4 PDF; relative URLs resolve against ``templates/static/``.
 
-    Raises :class:`RenderError` if the document asks for anything but a regular file
-    under ``templates_dir``.
+    ``variant`` is one of :data:`PDF_VARIANTS`. Raises :class:`RenderError` for an
+    unknown variant, or if the document asks for anything but a regular file under
+    ``templates_dir``.
     """
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    pdf_variant = _weasyprint_variant(variant)
     root = templates_dir.resolve()
     fetcher = make_fetcher(root)
     base_url = (root / "static").as_uri() + "/"
@@ -66,13 +86,15 @@ def render_pdf(html: str, templates_dir: Path) -> RenderedPdf:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         document = source.render()
         _drop_attachments(document)
-        pdf = document.write_pdf(pdf_identifier=False)
+        # pdf_identifier=None: only variants that require an identifier get one, and
+        # WeasyPrint derives it from the file's own bytes.
+        pdf = document.write_pdf(pdf_variant=pdf_variant, pdf_identifier=None)
     except FatalURLFetchingError as exc:
         raise _refused(fetcher.refused[0] if fetcher.refused else str(exc), root) from exc
     # Some callers inside WeasyPrint (SVG drawing) swallow even fatal errors: check again.
     if fetcher.refused:
         raise _refused(fetcher.refused[0], root)
-    return RenderedPdf(pdf, fetcher.files_read)
+    return RenderedPdf(pdf, fetcher.files_read, len(document.pages))
 
 
 def confined_path(url: str, root: Path) -> Path | None:
@@ -122,6 +144,16 @@ def make_fetcher(root: Path) -> Any:
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
 
     return ConfinedFetcher()
+
+
+def _weasyprint_variant(variant: str) -> str | None:
+    if variant not in PDF_VARIANTS:
+        choices = ", ".join(PDF_VARIANTS)
+        diagnostic = Diagnostic(
+            "--pdf-variant", None, None, "", f"'{variant}' is not one of {choices}"
+        )
+        raise RenderError(diagnostic.format(), [diagnostic])
+    return PDF_VARIANTS[variant]
 
 
 def _drop_attachments(document: Any) -> None:

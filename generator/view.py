@@ -76,6 +76,9 @@ SOURCE_KIND_LABELS: Mapping[str, str] = {
 SHORT_TITLE_LENGTH = 60
 #: Longest document description (PDF subject) before it is shortened.
 DESCRIPTION_LENGTH = 300
+#: How many key facts count as the most important. The format has no importance marker,
+#: so the first ones in the file are taken: analysts list key facts most important first.
+LEADING_FACTS = 5
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,24 @@ class ChallengeGroup:
 
 
 @dataclass(frozen=True)
+class HeadlineChallenge:
+    """A challenge reduced to one line: its category, title and severity."""
+
+    category: str
+    title: str
+    severity: str
+    severity_label: str
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """One line of the contents list: a section heading and the id it links to."""
+
+    anchor: str
+    heading: str
+
+
+@dataclass(frozen=True)
 class SectionEntry:
     """A further section; ``anchor`` is a generated id, never taken from user text."""
 
@@ -213,6 +234,23 @@ class BriefView:
     sources: tuple[SourceEntry, ...]
     source_numbers: Mapping[str, int]
     meta: tuple[MetaTag, ...]
+    contents: tuple[ContentsEntry, ...]
+
+    @property
+    def leading_facts(self) -> tuple[KeyFactRow, ...]:
+        """The key facts marked most important: the first :data:`LEADING_FACTS` of them."""
+        return self.key_facts[:LEADING_FACTS]
+
+    @property
+    def headline_challenges(self) -> tuple[HeadlineChallenge, ...]:
+        """Every challenge of the highest severity present, in the challenges' order."""
+        entries = [
+            HeadlineChallenge(group.label, c.title, c.severity, c.severity_label)
+            for group in self.challenge_groups
+            for c in group.challenges
+        ]
+        top = min((SEVERITY_ORDER.index(e.severity) for e in entries), default=0)
+        return tuple(e for e in entries if SEVERITY_ORDER.index(e.severity) == top)
 
 
 def build_view(sheet: FactSheet, brief_id: str) -> BriefView:
@@ -221,6 +259,10 @@ def build_view(sheet: FactSheet, brief_id: str) -> BriefView:
     challenges = ordered_challenges(sheet.challenges)
     numbers = number_sources(
         reading_order(sheet, timeline, challenges), [s.id for s in sheet.sources]
+    )
+    sections = tuple(
+        SectionEntry(f"section-{i}", s.heading, s.body)
+        for i, s in enumerate(sheet.sections or (), start=1)
     )
     return BriefView(
         brief_id=brief_id,
@@ -240,14 +282,32 @@ def build_view(sheet: FactSheet, brief_id: str) -> BriefView:
         ),
         timeline=tuple(TimelineEntry(e.date, e.event, tuple(e.sources or ())) for e in timeline),
         challenge_groups=_group_challenges(challenges),
-        sections=tuple(
-            SectionEntry(f"section-{i}", s.heading, s.body)
-            for i, s in enumerate(sheet.sections or (), start=1)
-        ),
+        sections=sections,
         sources=_numbered_sources(sheet.sources, numbers),
         source_numbers=MappingProxyType(numbers),
         meta=head_meta(sheet),
+        contents=contents(sheet, sections),
     )
+
+
+def contents(sheet: FactSheet, sections: Sequence[SectionEntry]) -> tuple[ContentsEntry, ...]:
+    """The sections of the full briefing in the format's order, empty optional ones left out.
+
+    The anchors are the ids the ``brief`` template's partials give their sections.
+    """
+    entries = [
+        ContentsEntry("summary", "Summary"),
+        ContentsEntry("initiative", "Initiative at a glance"),
+        ContentsEntry("key-facts", "Key facts"),
+    ]
+    if sheet.players:
+        entries.append(ContentsEntry("players", "Players"))
+    if sheet.timeline:
+        entries.append(ContentsEntry("timeline", "Timeline"))
+    entries.append(ContentsEntry("challenges", "Challenges"))
+    entries += [ContentsEntry(s.anchor, s.heading) for s in sections]
+    entries.append(ContentsEntry("sources", "Sources"))
+    return tuple(entries)
 
 
 def partial_date_key(date: str) -> tuple[int, int, int]:

@@ -4,14 +4,18 @@
 #   runtime: what rendering needs (Pango for WeasyPrint, HarfBuzz's subsetter so that font
 #            subsetting does not fall back to the much slower fontTools path, fontconfig).
 #   test:    runtime plus the tools the test suite reads outputs with (qpdf, poppler's
-#            pdftotext/pdffonts/pdftoppm) and a headless browser for the HTML checks.
+#            pdftotext/pdffonts/pdftoppm), a headless browser for the HTML checks, and
+#            npm (unless one is already on the PATH) to install the accessibility checker.
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
 testing=(qpdf poppler-utils chromium)
 
 wanted=("${runtime[@]}")
-[ "${1:-runtime}" = test ] && wanted+=("${testing[@]}")
+if [ "${1:-runtime}" = test ]; then
+  wanted+=("${testing[@]}")
+  command -v npm >/dev/null 2>&1 || wanted+=(npm)
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup-system: not a Debian-family system; install these yourself: ${wanted[*]}" >&2

@@ -21,6 +21,7 @@ from generator.render_html import (
     render_index,
     sentence,
 )
+from generator.view import build_view
 from tests.unit.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
 
 HOSTILE = {
@@ -81,9 +82,24 @@ def test_document_is_one_self_contained_file(rich_html: str) -> None:
     assert not doc.tags("link")
     assert not doc.tags("img") and not doc.tags("iframe")
     assert not [attrs for _, attrs in doc.elements if "src" in attrs]
-    assert "url(" not in rich_html and "@import" not in rich_html
-    assert "@font-face" not in rich_html
-    assert [s.get("media") for s in doc.tags("style")] == [None, "print"]
+    assert "@import" not in rich_html
+    # The one url() is the inlined CJK font: a data: URL, inside the file.
+    urls = re.findall(r"url\(([^)]*)\)", rich_html)
+    assert len(urls) == 1 and urls[0].startswith("data:font/woff2;base64,")
+    assert rich_html.count("@font-face") == 1
+    assert [s.get("media") for s in doc.tags("style")] == [None, "print", None]
+
+
+def test_cjk_glyphs_are_inlined_only_when_the_sheet_has_cjk_text() -> None:
+    data = minimal_data()
+    plain = render_html(make_sheet(data), "x", TEMPLATES)
+    assert "@font-face" not in plain.html
+    assert "static/fonts/DroidSansFallbackFull.ttf" not in plain.templates_used
+    data["title"] = "比亚迪 and 宁德时代"
+    cjk = render_html(make_sheet(data), "x", TEMPLATES)
+    assert "unicode-range: U+4E9A, U+4EE3, U+5B81, U+5FB7, U+65F6, U+6BD4, U+8FEA;" in cjk.html
+    assert "static/fonts/DroidSansFallbackFull.ttf" in cjk.templates_used
+    assert render_html(make_sheet(data), "x", TEMPLATES).html == cjk.html
 
 
 def test_only_source_and_text_links_leave_the_document(rich_html: str) -> None:
@@ -99,8 +115,10 @@ def test_every_citation_link_resolves_to_a_unique_id(rich_html: str) -> None:
     ids = doc.ids()
     assert len(ids) == len(set(ids))
     targets = [a["href"][1:] for a in doc.tags("a") if a["href"].startswith("#")]
-    assert targets and all(re.fullmatch(r"source-\d+", t) for t in targets)
     assert set(targets) <= set(ids)
+    citations = {t for t in targets if re.fullmatch(r"source-\d+", t)}
+    contents = {e.anchor for e in build_view(make_sheet(rich_data()), "hk").contents}
+    assert citations and set(targets) - citations == {"content"} | contents
     assert {f"source-{n}" for n in range(1, 13)} <= set(ids)
 
 
@@ -159,6 +177,7 @@ def test_templates_used_lists_every_file_read() -> None:
         "sections",
         "sources",
         "page_furniture",
+        "contents",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     expected |= {"static/fonts.css"} | {f"partials/{p}.html" for p in partials}
@@ -327,3 +346,56 @@ def test_index_lists_every_briefing_and_links_both_formats() -> None:
 
 def test_index_without_entries() -> None:
     assert "No briefings" in Document(render_index([], TEMPLATES)).plain()
+
+
+def test_contents_entries_name_the_headings_of_the_sections_they_link(rich_html: str) -> None:
+    for entry in build_view(make_sheet(rich_data()), "hk").contents:
+        section = re.search(
+            rf'<section class="[^"]*" id="{entry.anchor}">\s*<h2>([^<]*)</h2>', rich_html
+        )
+        assert section and section.group(1) == entry.heading, entry
+
+
+def test_skip_link_comes_first_and_targets_main(rich_html: str) -> None:
+    doc = Document(rich_html)
+    first_link = doc.tags("a")[0]
+    assert first_link == {"class": "skip-link", "href": "#content"}
+    assert {"class": "brief", "id": "content"} in doc.tags("main")
+    assert doc.tags("nav") == [{"class": "contents", "aria-labelledby": "contents-heading"}]
+
+
+def test_pdf_target_has_no_skip_link() -> None:
+    html = render_html(make_sheet(rich_data()), "hk", TEMPLATES, target="pdf").html
+    assert "skip-link" not in "".join(str(a) for a in Document(html).tags("a"))
+
+
+def test_onepager_uses_its_own_partials_and_stylesheet_and_declares_one_page() -> None:
+    rendered = render_html(make_sheet(rich_data()), "hk", TEMPLATES, template="onepager")
+    assert rendered.page_limit == 1
+    assert "static/onepager.css" in rendered.templates_used
+    assert "partials/onepager/leading_facts.html" in rendered.templates_used
+    assert "partials/sources.html" in rendered.templates_used
+    doc = Document(rendered.html)
+    levels = [int(tag[1]) for tag, _ in doc.elements if re.fullmatch(r"h[1-6]", tag)]
+    assert levels == [1, 2, 2, 2, 2]
+    assert ".headline-challenges" in rendered.html
+    assert "Severity: High" in doc.plain()
+
+
+def test_brief_template_sets_no_page_limit(rich_html: str) -> None:
+    assert render_html(make_sheet(rich_data()), "hk", TEMPLATES).page_limit is None
+
+
+@pytest.mark.parametrize("value", ["0", "'one'", "true"])
+def test_a_bad_page_limit_is_a_template_error(templates_copy: Path, value: str) -> None:
+    (templates_copy / "limited.html").write_text(
+        '{% extends "base.html" %}{% set page_limit = ' + value + " %}"
+    )
+    with pytest.raises(TemplateError, match="page_limit must be a positive integer"):
+        render_html(make_sheet(minimal_data()), "x", templates_copy, template="limited")
+
+
+def test_a_stylesheet_that_could_close_its_element_is_refused(templates_copy: Path) -> None:
+    (templates_copy / "static" / "onepager.css").write_text("p {} </style><script>")
+    with pytest.raises(TemplateError, match="not allowed in a stylesheet"):
+        render_html(make_sheet(minimal_data()), "x", templates_copy, template="onepager")

@@ -190,3 +190,46 @@ def test_shorten() -> None:
     short = shorten(long, 60)
     assert short == "Hong Kong courts mainland EV makers for a New Territories…"
     assert len(short) <= 60
+
+
+def test_leading_facts_are_the_first_five() -> None:
+    data = minimal_data()
+    data["key_facts"] = [{"label": f"Fact {n}", "value": n, "sources": ["s1"]} for n in range(1, 8)]
+    view = build_view(make_sheet(data), "x")
+    assert [f.label for f in view.leading_facts] == [f"Fact {n}" for n in range(1, 6)]
+    assert len(build_view(make_sheet(minimal_data()), "x").leading_facts) == 1
+
+
+def test_headline_challenges_are_all_of_the_highest_severity_present() -> None:
+    data = minimal_data()
+    data["challenges"] = [
+        {"category": "policy", "title": "P-medium", "severity": "medium", "body": "x"},
+        {"category": "labor", "title": "L-low", "severity": "low", "body": "x"},
+        {"category": "land_cost", "title": "Land-medium", "severity": "medium", "body": "x"},
+    ]
+    headline = build_view(make_sheet(data), "x").headline_challenges
+    assert [(c.category, c.title, c.severity_label) for c in headline] == [
+        ("Land cost", "Land-medium", "Medium"),
+        ("Policy", "P-medium", "Medium"),
+    ]
+
+
+def test_contents_follow_the_format_order_and_leave_out_empty_sections() -> None:
+    full = build_view(make_sheet(rich_data()), "hk").contents
+    assert [e.anchor for e in full][:6] == [
+        "summary",
+        "initiative",
+        "key-facts",
+        "players",
+        "timeline",
+        "challenges",
+    ]
+    assert full[-1].anchor == "sources" and full[6].anchor == "section-1"
+    bare = build_view(make_sheet(minimal_data()), "x").contents
+    assert [e.heading for e in bare] == [
+        "Summary",
+        "Initiative at a glance",
+        "Key facts",
+        "Challenges",
+        "Sources",
+    ]
