@@ -11,11 +11,12 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator import loader, rules
+from generator import loader, locks, rules
 from generator.config import Settings
 from generator.errors import Diagnostic, FactSheetError, GeneratorError
 from generator.loader import LoadedSheet
@@ -24,6 +25,8 @@ from generator.writer import output_path, sweep_temporaries, write_atomic
 log = logging.getLogger(__name__)
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
+#: How long a build waits for a scheduled run writing to the same output folder.
+OUTPUT_LOCK_WAIT = 300.0
 Status = Literal["built", "up-to-date", "failed"]
 
 
@@ -182,24 +185,41 @@ def build(
     strict: bool = False,
     on_result: Callable[[BriefResult], None] | None = None,
     pdf_variant: str | None = None,
+    lock_wait: float | None = OUTPUT_LOCK_WAIT,
 ) -> BuildReport:
     """Build the selected briefings into ``settings.output_dir`` and refresh the index.
 
-    ``pdf_variant`` overrides ``settings.pdf_variant``.
+    ``pdf_variant`` overrides ``settings.pdf_variant``. The output folder's lock is held
+    throughout, so a scheduled run and a manual build of the same folder never
+    interleave; a build waits up to ``lock_wait`` seconds for it (``None``: the caller
+    already holds it).
     """
     started = time.monotonic()
     checked = check_all(settings, ids, today)
-    settings.output_dir.mkdir(parents=True, exist_ok=True)
-    sweep_temporaries(settings.output_dir)
-    report = BuildReport()
-    for item in checked:
-        result = _build_one(item, settings, formats, template, strict, pdf_variant)
-        report.results.append(result)
-        if on_result:
-            on_result(result)
-    write_index(settings, today)
+    with _output_locked(settings, lock_wait):
+        settings.output_dir.mkdir(parents=True, exist_ok=True)
+        sweep_temporaries(settings.output_dir)
+        report = BuildReport()
+        for item in checked:
+            result = _build_one(item, settings, formats, template, strict, pdf_variant)
+            report.results.append(result)
+            if on_result:
+                on_result(result)
+        write_index(settings, today)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _output_locked(settings: Settings, wait: float | None) -> AbstractContextManager[None]:
+    """The output folder's lock (see :mod:`generator.locks`), or nothing when ``wait`` is None."""
+    if wait is None:
+        return nullcontext()
+    return locks.hold(
+        locks.output_lock(settings),
+        purpose="brief build",
+        what=f"the output folder {settings.display(settings.output_dir)}",
+        wait=wait,
+    )
 
 
 def _build_one(

@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from generator import __version__
+from generator.cli_schedule import schedule
 from generator.config import Settings, default_settings
 from generator.errors import Diagnostic, GeneratorError
 from generator.render_pdf import PDF_VARIANTS
@@ -520,6 +521,9 @@ def doctor(settings: Settings) -> None:
     failed = sum(not c.ok for c in checks)
     click.echo(f"{len(checks) - failed} of {len(checks)} checks passed")
     sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+cli.add_command(schedule)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from generator.addresses import AddressError, Mailbox, make_mailbox, parse_mailbox
 from generator.delivery_model import DeliveryConfig, Recipient, RecipientList
 from generator.errors import ConfigError, Diagnostic, FactSheetError
+from generator.schedule import check_schedules
 from generator.subject import SUBJECT_FIELDS, SubjectTemplateError, parse_subject
 
 #: delivery.yaml is small; anything near this is a mistake.
@@ -104,6 +105,8 @@ class _Checker:
         for index, schedule in enumerate(config.schedules):
             for j, name in enumerate(schedule.send_to):
                 self._known_list(("schedules", index, "send_to", j), name, config)
+        for problem in check_schedules(config):
+            self.error(problem.path, problem.message, problem.suggestion)
         if self.diagnostics or sender is None:
             return None
         resolved = {name: resolve(name, config, members) for name in config.lists}

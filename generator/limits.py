@@ -1,0 +1,141 @@
+"""Run a function in a child process and stop it when it exceeds its time limit.
+
+The child is started with ``spawn`` (a fresh interpreter: no inherited locks, threads or
+open files) and becomes the leader of its own process group, so stopping it also stops
+anything it started. Stopping is SIGTERM to the group, then SIGKILL after a short grace.
+A child whose parent disappears (killed with SIGKILL, so unable to stop it) stops itself
+within a second, so no run outlives its time limit unwatched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from generator.errors import GeneratorError
+
+#: How long a stopped child gets to exit after SIGTERM before SIGKILL.
+TERM_GRACE = 5.0
+_TICK = 0.2
+_WATCH_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How the child ended: its return value, or why there is none."""
+
+    value: Any = None
+    error: str = ""
+    timed_out: bool = False
+    interrupted: bool = False
+
+
+def run_limited(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    seconds: float,
+    *,
+    stop: threading.Event | None = None,
+) -> Finished:
+    """Call ``function(*args)`` in a child process, allowing it ``seconds`` seconds.
+
+    ``function`` and ``args`` must be picklable. An exception in the child comes back as
+    ``error``; a child that runs too long, or is still running when ``stop`` is set, is
+    stopped and reported as ``timed_out`` or ``interrupted``.
+    """
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, os.getpid(), function, args), daemon=False)
+    child.start()
+    sender.close()
+    try:
+        ended = _wait(receiver, seconds, stop)
+        if ended is None:
+            _stop(child)
+            timed_out = not (stop is not None and stop.is_set())
+            return Finished(timed_out=timed_out, interrupted=not timed_out)
+        return _received(receiver, child)
+    finally:
+        receiver.close()
+        child.join(TERM_GRACE)
+        if child.is_alive():
+            _stop(child)
+
+
+def _wait(receiver: Connection, seconds: float, stop: threading.Event | None) -> bool | None:
+    """True once the child has answered (or closed the pipe); None on time-out or stop."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or (stop is not None and stop.is_set()):
+            return None
+        if receiver.poll(min(left, _TICK)):
+            return True
+
+
+def _received(receiver: Connection, child: multiprocessing.process.BaseProcess) -> Finished:
+    try:
+        kind, payload = receiver.recv()
+    except (EOFError, OSError):
+        child.join(TERM_GRACE)
+        return Finished(error=f"the run ended unexpectedly (exit code {child.exitcode})")
+    return Finished(value=payload) if kind == "value" else Finished(error=payload)
+
+
+def _stop(child: multiprocessing.process.BaseProcess) -> None:
+    """SIGTERM to the child's process group, then SIGKILL if it lingers."""
+    for sig, grace in ((signal.SIGTERM, TERM_GRACE), (signal.SIGKILL, TERM_GRACE)):
+        if child.pid is None or not child.is_alive():
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, sig)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, sig)
+        child.join(grace)
+
+
+def _child(
+    sender: Connection, parent: int, function: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
+    """Body of the child: own process group, parent watch, call, send the answer."""
+    try:
+        os.setpgid(0, 0)
+        leader = True
+    except OSError:
+        leader = False
+    threading.Thread(target=_watch_parent, args=(parent, leader), daemon=True).start()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        answer: tuple[str, Any] = ("value", function(*args))
+    except Exception as exc:
+        answer = ("error", _describe(exc))
+    sender.send(answer)
+    sender.close()
+
+
+def _watch_parent(parent: int, leader: bool) -> None:
+    """End this process (and its group, when it leads one) once ``parent`` is gone."""
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    if leader:
+        os.killpg(0, signal.SIGKILL)
+    os._exit(1)
+
+
+def _describe(exc: Exception) -> str:
+    """An exception as one line: our own errors by message, anything else by type and place."""
+    if isinstance(exc, GeneratorError):
+        return str(exc)
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    place = f" at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno}" if where else ""
+    return f"internal error {type(exc).__name__}: {exc}{place}"

@@ -1,0 +1,67 @@
+"""Dated copies of built PDFs: ``output/archive/YYYY-MM-DD/<id>.pdf``, never overwritten.
+
+A second edition on the same day gets a suffix (``<id>-2.pdf``, ``<id>-3.pdf`` …). The
+copy is written to a temporary file and then hard-linked to its final name, which fails
+instead of replacing when the name is taken, so even two archivers racing cannot
+overwrite an earlier edition or leave a half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import OutputError
+from generator.writer import TEMP_PREFIX, output_path
+
+ARCHIVE = "archive"
+
+
+def archive_dir(output_dir: Path, day: dt.date) -> Path:
+    """``output/archive/YYYY-MM-DD``."""
+    return output_dir / ARCHIVE / day.isoformat()
+
+
+def archive_pdfs(output_dir: Path, brief_ids: Sequence[str], day: dt.date) -> list[Path]:
+    """Copy ``<id>.pdf`` of each brief from ``output_dir`` into the archive of ``day``.
+
+    Returns the paths written, in the order of ``brief_ids``; raises :class:`OutputError`
+    for a PDF that is missing or cannot be copied.
+    """
+    folder = archive_dir(output_dir, day)
+    written = []
+    for brief_id in brief_ids:
+        source = output_path(output_dir, f"{brief_id}.pdf")
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise OutputError(f"cannot archive {source.name}: {exc.strerror or exc}") from None
+        written.append(_write_new(folder, brief_id, data))
+    return written
+
+
+def _write_new(folder: Path, brief_id: str, data: bytes) -> Path:
+    """Write ``data`` under the first free name ``<id>.pdf``, ``<id>-2.pdf``, …"""
+    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{brief_id}.pdf"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        number = 1
+        while True:
+            target = folder / (f"{brief_id}.pdf" if number == 1 else f"{brief_id}-{number}.pdf")
+            try:
+                os.link(tmp, target)
+                return target
+            except FileExistsError:
+                number += 1
+    except OSError as exc:
+        raise OutputError(f"cannot archive {brief_id}.pdf in {folder}: {exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
