@@ -59,6 +59,9 @@ BEYOND_SCHEMA = {
     "news-without-url",
     "no-core-category",
     "uncited-source",
+    "bidi-control",
+    "lookalike",
+    "zero-width",
 }
 
 
