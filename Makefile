@@ -58,5 +58,11 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The benchmark of bench/RESULTS.md (minutes; not part of `make test`). Smaller runs:
+# make bench BENCH_ARGS="--sheets 200 --runs 3"
+bench: setup
+	@bash scripts/setup-system.sh bench
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	-$(BRIEF) clean

@@ -1,33 +1,57 @@
-"""Building briefings: select fact sheets, validate them all, render, write, index.
+"""Building briefings: rebuild exactly what changed, in parallel, and say why.
 
-Read everything, then write: every selected fact sheet is loaded and checked before the
-first output is written, so ``brief check`` and ``brief build`` report the same problems.
-A fact sheet with errors gets no output; the others still build.
+``build`` compares the project with the build state of the output folder (see
+:mod:`generator.plan` and :mod:`generator.manifest`), renders the stale briefings in
+worker processes (:mod:`generator.pipeline`, :mod:`generator.workers`), writes and
+records each output, removes those of deleted fact sheets and refreshes the index.
+A briefing with errors gets no new output; the others still build. ``preview`` is the
+same plan without any writing (``brief build --dry-run``).
+
+Nothing here imports the fact-sheet stack, Jinja or WeasyPrint at module level: a build
+with nothing to do reads file stats and the state file, and is done.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import logging
+import os
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from generator import loader, locks, rules
 from generator.config import Settings
 from generator.errors import Diagnostic, FactSheetError, GeneratorError
-from generator.loader import LoadedSheet
-from generator.writer import output_path, sweep_temporaries, write_atomic
+from generator.manifest import state_path
+from generator.plan import FORMATS, Plan, Request
+from generator.report import BriefResult, BuildReport, Status
+from generator.session import ProgressFn, Session, prepare_output_dir
+from generator.writer import sweep_temporaries
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from generator.loader import LoadedSheet
 
-FORMATS: tuple[str, ...] = ("html", "pdf")
-#: How long a build waits for a scheduled run writing to the same output folder.
+__all__ = [
+    "FORMATS",
+    "BriefResult",
+    "BuildReport",
+    "Checked",
+    "Status",
+    "build",
+    "check_all",
+    "check_file",
+    "clean",
+    "discover",
+    "preview",
+    "select",
+]
+
+#: How long a build waits for another process writing to the same output folder (a
+#: scheduled run, another build).
 OUTPUT_LOCK_WAIT = 300.0
-Status = Literal["built", "up-to-date", "failed"]
 
 
 @dataclass(frozen=True)
@@ -47,35 +71,6 @@ class Checked:
     def has_errors(self, strict: bool = False) -> bool:
         """Whether the sheet must not be rendered (warnings count under ``strict``)."""
         return self.loaded is None or any(d.is_error or strict for d in self.diagnostics)
-
-
-@dataclass(frozen=True)
-class BriefResult:
-    """What happened to one briefing in a build."""
-
-    brief_id: str
-    display: str
-    status: Status
-    diagnostics: tuple[Diagnostic, ...] = ()
-    outputs: tuple[str, ...] = ()
-    error: str = ""
-
-
-@dataclass
-class BuildReport:
-    """The outcome of a build, one result per selected briefing, in a stable order."""
-
-    results: list[BriefResult] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> list[BriefResult]:
-        """Results of briefings that could not be built."""
-        return [r for r in self.results if r.status == "failed"]
-
-    def count(self, status: Status) -> int:
-        """How many briefings ended with ``status``."""
-        return sum(1 for r in self.results if r.status == status)
 
 
 def discover(settings: Settings) -> list[Path]:
@@ -106,6 +101,8 @@ def select(settings: Settings, ids: Sequence[str] = ()) -> list[Path]:
 
 def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
     """Load one fact sheet and run every rule on it; never raises for bad input."""
+    from generator import loader, rules
+
     display = settings.display(path)
     try:
         loaded = loader.load(path, display, max_bytes=settings.max_bytes)
@@ -121,58 +118,12 @@ def check_all(settings: Settings, ids: Sequence[str], today: dt.date) -> list[Ch
     return [check_file(path, settings, today) for path in select(settings, ids)]
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """One briefing's rendered files (file name -> bytes) and what rendering found."""
-
-    files: dict[str, bytes]
-    diagnostics: tuple[Diagnostic, ...] = ()
-
-
-def render_outputs(
-    loaded: LoadedSheet,
-    settings: Settings,
-    formats: Sequence[str],
-    template: str | None,
-    pdf_variant: str | None = None,
-) -> Rendered:
-    """Render one briefing in the requested formats. Writes nothing.
-
-    ``pdf_variant`` overrides ``settings.pdf_variant``. A PDF longer than its template's
-    page limit gets a warning naming the brief.
-    """
-    from generator.render_html import render_html
-
-    brief_id = loaded.brief_id
-    files: dict[str, bytes] = {}
-    diagnostics: list[Diagnostic] = []
-    if "html" in formats:
-        page = render_html(loaded.sheet, brief_id, settings.templates_dir, template=template)
-        files[f"{brief_id}.html"] = page.html.encode("utf-8")
-    if "pdf" in formats:
-        from generator.render_pdf import render_pdf
-
-        printable = render_html(
-            loaded.sheet, brief_id, settings.templates_dir, target="pdf", template=template
-        )
-        variant = pdf_variant or settings.pdf_variant
-        pdf = render_pdf(printable.html, settings.templates_dir, variant=variant)
-        files[f"{brief_id}.pdf"] = pdf.pdf
-        if printable.page_limit is not None and pdf.pages > printable.page_limit:
-            name = template or loaded.sheet.template
-            diagnostics.append(
-                page_limit_warning(loaded.display, name, printable.page_limit, pdf.pages)
-            )
-    return Rendered(files, tuple(diagnostics))
-
-
-def page_limit_warning(display: str, template: str, limit: int, pages: int) -> Diagnostic:
-    """The warning for a briefing whose PDF runs past its template's page limit."""
-    message = (
-        f"does not fit the '{template}' template: {pages} pages, at most {limit} allowed; "
-        "shorten the summary, key facts, challenges or source notes"
-    )
-    return Diagnostic(display, None, None, "", message, "warning", code="page-limit")
+def default_jobs() -> int:
+    """How many worker processes a build uses by default: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def build(
@@ -183,37 +134,74 @@ def build(
     formats: Sequence[str] = FORMATS,
     template: str | None = None,
     strict: bool = False,
-    on_result: Callable[[BriefResult], None] | None = None,
+    force: bool = False,
     pdf_variant: str | None = None,
+    jobs: int | None = None,
+    on_result: Callable[[BriefResult], None] | None = None,
+    on_progress: ProgressFn | None = None,
     lock_wait: float | None = OUTPUT_LOCK_WAIT,
 ) -> BuildReport:
-    """Build the selected briefings into ``settings.output_dir`` and refresh the index.
+    """Bring the selected briefings in ``settings.output_dir`` up to date; refresh the index.
 
-    ``pdf_variant`` overrides ``settings.pdf_variant``. The output folder's lock is held
-    throughout, so a scheduled run and a manual build of the same folder never
-    interleave; a build waits up to ``lock_wait`` seconds for it (``None``: the caller
-    already holds it).
+    ``on_result`` hears of every briefing built, failed or removed, in brief-id order;
+    ``on_progress(done, total)`` of progress, also while nothing finishes. ``force``
+    rebuilds everything selected; ``pdf_variant`` overrides ``settings.pdf_variant``.
+    Raises :class:`GeneratorError` for an unknown id and
+    :class:`~generator.errors.OutputError` when the output folder cannot be written. The
+    output folder's lock is held throughout, so a scheduled run and a manual build of the
+    same folder never interleave; a build waits up to ``lock_wait`` seconds for it
+    (``None``: the caller already holds it).
     """
     started = time.monotonic()
-    checked = check_all(settings, ids, today)
+    variant = pdf_variant or settings.pdf_variant
+    request = Request(tuple(ids), tuple(formats), template, force, strict, variant)
     with _output_locked(settings, lock_wait):
-        settings.output_dir.mkdir(parents=True, exist_ok=True)
-        sweep_temporaries(settings.output_dir)
-        report = BuildReport()
-        for item in checked:
-            result = _build_one(item, settings, formats, template, strict, pdf_variant)
-            report.results.append(result)
-            if on_result:
-                on_result(result)
-        write_index(settings, today)
+        prepare_output_dir(settings)
+        session = Session(settings, request, today)
+        plan = session.plan()
+        report = session.run(plan, jobs or default_jobs(), on_result, on_progress)
     report.seconds = time.monotonic() - started
     return report
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What a build would do: the plan, and why the index would be written ([] if not)."""
+
+    plan: Plan
+    index_reasons: tuple[str, ...]
+
+
+def preview(
+    settings: Settings,
+    ids: Sequence[str] = (),
+    *,
+    today: dt.date,
+    formats: Sequence[str] = FORMATS,
+    template: str | None = None,
+    strict: bool = False,
+    force: bool = False,
+    pdf_variant: str | None = None,
+) -> Preview:
+    """What :func:`build` would do with the same arguments; writes nothing."""
+    variant = pdf_variant or settings.pdf_variant
+    request = Request(tuple(ids), tuple(formats), template, force, strict, variant)
+    session = Session(settings, request, today)
+    plan = session.plan()
+    if plan.work or plan.removals:
+        reasons: tuple[str, ...] = ("briefings changed",)
+    else:
+        reasons = tuple(session.index_reasons())
+    return Preview(plan, reasons)
+
+
 def _output_locked(settings: Settings, wait: float | None) -> AbstractContextManager[None]:
-    """The output folder's lock (see :mod:`generator.locks`), or nothing when ``wait`` is None."""
+    """The output folder's lock (see :mod:`generator.locks`), or nothing when ``wait`` is
+    None (the caller already holds it): two builds of one folder never interleave."""
+    from generator import locks
+
     if wait is None:
-        return nullcontext()
+        return contextlib.nullcontext()
     return locks.hold(
         locks.output_lock(settings),
         purpose="brief build",
@@ -222,61 +210,11 @@ def _output_locked(settings: Settings, wait: float | None) -> AbstractContextMan
     )
 
 
-def _build_one(
-    item: Checked,
-    settings: Settings,
-    formats: Sequence[str],
-    template: str | None,
-    strict: bool,
-    pdf_variant: str | None = None,
-) -> BriefResult:
-    if item.has_errors(strict) or item.loaded is None:
-        return BriefResult(item.brief_id, item.display, "failed", item.diagnostics)
-    try:
-        rendered = render_outputs(item.loaded, settings, formats, template, pdf_variant)
-        found = item.diagnostics + rendered.diagnostics
-        if strict and rendered.diagnostics:
-            return BriefResult(item.brief_id, item.display, "failed", found)
-        for name, data in rendered.files.items():
-            write_atomic(output_path(settings.output_dir, name), data)
-    except GeneratorError as exc:
-        return BriefResult(item.brief_id, item.display, "failed", item.diagnostics, error=str(exc))
-    return BriefResult(item.brief_id, item.display, "built", found, tuple(rendered.files))
-
-
-def write_index(settings: Settings, today: dt.date) -> Path:
-    """Write ``index.html`` listing every briefing that has an output in the folder."""
-    from generator.render_html import IndexEntry, render_index
-
-    entries = []
-    for path in discover(settings):
-        item = check_file(path, settings, today)
-        if item.loaded is None:
-            continue
-        html = settings.output_dir / f"{item.brief_id}.html"
-        pdf = settings.output_dir / f"{item.brief_id}.pdf"
-        if not html.exists() and not pdf.exists():
-            continue
-        sheet = item.loaded.sheet
-        entries.append(
-            IndexEntry(
-                brief_id=item.brief_id,
-                title=sheet.title,
-                jurisdiction=sheet.jurisdiction,
-                stage=sheet.initiative.stage,
-                status=sheet.status,
-                as_of=sheet.as_of,
-                html_href=html.name if html.exists() else None,
-                pdf_href=pdf.name if pdf.exists() else None,
-            )
-        )
-    index = output_path(settings.output_dir, "index.html")
-    write_atomic(index, render_index(entries, settings.templates_dir).encode("utf-8"))
-    return index
-
-
 def clean(settings: Settings) -> list[Path]:
-    """Remove every built briefing, the index and temporary files; return what was removed."""
+    """Remove every built briefing, the index, the build state and temporary files.
+
+    Returns what was removed.
+    """
     removed = sweep_temporaries(settings.output_dir)
     if not settings.output_dir.is_dir():
         return removed
@@ -284,4 +222,8 @@ def clean(settings: Settings) -> list[Path]:
         for path in settings.output_dir.glob(pattern):
             path.unlink()
             removed.append(path)
+    state = state_path(settings.output_dir)
+    if state.exists():
+        state.unlink()
+        removed.append(state)
     return removed

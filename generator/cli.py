@@ -2,16 +2,19 @@
 
 Only this module knows about click, exit codes and logging set-up. Exit codes:
 0 all good, 1 a fact sheet (or another input) has errors, 2 a usage mistake,
-3 ``brief send`` could not deliver some messages, 130 interrupted.
+3 ``brief send`` could not deliver some messages, 130 interrupted (Ctrl-C), 143 and 129
+stopped by SIGTERM and SIGHUP.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,7 @@ def _today() -> dt.date:
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], strict: bool) -> None:
+    """Print each diagnostic on stderr (warnings as errors under ``strict``)."""
     for diagnostic in diagnostics:
         shown = diagnostic.as_error() if strict else diagnostic
         click.echo(shown.format(), err=True)
@@ -152,6 +156,33 @@ def check(
     help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b (archives) or plain.",
 )
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Render this many briefings at once (default: the number of CPUs).",
+)
+@click.option(
+    "-n", "--dry-run", is_flag=True, help="List what would be rebuilt and why; write nothing."
+)
+@click.option("--force", is_flag=True, help="Rebuild everything selected, even if up to date.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    envvar="BRIEF_TIME_LIMIT",
+    help="Seconds one briefing's HTML or PDF may take to render [default: 120; "
+    "env BRIEF_TIME_LIMIT].",
+)
+@click.option(
+    "--memory-limit",
+    default=None,
+    envvar="BRIEF_MEMORY_LIMIT",
+    metavar="SIZE",
+    help="Memory a rendering process may use, e.g. 2G, 512M; 0 for no limit [default: 2G; "
+    "env BRIEF_MEMORY_LIMIT].",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Keep running and rebuild whenever a fact sheet or template changes.",
@@ -166,37 +197,72 @@ def build(
     strict: bool,
     pdf_variant: str | None,
     watch: bool,
+    jobs: int | None,
+    dry_run: bool,
+    force: bool,
+    time_limit: float | None,
+    memory_limit: str | None,
 ) -> None:
-    """Validate and render fact sheets (all, or IDS) into briefings.
+    """Bring briefings (all, or IDS) up to date: rebuild only what changed.
 
-    A fact sheet with errors is reported and skipped; the others still build, and the
-    exit status is 1 at the end. With --watch, it then rebuilds on every change until
+    A briefing is rebuilt when its fact sheet, a template, stylesheet or font it uses,
+    the generator or an option changed, or its output is missing or was changed. A fact
+    sheet with errors is reported and skipped; the others still build, and the exit
+    status is 1 at the end. With --watch, it then rebuilds on every change until
     interrupted (Ctrl-C), and exits 0.
     """
     from generator import build as builder
+    from generator.cli_progress import Reporter
 
     chosen = _parse_formats(formats)
     if out is not None:
         settings = settings.with_output(out.resolve())
+    settings = settings.with_limits(time_limit, _parse_size(memory_limit))
     options = {
+        "formats": chosen,
         "template": template,
         "strict": strict,
-        "on_result": lambda result: _report_result(result, settings, strict),
+        "force": force,
         "pdf_variant": pdf_variant,
     }
-    report = builder.build(settings, ids, today=_today(), formats=chosen, **options)
-    click.echo(_build_summary(report))
+    if dry_run:
+        _print_preview(builder.preview(settings, ids, today=_today(), **options), settings)
+        sys.exit(EXIT_OK)
+    with _stop_on_signals(), Reporter(settings, strict, bar=sys.stderr.isatty()) as reporter:
+        report = builder.build(
+            settings,
+            ids,
+            today=_today(),
+            jobs=jobs,
+            on_result=reporter.result,
+            on_progress=reporter.progress,
+            **options,
+        )
+    click.echo(report.summary())
     if watch:
-        _watch(settings, ids, chosen, _echo_rebuild, **options)
+        watched = {k: v for k, v in options.items() if k != "formats"}
+        _watch(
+            settings,
+            ids,
+            chosen,
+            _echo_rebuild,
+            jobs=jobs,
+            on_result=_report_result(settings, strict),
+            **watched,
+        )
         sys.exit(EXIT_OK)
     sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
 
 
-def _build_summary(report: Any) -> str:
-    return (
-        f"{report.count('built')} built, {report.count('up-to-date')} up to date, "
-        f"{len(report.failed)} failed in {report.seconds:.2f} s"
-    )
+def _report_result(settings: Settings, strict: bool) -> Callable[[Any], None]:
+    """A callback printing each briefing's result as plain lines (watch and preview)."""
+    from generator.cli_progress import result_lines
+
+    def report(result: Any) -> None:
+        for line in result_lines(result, settings, strict):
+            click.echo(line, err=True)
+
+    return report
 
 
 def _echo_rebuild(rebuild: Any) -> None:
@@ -205,7 +271,7 @@ def _echo_rebuild(rebuild: Any) -> None:
         for diagnostic in rebuild.error.diagnostics:
             click.echo(diagnostic.format(), err=True)
     else:
-        click.echo(_build_summary(rebuild.report))
+        click.echo(rebuild.report.summary())
 
 
 def _watch(
@@ -235,17 +301,66 @@ def _watch(
         click.echo("stopped watching")
 
 
-def _report_result(result: object, settings: Settings, strict: bool) -> None:
-    from generator.build import BriefResult
+def _print_preview(preview: object, settings: Settings) -> None:
+    from generator.build import Preview
 
-    assert isinstance(result, BriefResult)
-    _print_diagnostics(result.diagnostics, strict)
-    if result.status == "failed":
-        reason = result.error or "fact sheet has errors"
-        click.echo(f"failed  {result.display}: {reason}", err=True)
-    else:
-        outputs = ", ".join(settings.display(settings.output_dir / n) for n in result.outputs)
-        click.echo(f"{result.status:<7} {result.display} -> {outputs}", err=True)
+    assert isinstance(preview, Preview)
+    plan = preview.plan
+    for removal in plan.removals:
+        shown = ", ".join(settings.display(settings.output_dir / n) for n in removal.outputs)
+        click.echo(f"would remove {shown or removal.display}: {removal.display} deleted")
+    for work in plan.work:
+        targets = ", ".join(work.targets)
+        click.echo(f"would build {work.display} ({targets}): {'; '.join(work.reasons)}")
+    if preview.index_reasons:
+        index = settings.display(settings.output_dir / "index.html")
+        click.echo(f"would write {index}: {'; '.join(preview.index_reasons)}")
+    click.echo(
+        f"{len(plan.work)} to build, {len(plan.fresh)} up to date, {len(plan.removals)} to remove"
+    )
+
+
+def _parse_size(value: str | None) -> int | None:
+    """``2G`` -> 2 GiB in bytes, ``512M``, ``1.5G``, ``0`` (no limit); None stays None."""
+    if value is None:
+        return None
+    text = value.strip().upper().removesuffix("IB").removesuffix("B")
+    factors = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+    factor = factors.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in factors else text
+    try:
+        size = float(number) * factor
+    except ValueError:
+        size = -1
+    if size < 0 or size != size:
+        raise click.BadParameter(
+            f"'{value}' is not a size such as 2G, 512M or 0", param_hint="--memory-limit"
+        )
+    return int(size)
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled like Ctrl-C; the exit status is 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into a clean stop (like Ctrl-C) while the block runs."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise _Stopped(signum)
+
+    wanted = [s for s in (signal.SIGTERM, signal.SIGHUP) if s is not None]
+    previous = {s: signal.signal(s, stop) for s in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @cli.command()
@@ -300,7 +415,7 @@ def serve(settings: Settings, brief_id: str | None, port: int, host: str, format
     server = start_preview(
         settings, state, host=host, port=port, home=f"{ids[0]}.html" if ids else "index.html"
     )
-    options = {"on_result": lambda result: _report_result(result, settings, False)}
+    options = {"on_result": _report_result(settings, False)}
 
     def on_rebuild(rebuild: Any) -> None:
         state.record(rebuild)
@@ -382,7 +497,8 @@ def schema(settings: Settings, output: Path | None) -> None:
 )
 @click.pass_obj
 def clean(settings: Settings, out: Path | None) -> None:
-    """Remove built briefings, the index and leftovers from the output folder."""
+    """Remove built briefings, the index, the build state and leftovers from the output
+    folder."""
     from generator.build import clean as clean_outputs
 
     if out is not None:
@@ -536,10 +652,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_ERRORS)
-    except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        # click turns Ctrl-C into Abort; SIGTERM and SIGHUP arrive as _Stopped inside it.
+        stopped = exc if isinstance(exc, _Stopped) else exc.__cause__
+        if isinstance(stopped, _Stopped):
+            click.echo("stopped", err=True)
+            sys.exit(128 + stopped.signum)
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except GeneratorError as exc:

@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.config import Settings
-from generator.delivery_model import DeliveryConfig, Schedule
 
 if TYPE_CHECKING:
+    # Types only: the models load pydantic, which `brief --help`, `brief check` and a
+    # build with nothing to do must not pay for.
+    from generator.delivery_model import DeliveryConfig, Schedule
     from generator.schedule_runner import Context
 
 Clock = Callable[[], dt.datetime]

@@ -13,6 +13,10 @@ from pathlib import Path
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 #: The PDF variant built unless told otherwise: tagged for screen readers (docs/output.md).
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
+#: Wall-clock seconds one rendering job (a briefing's HTML, or its PDF) may take.
+DEFAULT_RENDER_SECONDS = 120.0
+#: Address space, in bytes, a rendering worker process may use.
+DEFAULT_RENDER_MEMORY = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,8 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     formats: tuple[str, ...] = ("html", "pdf")
     pdf_variant: str = DEFAULT_PDF_VARIANT
+    render_seconds: float = DEFAULT_RENDER_SECONDS
+    render_memory: int | None = DEFAULT_RENDER_MEMORY
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -56,6 +62,15 @@ class Settings:
     def with_output(self, output_dir: Path) -> Settings:
         """The same settings writing to another output folder."""
         return replace(self, output_dir=output_dir)
+
+    def with_limits(self, seconds: float | None, memory: int | None) -> Settings:
+        """The same settings with other rendering limits (None keeps a limit as it is;
+        a memory limit of 0 means none)."""
+        return replace(
+            self,
+            render_seconds=self.render_seconds if seconds is None else seconds,
+            render_memory=self.render_memory if memory is None else (memory or None),
+        )
 
 
 def default_settings(root: Path | None = None) -> Settings:

@@ -198,6 +198,11 @@ def render_html(
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
     """Render ``index.html``: every briefing with its facts and links to both formats."""
+    return render_index_page(entries, templates_dir).html
+
+
+def render_index_page(entries: Sequence[IndexEntry], templates_dir: Path) -> RenderedHtml:
+    """:func:`render_index`, with the template files it used."""
     env = make_environment(templates_dir)
     rows = [
         IndexRow(
@@ -213,7 +218,8 @@ def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
         text = " ".join(f"{e.title} {e.jurisdiction}" for e in entries)
         styles = _styles(env, "html") + _cjk_styles(env, templates_dir, text)
         page = PageHead("en", "Briefings", "html", index_meta(), styles)
-        return env.get_template("index.html").render(page=page, rows=rows)
+        html = env.get_template("index.html").render(page=page, rows=rows)
+    return RenderedHtml(html, _loader(env).used)
 
 
 def template_file_name(template: str) -> str:

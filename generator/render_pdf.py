@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from generator.config import DEFAULT_PDF_VARIANT
 from generator.errors import Diagnostic, RenderError
@@ -103,6 +102,10 @@ def confined_path(url: str, root: Path) -> Path | None:
 
     ``root`` must already be resolved.
     """
+    # Imported here: urllib.request pulls in http and email, which `brief --help`,
+    # `brief check` and a build with nothing to do (all importing this module) never need.
+    from urllib.request import url2pathname
+
     parts = urlsplit(url)
     if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
         return None

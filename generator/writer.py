@@ -41,6 +41,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {describe_os_error(exc)}") from None
 
 
+def check_writable(folder: Path) -> None:
+    """Raise :class:`OutputError` naming ``folder`` unless a file can be created in it."""
+    probe = folder / f"{TEMP_PREFIX}{os.getpid()}-probe"
+    try:
+        with open(probe, "wb"):
+            pass
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {_describe(exc)}") from None
+
+
 def sweep_temporaries(output_dir: Path) -> list[Path]:
     """Remove temporary files left by an interrupted build; return what was removed."""
     removed = []

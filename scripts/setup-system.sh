@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs the system packages brief needs, only those missing, from the distribution.
-# Usage: scripts/setup-system.sh [runtime|test]
+# Usage: scripts/setup-system.sh [runtime|test|bench]
 #   runtime: what rendering needs (Pango for WeasyPrint, HarfBuzz's subsetter so that font
 #            subsetting does not fall back to the much slower fontTools path, fontconfig).
 #   test:    runtime plus the tools the test suite reads outputs with (qpdf, poppler's
 #            pdftotext/pdffonts/pdftoppm), a headless browser for the HTML checks, and
 #            npm (unless one is already on the PATH) to install the accessibility checker.
+#   bench:   runtime plus the baselines of the benchmark: make, ninja and GNU time.
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
 testing=(qpdf poppler-utils chromium)
 
+benchmark=(make ninja-build time)
+
 wanted=("${runtime[@]}")
+[ "${1:-runtime}" = bench ] && wanted+=("${benchmark[@]}")
 if [ "${1:-runtime}" = test ]; then
   wanted+=("${testing[@]}")
   command -v npm >/dev/null 2>&1 || wanted+=(npm)

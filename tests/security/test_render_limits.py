@@ -6,9 +6,9 @@ these tests pin what a user sees once it does: the briefing over a limit fails w
 message naming it and the limit, without a traceback, no PDF of it is written, and the
 other briefings still build.
 
-They run against ``brief build --render-timeout SECONDS --render-memory MB`` and are
-skipped until the command has those options; if the settings end up with other names,
-change :data:`TIMEOUT` and :data:`MEMORY` below.
+They run against ``brief build --time-limit SECONDS --memory-limit SIZE``, seen from the
+outside as a user would; tests/rebuild/test_limits.py pins the same limits from the
+build's side.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import pytest
 from tests.security.projects import build_help, cli, make_project, write_sheet
 from tests.unit.render_samples import minimal_data
 
-TIMEOUT = "--render-timeout"
-MEMORY = "--render-memory"
+TIMEOUT = "--time-limit"
+MEMORY = "--memory-limit"
 
 
 pytestmark = [
@@ -68,6 +68,6 @@ def test_a_briefing_over_the_time_limit_fails_alone(tmp_path: Path) -> None:
 
 def test_a_briefing_over_the_memory_limit_fails_alone(tmp_path: Path) -> None:
     root = project_with_a_heavy_briefing(tmp_path / "project", facts=2500)
-    process = cli("build", MEMORY, "400", TIMEOUT, "120", cwd=root)
+    process = cli("build", MEMORY, "400M", TIMEOUT, "120", cwd=root)
     _, err = process.communicate(timeout=300)
     check_only_heavy_failed(root, process.returncode, err, ("memory", "400 MB", "MiB"))

@@ -1,0 +1,1 @@
+"""The benchmark of ``brief build`` (``make bench``) and its synthetic fact sheets."""

@@ -1,0 +1,353 @@
+"""A pool of long-lived worker processes, each job under a time limit and a memory limit.
+
+Workers are forked once per build and kept for every job, so what a job imports (the
+fact-sheet stack, WeasyPrint) stays loaded for the next one: a warm worker renders a
+small briefing in a fraction of the time a fresh process takes.
+
+Each worker lowers its address-space limit (``RLIMIT_AS``) when it starts, so a render
+that needs more memory fails in that worker alone. The parent enforces the wall-clock
+limit: a job that overruns has its worker killed and replaced, and is reported as a
+``timeout`` outcome; a worker that dies or runs out of memory is replaced the same way.
+Results come back as values (:class:`Outcome`), never as exceptions.
+
+Workers ignore SIGINT, so Ctrl-C in a terminal reaches only the parent, which decides
+what to stop; a worker whose parent has gone away exits by itself within a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from generator.errors import GeneratorError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+Kind = Literal["ok", "failed", "bug", "timeout", "memory", "crashed"]
+#: How long workers get to exit when the pool closes before they are killed.
+CLOSE_GRACE = 2.0
+_WATCH_SECONDS = 0.5
+#: The workers' garbage-collector thresholds (Python's defaults are 700, 10, 10).
+GC_THRESHOLDS = (20_000, 20, 100)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The wall-clock seconds a job may take and the bytes of address space a worker may use."""
+
+    seconds: float
+    memory: int | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a job ended.
+
+    ``ok``: ``value`` is what the job returned. ``failed``: the job raised a
+    :class:`GeneratorError`; ``message`` and ``value`` (its diagnostics) say why.
+    ``bug``: any other exception, with its traceback. ``timeout``, ``memory``,
+    ``crashed``: the worker was stopped or died; ``message`` says how.
+    """
+
+    ticket: Any
+    kind: Kind
+    value: Any = None
+    message: str = ""
+    log: str = ""
+
+
+@dataclass
+class Worker:
+    """One worker process as the parent sees it; ``log`` receives its stdout and stderr."""
+
+    process: Any
+    conn: Connection
+    log: Any
+    log_read: int = 0
+    tags: set[str] = field(default_factory=set)
+    ticket: Any = None
+    tag: str | None = None
+    deadline: float = 0.0
+
+    @property
+    def busy(self) -> bool:
+        """Whether the worker is running a job."""
+        return self.ticket is not None
+
+
+class Pool:
+    """``size`` forked workers; :meth:`submit` a job to an idle one, :meth:`wait` for outcomes."""
+
+    def __init__(self, size: int, limits: Limits, release: tuple[str, ...] = ()) -> None:
+        """Start ``size`` workers; they close what they inherited open on ``release`` paths
+        (the output folder's lock: a killed parent's lock must not outlive it)."""
+        import multiprocessing
+
+        self.limits = limits
+        self.release = release
+        self._context = multiprocessing.get_context("fork")
+        self.workers: list[Worker] = []
+        self._pending: list[Outcome] = []
+        for _ in range(max(1, size)):
+            self.workers.append(self._start())
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(kill=exc[0] is not None)
+
+    def idle(self) -> list[Worker]:
+        """The workers without a job."""
+        return [w for w in self.workers if not w.busy]
+
+    def busy(self) -> list[Worker]:
+        """The workers running a job."""
+        return [w for w in self.workers if w.busy]
+
+    def submit(
+        self, worker: Worker, ticket: Any, fn: Callable[[Any], Any], arg: Any, tag: str = ""
+    ) -> None:
+        """Run ``fn(arg)`` in ``worker``; ``tag`` is added to its tags once it has run."""
+        worker.ticket, worker.tag = ticket, tag
+        worker.deadline = time.monotonic() + self.limits.seconds
+        try:
+            worker.conn.send((fn, arg))
+        except (OSError, ValueError) as exc:
+            self._pending.append(Outcome(ticket, "crashed", message=f"worker unreachable: {exc}"))
+            self._replace(worker)
+
+    def wait(self, timeout: float) -> list[Outcome]:
+        """The outcomes of jobs that ended within ``timeout`` seconds (maybe none)."""
+        if self._pending:
+            done, self._pending = self._pending, []
+            return done
+        busy = self.busy()
+        if not busy:
+            return []
+        from multiprocessing.connection import wait
+
+        nearest = min(w.deadline for w in busy) - time.monotonic()
+        handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        wait(handles, timeout=max(0.0, min(timeout, nearest)))
+        return [outcome for w in busy if (outcome := self._check(w)) is not None]
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop every worker: idle ones are asked to exit, busy ones (all if ``kill``) killed."""
+        for worker in self.workers:
+            if kill or worker.busy:
+                _stop(worker.process)
+            else:
+                with contextlib.suppress(OSError, ValueError):
+                    worker.conn.send(None)
+        deadline = time.monotonic() + CLOSE_GRACE
+        for worker in self.workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                _stop(worker.process)
+            worker.conn.close()
+            worker.log.close()
+        self.workers = []
+
+    def _check(self, worker: Worker) -> Outcome | None:
+        ticket = worker.ticket
+        try:
+            has_reply = worker.conn.poll()
+        except (OSError, ValueError):
+            has_reply = False
+        if has_reply:
+            return self._receive(worker)
+        if not worker.process.is_alive():
+            return self._crashed(worker)
+        if time.monotonic() >= worker.deadline:
+            log = self._replace(worker)
+            return Outcome(ticket, "timeout", message=f"over {self.limits.seconds:g} s", log=log)
+        return None
+
+    def _receive(self, worker: Worker) -> Outcome:
+        ticket = worker.ticket
+        try:
+            kind, value, message = worker.conn.recv()
+        except (EOFError, OSError):
+            return self._crashed(worker)
+        if kind == "memory":
+            return Outcome(ticket, kind, value, message, self._replace(worker))
+        worker.ticket = None
+        if worker.tag:
+            worker.tags.add(worker.tag)
+        return Outcome(ticket, kind, value, message, _take_log(worker))
+
+    def _crashed(self, worker: Worker) -> Outcome:
+        worker.process.join(CLOSE_GRACE)
+        death = _death(worker.process.exitcode)
+        return Outcome(worker.ticket, "crashed", message=death, log=self._replace(worker))
+
+    def _replace(self, worker: Worker) -> str:
+        """Put a fresh worker in the place of ``worker`` (killed if it still runs).
+
+        Returns what the old one wrote since last asked.
+        """
+        _stop(worker.process)
+        worker.conn.close()
+        log = _take_log(worker)
+        worker.log.close()
+        index = self.workers.index(worker)
+        del self.workers[index]
+        self.workers.insert(index, self._start())
+        return log
+
+    def _start(self) -> Worker:
+        import tempfile
+
+        parent_end, child_end = self._context.Pipe()
+        log = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the worker's life)
+        others = [parent_end, *(w.conn for w in self.workers), *(w.log for w in self.workers)]
+        # Whatever the parent buffered must not be written a second time by the child.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        process = self._context.Process(
+            target=_serve,
+            args=(child_end, log.fileno(), self.limits, os.getpid(), others, self.release),
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        return Worker(process, parent_end, log)
+
+
+def _take_log(worker: Worker) -> str:
+    """What ``worker`` wrote to its stdout and stderr since last asked."""
+    try:
+        size = os.fstat(worker.log.fileno()).st_size
+        data = os.pread(worker.log.fileno(), size - worker.log_read, worker.log_read)
+    except (OSError, ValueError):
+        return ""
+    worker.log_read += len(data)
+    return data.decode("utf-8", "replace")
+
+
+def _stop(process: Any) -> None:
+    """Kill ``process`` (SIGKILL: a render stuck in C code ignores anything gentler)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        if process.is_alive():
+            process.kill()
+        process.join(CLOSE_GRACE)
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"the worker process was killed by {name}"
+    return f"the worker process exited unexpectedly (status {exitcode})"
+
+
+def _serve(
+    conn: Connection,
+    log_fd: int,
+    limits: Limits,
+    parent_pid: int,
+    inherited: list[Any],
+    release: tuple[str, ...],
+) -> None:
+    """The worker's main loop: receive ``(fn, arg)``, reply ``(kind, value, message)``.
+
+    Its stdout and stderr go to ``log_fd`` (read by the parent), never to the terminal.
+    """
+    import threading
+
+    for other in inherited:
+        other.close()
+    _close_descriptors_of(release)
+    _redirect_output(log_fd)
+    _set_limits(limits)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        reply = _run(*message)
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("memory", None, ""))
+            return
+        if reply[0] == "memory":
+            return
+        # Between jobs, once the reply is on its way: free this job's cycles, then set
+        # what survives (modules, caches) aside so no later collection walks it again.
+        gc.collect()
+        gc.freeze()
+
+
+def _redirect_output(log_fd: int) -> None:
+    """Send this process's stdout and stderr, at both levels, to ``log_fd``."""
+    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+        os.dup2(log_fd, fd)
+    # Python-level streams may have been pointed elsewhere (a test's capture): repoint them.
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+
+
+def _set_limits(limits: Limits) -> None:
+    """Signals as a worker wants them, the address-space limit, the collector's pace."""
+    import resource
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    if limits.memory:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    # Rendering allocates millions of short-lived objects: collecting the young generation
+    # every 700 allocations costs about a tenth of a render, and cycles are rare.
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _close_descriptors_of(paths: tuple[str, ...]) -> None:
+    """Close every open descriptor of this process that refers to one of ``paths``."""
+    if not paths:
+        return
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError, ValueError):
+                if os.readlink(f"/proc/self/fd/{name}") in paths:
+                    os.close(int(name))
+
+
+def _run(fn: Callable[[Any], Any], arg: Any) -> tuple[Kind, Any, str]:
+    try:
+        return "ok", fn(arg), ""
+    except GeneratorError as exc:
+        return "failed", list(exc.diagnostics), str(exc)
+    except MemoryError:
+        return "memory", None, ""
+    except Exception as exc:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+            return "memory", None, ""
+        import traceback
+
+        return "bug", None, traceback.format_exc()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """End this worker when its parent is gone (killed too hard to stop us)."""
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        if os.getppid() != parent_pid:
+            os._exit(1)

@@ -1,0 +1,69 @@
+"""Rendering limits: a briefing over the time or memory limit fails alone, with a clear
+message, and the others still build."""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from pathlib import Path
+
+import yaml
+from pypdf import PdfReader
+
+from bench.synthetic import sheet_data
+
+HOG = """{% extends "base.html" %}
+{% block body %}{{ "x" * 4000000000 }}{% endblock %}
+"""
+
+
+def _slow_sheet(path: Path) -> None:
+    """A valid fact sheet of some 170 pages: many seconds of WeasyPrint on any machine."""
+    data = sheet_data(0, "large")
+    sections = data["sections"]
+    data["sections"] = [
+        {**copy.deepcopy(section), "heading": f"{section['heading']} ({round_})"}
+        for round_ in range(4)
+        for section in sections
+    ]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, width=88), encoding="utf-8")
+
+
+def test_a_render_over_the_time_limit_fails_and_the_others_build(project, write_brief, run_brief):
+    _slow_sheet(project / "briefs" / "slow.yaml")
+    write_brief("quick", title="Quick plant")
+    started = time.monotonic()
+    result = run_brief("build", "--formats", "pdf", "--time-limit", "4", timeout=120)
+    assert result.returncode == 1
+    assert time.monotonic() - started < 60
+    assert (
+        "failed  briefs/slow.yaml: rendering the PDF exceeded the time limit of 4 s"
+        in result.stderr.splitlines()
+    )
+    assert "Traceback" not in result.stderr
+    out = project / "output"
+    assert len(PdfReader(out / "quick.pdf").pages) >= 1
+    assert not (out / "slow.pdf").exists()
+    assert not list(out.glob(".tmp-*"))
+    assert result.stdout.startswith("1 built, 0 up to date, 1 failed")
+
+
+def test_a_render_over_the_memory_limit_fails_and_the_others_build(
+    project, write_brief, run_brief, monkeypatch
+):
+    (project / "templates" / "hog.html").write_text(HOG, encoding="utf-8")
+    write_brief("hog", template="hog")
+    write_brief("fine-one")
+    write_brief("fine-two")
+    monkeypatch.setitem(os.environ, "BRIEF_MEMORY_LIMIT", "1G")
+    result = run_brief("build", "--formats", "html", "-j", "1")
+    assert result.returncode == 1
+    assert (
+        "failed  briefs/hog.yaml: checking and rendering the HTML ran out of memory "
+        "(limit 1 GiB)" in result.stderr.splitlines()
+    )
+    assert "Traceback" not in result.stderr
+    out = project / "output"
+    assert {p.name for p in out.glob("*.html")} == {"fine-one.html", "fine-two.html", "index.html"}
+    assert result.stdout.startswith("2 built, 0 up to date, 1 failed")
