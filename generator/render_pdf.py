@@ -182,6 +182,8 @@ def _refused(url: str, root: Path) -> RenderError:
 
 def _missing_under(url: str, root: Path) -> str | None:
     """``url``'s path relative to ``root`` if it is a ``file:`` URL there that does not exist."""
+    from urllib.request import url2pathname  # slow to import; only needed on failure
+
     parts = urlsplit(url)
     if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
         return None

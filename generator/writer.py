@@ -49,7 +49,7 @@ def check_writable(folder: Path) -> None:
             pass
         probe.unlink()
     except OSError as exc:
-        raise OutputError(f"cannot write to {folder}: {_describe(exc)}") from None
+        raise OutputError(f"cannot write to {folder}: {describe_os_error(exc)}") from None
 
 
 def sweep_temporaries(output_dir: Path) -> list[Path]:
