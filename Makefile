@@ -7,7 +7,7 @@ BRIEF := $(VENV)/bin/brief
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: all build setup system system-test test lint format check clean fuzz bench
+.PHONY: all build schema setup system system-test test lint format check clean fuzz bench
 
 all: build
 
@@ -31,8 +31,12 @@ system-test:
 
 setup: system $(STAMP)
 
-build: setup
+build: setup schema
 	$(BRIEF) build
+
+# The fact-sheet JSON Schema for editors; committed, rewritten only when the model changed.
+schema: setup
+	$(BRIEF) schema --output schema/factsheet.schema.json
 
 check: setup
 	$(BRIEF) check --strict
@@ -41,6 +45,10 @@ test: system-test $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q
+
+# Property tests with many more examples than `make test` runs (minutes; not part of CI).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz --timeout=3600
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -14,8 +14,9 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -81,30 +82,54 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     ctx.obj = default_settings(project)
 
 
+_STALE_DAYS = click.option(
+    "--stale-days",
+    type=click.IntRange(min=0),
+    default=365,
+    show_default=True,
+    envvar="BRIEF_STALE_DAYS",
+    help="Flag sources accessed more than this many days before as_of.",
+)
+
+
 @cli.command()
 @click.argument("ids", nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for CI annotations.",
+)
+@_STALE_DAYS
 @click.pass_obj
-def check(settings: Settings, ids: tuple[str, ...], strict: bool) -> None:
+def check(
+    settings: Settings, ids: tuple[str, ...], strict: bool, output_format: str, stale_days: int
+) -> None:
     """Validate fact sheets (all, or IDS) and print every error and warning.
 
-    Changes no file. Exit status 1 when any fact sheet has errors (or warnings, with
-    --strict).
+    A sourcing section follows (see `brief sources`); its warnings are advice and never
+    fail the check. Changes no file. Exit status 1 when any fact sheet has errors (or
+    warnings, with --strict).
     """
+    from generator import findings
     from generator.build import check_all
 
-    checked = check_all(settings, ids, _today())
-    failed = 0
-    for item in checked:
-        _print_diagnostics(item.diagnostics, strict)
-        failed += item.has_errors(strict)
-    errors = sum(d.is_error for item in checked for d in item.diagnostics)
-    warnings = sum(not d.is_error for item in checked for d in item.diagnostics)
-    click.echo(
-        f"checked {len(checked)} fact sheet(s): {errors} error(s), {warnings} warning(s)"
-        + (" (warnings are errors under --strict)" if strict and warnings else "")
+    outcome = findings.gather(
+        check_all(settings, ids, _today()), strict=strict, stale_days=stale_days
     )
-    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+    if output_format == "json":
+        click.echo(findings.json_document(outcome))
+    elif output_format == "github":
+        for line in findings.github_lines(outcome):
+            click.echo(line)
+    else:
+        for line in findings.text_lines(outcome):
+            click.echo(line, err=True)
+        click.echo(findings.summary_line(outcome))
+    sys.exit(EXIT_ERRORS if outcome.failed else EXIT_OK)
 
 
 @cli.command()
@@ -157,6 +182,11 @@ def check(settings: Settings, ids: tuple[str, ...], strict: bool) -> None:
     help="Memory a rendering process may use, e.g. 2G, 512M; 0 for no limit [default: 2G; "
     "env BRIEF_MEMORY_LIMIT].",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running and rebuild whenever a fact sheet or template changes.",
+)
 @click.pass_obj
 def build(
     settings: Settings,
@@ -166,6 +196,7 @@ def build(
     template: str | None,
     strict: bool,
     pdf_variant: str | None,
+    watch: bool,
     jobs: int | None,
     dry_run: bool,
     force: bool,
@@ -177,7 +208,8 @@ def build(
     A briefing is rebuilt when its fact sheet, a template, stylesheet or font it uses,
     the generator or an option changed, or its output is missing or was changed. A fact
     sheet with errors is reported and skipped; the others still build, and the exit
-    status is 1 at the end.
+    status is 1 at the end. With --watch, it then rebuilds on every change until
+    interrupted (Ctrl-C), and exits 0.
     """
     from generator import build as builder
     from generator.cli_progress import Reporter
@@ -207,7 +239,66 @@ def build(
             **options,
         )
     click.echo(report.summary())
+    if watch:
+        watched = {k: v for k, v in options.items() if k != "formats"}
+        _watch(
+            settings,
+            ids,
+            chosen,
+            _echo_rebuild,
+            jobs=jobs,
+            on_result=_report_result(settings, strict),
+            **watched,
+        )
+        sys.exit(EXIT_OK)
     sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
+
+
+def _report_result(settings: Settings, strict: bool) -> Callable[[Any], None]:
+    """A callback printing each briefing's result as plain lines (watch and preview)."""
+    from generator.cli_progress import result_lines
+
+    def report(result: Any) -> None:
+        for line in result_lines(result, settings, strict):
+            click.echo(line, err=True)
+
+    return report
+
+
+def _echo_rebuild(rebuild: Any) -> None:
+    if rebuild.error is not None:
+        click.echo(f"Error: {rebuild.error}", err=True)
+        for diagnostic in rebuild.error.diagnostics:
+            click.echo(diagnostic.format(), err=True)
+    else:
+        click.echo(rebuild.report.summary())
+
+
+def _watch(
+    settings: Settings,
+    ids: Sequence[str],
+    formats: Sequence[str],
+    on_rebuild: Callable[[Any], None],
+    **options: Any,
+) -> None:
+    """Rebuild on changes until Ctrl-C."""
+    from generator.watch import watch_builds
+
+    def ready() -> None:
+        click.echo("watching briefs/ and templates/ for changes (Ctrl-C to stop)")
+
+    try:
+        watch_builds(
+            settings,
+            ids,
+            today=_today,
+            formats=formats,
+            on_rebuild=on_rebuild,
+            on_ready=ready,
+            **options,
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped watching")
 
 
 def _print_preview(preview: object, settings: Settings) -> None:
@@ -281,6 +372,120 @@ def new(settings: Settings, brief_id: str) -> None:
 
     path = write_starter(settings, brief_id, _today())
     click.echo(f"wrote {settings.display(path)}")
+
+
+@cli.command()
+@click.argument("brief_id", required=False)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Only this computer can connect unless you change it.",
+)
+@click.option(
+    "--formats",
+    default="html,pdf",
+    show_default=True,
+    help="Formats to build, comma-separated: html, pdf.",
+)
+@click.pass_obj
+def serve(settings: Settings, brief_id: str | None, port: int, host: str, formats: str) -> None:
+    """Preview briefings (all, or BRIEF_ID) in a browser, rebuilt and reloaded on every change.
+
+    A fact sheet with errors shows its errors in the page. Stop with Ctrl-C.
+    """
+    from generator.build import select
+    from generator.preview import PreviewState, start_preview
+    from generator.watch import run_build
+
+    chosen = _parse_formats(formats)
+    ids = tuple(path.stem for path in select(settings, (brief_id,))) if brief_id else ()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"warning: listening on {host}: other computers may read the briefings", err=True
+        )
+    state = PreviewState()
+    server = start_preview(
+        settings, state, host=host, port=port, home=f"{ids[0]}.html" if ids else "index.html"
+    )
+    options = {"on_result": _report_result(settings, False)}
+
+    def on_rebuild(rebuild: Any) -> None:
+        state.record(rebuild)
+        _echo_rebuild(rebuild)
+
+    try:
+        on_rebuild(run_build(settings, ids, today=_today, formats=chosen, **options))
+        click.echo(f"serving {server.url} (Ctrl-C to stop)")
+        _watch(settings, ids, chosen, on_rebuild, **options)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+@_STALE_DAYS
+@click.option("--strict", is_flag=True, help="Exit with status 1 when anything is flagged.")
+@click.pass_obj
+def sources(
+    settings: Settings, ids: tuple[str, ...], output_format: str, stale_days: int, strict: bool
+) -> None:
+    """Report each source of fact sheets (all, or IDS): citations, where, and flags.
+
+    Flags the same URL under two ids, sources accessed long before as_of, key facts
+    resting on a single source and paragraphs of the summary or a challenge without a
+    citation. Exit status 1 when a fact sheet has errors (or, with --strict, flags).
+    """
+    from generator import findings
+    from generator.build import check_all
+    from generator.sourcing import sourcing_report
+
+    checked = check_all(settings, ids, _today())
+    for item in (item for item in checked if item.loaded is None):
+        _print_diagnostics(item.diagnostics, False)
+        click.echo(f"{item.display}: has errors; fix them first (brief check)", err=True)
+    reports = [sourcing_report(i.loaded, stale_days=stale_days) for i in checked if i.loaded]
+    render = findings.sourcing_json if output_format == "json" else findings.sourcing_document
+    click.echo(render(reports))
+    flagged = strict and any(report.findings for report in reports)
+    sys.exit(EXIT_ERRORS if len(reports) < len(checked) or flagged else EXIT_OK)
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the schema to this file (only if it changed) instead of printing it.",
+)
+@click.pass_obj
+def schema(settings: Settings, output: Path | None) -> None:
+    """Print the fact-sheet format as JSON Schema, for editors and other tools."""
+    from generator.schema import schema_text, write_schema
+
+    if output is None:
+        click.echo(schema_text(), nl=False)
+        return
+    path = output if output.is_absolute() else Path.cwd() / output
+    written = write_schema(path)
+    click.echo(f"{'wrote' if written else 'up to date:'} {settings.display(path)}")
 
 
 @cli.command()

@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 from generator.config import DEFAULT_MAX_BYTES
 from generator.errors import Diagnostic, FactSheetError
 from generator.model import SLUG_PATTERN, SOURCE_ID_PATTERN, FactSheet, quoted, type_name
+from generator.text_hazards import explain_lookalike
 from generator.yamlsrc import (
     MAX_DIAGNOSTICS,
     FieldPath,
@@ -270,6 +271,9 @@ class _Describer:
         pattern = (problem.error.get("ctx") or {}).get("pattern", "")
         what = _PATTERNS.get(pattern, f"of the form {pattern}")
         message = f"{quoted(problem.error['input'])} is not {what}"
+        lookalike = explain_lookalike(str(problem.error["input"]))
+        if lookalike:
+            message += f": it has a lookalike letter, {lookalike}"
         return self._at(problem.path, message, code="value")
 
     def _value_error(self, problem: _Problem) -> Diagnostic:

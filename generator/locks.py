@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.config import Settings
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, OutputError
+from generator.writer import describe_os_error
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,21 @@ def hold(path: Path, *, purpose: str, what: str, wait: float = 0.0) -> Iterator[
 
     Waits up to ``wait`` seconds for another holder; then raises :class:`LockBusy` with a
     message naming ``what`` is locked and who holds it. ``purpose`` is written into the
-    lock file for the next one who asks.
+    lock file for the next one who asks. A lock file that cannot be created (a read-only
+    or full folder) raises :class:`OutputError` naming it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = _acquire(path, what, wait)
     try:
-        _write_holder(fd, purpose)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = _acquire(path, what, wait)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot lock {what}: cannot write {path}: {describe_os_error(exc)}"
+        ) from None
+    try:
+        # The holder line only informs the next one who asks: a full disk must not stop
+        # the build here, before it can say which output it could not write.
+        with contextlib.suppress(OSError):
+            _write_holder(fd, purpose)
         yield
     finally:
         # Removed while still locked: a waiter holding the old file notices (see

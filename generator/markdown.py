@@ -4,9 +4,9 @@ Every Markdown field of a fact sheet goes through :func:`render_markdown`, the o
 place where Markdown output becomes :class:`markupsafe.Markup`. The recipe is
 CommonMark with tables, raw HTML off (it stays visible, escaped), links limited to
 ``http:``, ``https:``, ``mailto:`` and scheme-less (relative or ``#fragment``) targets,
-images shown as their alt text (nothing is ever fetched or embedded) and headings
-demoted below the briefing's own (the field's top heading becomes h4 unless the caller
-chooses another level).
+images shown as their alt text whatever their address (nothing is ever fetched or
+embedded) and headings demoted below the briefing's own (the field's top heading becomes
+h4 unless the caller chooses another level).
 
 Citations ``[@a]`` and ``[@a; @b]`` become one group of numbered links::
 
@@ -31,6 +31,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.image import image as image_rule
 from markdown_it.token import Token
 from markupsafe import Markup
 
@@ -135,6 +136,26 @@ def _demote_headings(state: StateCore) -> None:
         token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
 
 
+def _image_rule(state: StateInline, silent: bool) -> bool:
+    # An image is only ever shown as its alt text, so its address is never used, fetched
+    # or printed: any address is accepted here, so that an image pointing at a refused
+    # scheme (file:, data:, javascript:) shows its alt text rather than raw Markdown.
+    md = state.md
+    check = md.validateLink
+    md.validateLink = _any_address  # type: ignore[method-assign]
+    try:
+        found = image_rule(state, silent)
+    finally:
+        md.validateLink = check  # type: ignore[method-assign]
+    if found and not silent:
+        state.tokens[-1].attrs["src"] = ""
+    return found
+
+
+def _any_address(url: str) -> bool:
+    return True
+
+
 def _render_image_as_text(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping
 ) -> str:
@@ -146,6 +167,7 @@ def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.validateLink = is_safe_link  # type: ignore[method-assign]
+    md.inline.ruler.at("image", _image_rule)
     md.add_render_rule("image", _render_image_as_text)
     return md.use(citation_plugin).use(demote_headings_plugin)
 

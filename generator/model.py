@@ -120,10 +120,16 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+# JSON Schema spellings of the checks above, for editors (ECMA-262 regular expressions:
+# no inline flags). The month and day ranges let an editor flag 2026-13-45 as you type.
+_JSON_FULL_DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+_JSON_PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+_JSON_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/$.?#]\S*$"
+
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_parse_full_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _JSON_FULL_DATE}),
 ]
 PartialDate = Annotated[
     str,
@@ -131,7 +137,7 @@ PartialDate = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                {"type": "string", "pattern": _JSON_PARTIAL_DATE},
                 {"type": "integer", "minimum": 1000, "maximum": 9999},
             ]
         }
@@ -143,10 +149,20 @@ MARKDOWN_KEYWORD = "x-markdown"
 Markdown = Annotated[str, Field(min_length=1, json_schema_extra={MARKDOWN_KEYWORD: True})]
 SourceId = Annotated[str, Field(pattern=SOURCE_ID_PATTERN)]
 LanguageTag = Annotated[
-    str, _matching(_LANGUAGE_TAG, "a BCP 47 language tag such as en or zh-Hant")
+    str,
+    _matching(_LANGUAGE_TAG, "a BCP 47 language tag such as en or zh-Hant"),
+    WithJsonSchema({"type": "string", "pattern": _LANGUAGE_TAG.pattern}),
 ]
-Currency = Annotated[str, _matching(_CURRENCY, "an ISO 4217 currency code such as HKD")]
-Url = Annotated[str, _matching(_URL, "an http or https URL")]
+Currency = Annotated[
+    str,
+    _matching(_CURRENCY, "an ISO 4217 currency code such as HKD"),
+    WithJsonSchema({"type": "string", "pattern": _CURRENCY.pattern}),
+]
+Url = Annotated[
+    str,
+    _matching(_URL, "an http or https URL"),
+    WithJsonSchema({"type": "string", "pattern": _JSON_URL}),
+]
 
 
 class _Model(BaseModel):

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from generator.errors import Diagnostic, TemplateError
 from generator.markdown import is_safe_link, render_markdown
 from generator.model import FactSheet
+from generator.stylesheets import check_css
 from generator.view import STAGE_LABELS, STATUS_LABELS, MetaTag, build_view, index_meta
 from generator.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
@@ -306,14 +307,30 @@ def stylesheet_text(env: jinja2.Environment, name: str) -> Markup:
     """The text of ``templates/static/<name>``, read through the loader, safe to inline.
 
     Templates call it as ``{{ stylesheet("onepager.css") }}`` inside a ``<style>``
-    element to add a stylesheet of their own after the shared ones.
+    element to add a stylesheet of their own after the shared ones. Raises
+    :class:`TemplateError` listing every syntax error of the stylesheet.
     """
     path = f"static/{name}"
-    css, _, _ = _loader(env).get_source(env, path)
+    loader = _loader(env)
+    css, _, _ = loader.get_source(env, path)
     if "</" in css:
         # Inlined CSS must not be able to close its <style> element.
         raise jinja2.TemplateSyntaxError("'</' is not allowed in a stylesheet", 1, path)
+    _check_stylesheet(css, f"{Path(loader.searchpath[0]).name}/{path}")
     return Markup(css)
+
+
+def _check_stylesheet(css: str, shown: str) -> None:
+    # Browsers and WeasyPrint skip a rule they cannot parse and carry on silently.
+    problems = check_css(css)
+    if not problems:
+        return
+    diagnostics = [
+        Diagnostic(shown, p.line, p.col, "", f"CSS syntax error: {p.message}", code="stylesheet")
+        for p in problems
+    ]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise TemplateError(diagnostics[0].format() + more, diagnostics)
 
 
 @contextlib.contextmanager

@@ -24,6 +24,7 @@ untagged PDF 1.7.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,7 +168,26 @@ def _drop_attachments(document: Any) -> None:
 
 
 def _refused(url: str, root: Path) -> RenderError:
-    shown = url if len(url) <= SHOWN_URL_LENGTH else url[: SHOWN_URL_LENGTH - 1] + "…"
-    reason = f"refused: only regular files under {root.name}/ may be read"
+    """The error for a refused URL; a file the templates name but lack is called missing."""
+    missing = _missing_under(url, root)
+    if missing is not None:
+        shown = f"{root.name}/{missing}"
+        reason = "missing: the templates use this file but it does not exist"
+    else:
+        shown = url if len(url) <= SHOWN_URL_LENGTH else url[: SHOWN_URL_LENGTH - 1] + "…"
+        reason = f"refused: only regular files under {root.name}/ may be read"
     diagnostic = Diagnostic(shown, None, None, "", reason, code="resource")
     return RenderError(diagnostic.format(), [diagnostic])
+
+
+def _missing_under(url: str, root: Path) -> str | None:
+    """``url``'s path relative to ``root`` if it is a ``file:`` URL there that does not exist."""
+    from urllib.request import url2pathname  # slow to import; only needed on failure
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(os.path.normpath(url2pathname(parts.path)))
+    if not path.is_relative_to(root) or os.path.lexists(path):
+        return None
+    return path.relative_to(root).as_posix()

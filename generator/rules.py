@@ -4,6 +4,8 @@ Errors: a citation or ``sources`` entry naming no source of the file; two source
 one id. Warnings: a source nothing cites; a news source without ``url``; ``as_of`` or an
 ``accessed`` date later than today; none of the core challenge categories present.
 Today's date is a parameter, so the same sheet gives the same findings on any clock.
+The Unicode text hazards of :mod:`generator.text_hazards` (bidirectional controls,
+invisible characters, lookalike letters) are warnings reported here too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator import text_hazards
 from generator.citations import find_citations
 from generator.errors import Diagnostic
 from generator.loader import LoadedSheet
@@ -46,6 +49,7 @@ def check(loaded: LoadedSheet, today: dt.date) -> list[Diagnostic]:
         *finder.news_without_url(),
         *finder.future_dates(today),
         *finder.core_categories(),
+        *text_hazards.check(loaded),
     ]
     return sorted(found, key=position_key)
 

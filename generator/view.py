@@ -74,6 +74,8 @@ SOURCE_KIND_LABELS: Mapping[str, str] = {
 }
 #: Longest running-header title before it is shortened.
 SHORT_TITLE_LENGTH = 60
+#: Longest running-header jurisdiction before it is shortened.
+SHORT_JURISDICTION_LENGTH = 40
 #: Longest document description (PDF subject) before it is shortened.
 DESCRIPTION_LENGTH = 300
 #: How many key facts count as the most important. The format has no importance marker,
@@ -97,6 +99,7 @@ class TitleBlock:
     short_title: str
     subtitle: str | None
     jurisdiction: str
+    short_jurisdiction: str
     sector: str
     as_of: dt.date
     status: str
@@ -394,6 +397,7 @@ def _title_block(sheet: FactSheet) -> TitleBlock:
         short_title=shorten(sheet.title, SHORT_TITLE_LENGTH),
         subtitle=sheet.subtitle,
         jurisdiction=sheet.jurisdiction,
+        short_jurisdiction=shorten(sheet.jurisdiction, SHORT_JURISDICTION_LENGTH),
         sector=sheet.sector,
         as_of=sheet.as_of,
         status=sheet.status,

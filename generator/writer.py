@@ -38,7 +38,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise OutputError(f"cannot write {path}: {_describe(exc)}") from None
+        raise OutputError(f"cannot write {path}: {describe_os_error(exc)}") from None
 
 
 def check_writable(folder: Path) -> None:
@@ -49,7 +49,7 @@ def check_writable(folder: Path) -> None:
             pass
         probe.unlink()
     except OSError as exc:
-        raise OutputError(f"cannot write to {folder}: {_describe(exc)}") from None
+        raise OutputError(f"cannot write to {folder}: {describe_os_error(exc)}") from None
 
 
 def sweep_temporaries(output_dir: Path) -> list[Path]:
@@ -63,8 +63,8 @@ def sweep_temporaries(output_dir: Path) -> list[Path]:
     return removed
 
 
-def _describe(exc: OSError) -> str:
-    """A short reason for an OS error, worded for people."""
+def describe_os_error(exc: OSError) -> str:
+    """A short reason for an OS error, worded for people: ``no space left on the device``."""
     reasons = {
         errno.ENOSPC: "no space left on the device",
         errno.EDQUOT: "disk quota exceeded",

@@ -13,6 +13,13 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: a few seconds' worth of examples, the same ones every run, in
+# `make test`; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) runs many more, new ones each time.
+hypothesis_settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True)
+hypothesis_settings.register_profile("fuzz", max_examples=5000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parent.parent
 
