@@ -54,21 +54,23 @@ def check(loaded: LoadedSheet, today: dt.date) -> list[Diagnostic]:
     return sorted(found, key=position_key)
 
 
-def _fields(node: object, path: FieldPath) -> Iterator[tuple[FieldPath, str, object, bool]]:
+def iter_fields(
+    node: object, path: FieldPath = ()
+) -> Iterator[tuple[FieldPath, str, object, bool]]:
     """``(path, name, value, is_markdown)`` for every field of every model in ``node``."""
     if isinstance(node, BaseModel):
         for name, info in type(node).model_fields.items():
             value = getattr(node, name)
             yield (*path, name), name, value, is_markdown(info)
-            yield from _fields(value, (*path, name))
+            yield from iter_fields(value, (*path, name))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _fields(item, (*path, index))
+            yield from iter_fields(item, (*path, index))
 
 
 def _references(sheet: BaseModel) -> Iterator[_Reference]:
     """Every citation in a Markdown field and every entry of a ``sources`` id list."""
-    for path, name, value, markdown in _fields(sheet, ()):
+    for path, name, value, markdown in iter_fields(sheet):
         if markdown and isinstance(value, str):
             seen: dict[str, int] = {}
             for citation in find_citations(value):

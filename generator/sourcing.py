@@ -36,7 +36,8 @@ from generator.citations import cited_ids
 from generator.errors import Diagnostic
 from generator.loader import LoadedSheet
 from generator.markdown import make_markdown, plain_text
-from generator.model import is_markdown, quoted
+from generator.model import quoted
+from generator.rules import iter_fields
 from generator.view import build_view
 from generator.yamlsrc import FieldPath, format_path, position_key
 
@@ -168,7 +169,7 @@ def citations(sheet: BaseModel) -> Iterator[tuple[str, str]]:
     Each ``[@id]`` in a Markdown field counts once; so does each entry of a ``sources``
     list, reported at the list's path (``key_facts[0].sources``).
     """
-    for path, name, value, markdown in _fields(sheet, ()):
+    for path, name, value, markdown in iter_fields(sheet):
         if markdown and isinstance(value, str):
             for source_id in cited_ids(value):
                 yield source_id, format_path(path)
@@ -182,18 +183,6 @@ def url_key(url: str) -> tuple[str, str, str]:
     """What makes two URLs the same address for ``duplicate-url``."""
     parts = urlsplit(url.strip())
     return (parts.netloc.lower(), parts.path.rstrip("/") or "/", parts.query)
-
-
-def _fields(node: object, path: FieldPath) -> Iterator[tuple[FieldPath, str, object, bool]]:
-    """``(path, name, value, is_markdown)`` for every field of every model in ``node``."""
-    if isinstance(node, BaseModel):
-        for name, info in type(node).model_fields.items():
-            value = getattr(node, name)
-            yield (*path, name), name, value, is_markdown(info)
-            yield from _fields(value, (*path, name))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _fields(item, (*path, index))
 
 
 class _Flags:
