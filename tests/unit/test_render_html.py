@@ -176,6 +176,7 @@ def test_templates_used_lists_every_file_read() -> None:
         "challenges",
         "sections",
         "sources",
+        "page_start",
         "page_furniture",
         "contents",
     ]
