@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.config import Settings
+from generator.settings import Settings
 from generator.errors import GeneratorError, OutputError
 from generator.writer import describe_os_error
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.loader import load
+from generator.factsheet.loader import load
 
 REPO = Path(__file__).resolve().parent.parent
 SHEET = REPO / "briefs" / "hong-kong-ev-assembly.yaml"

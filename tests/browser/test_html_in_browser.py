@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from generator.loader import load
-from generator.render_html import IndexEntry, render_html, render_index
+from generator.factsheet.loader import load
+from generator.render.html import IndexEntry, render_html, render_index
 from tests.browser.cdp import Browser, Page, file_url
 from tests.unit.render_samples import TEMPLATES, make_sheet, rich_data
 

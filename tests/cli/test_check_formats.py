@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from generator.findings import github_annotation
+from generator.authoring.findings import github_annotation
 
 Row = tuple[str, int | None, int | None, str, str, str]
 
@@ -113,7 +113,7 @@ def test_three_formats_report_the_same_findings(mixed_project, run_brief, strict
 
 def test_github_annotation_escapes_properties_and_message() -> None:
     from generator.errors import Diagnostic
-    from generator.findings import Finding
+    from generator.authoring.findings import Finding
 
     diagnostic = Diagnostic("briefs/a,b.yaml", 3, 8, "title", "50% off\nnow", code="value")
     line = github_annotation(Finding(diagnostic))

@@ -17,7 +17,7 @@ import time_machine
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import cli
+from generator.cli.app import cli
 
 REPO = Path(__file__).resolve().parents[2]
 

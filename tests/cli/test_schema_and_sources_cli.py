@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from generator.schema import schema_text
+from generator.factsheet.schema import schema_text
 
 SOURCING = Path(__file__).resolve().parent.parent / "data" / "sourcing"
 

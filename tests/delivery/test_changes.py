@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from generator.changes import compare
-from generator.model import FactSheet
+from generator.delivery.changes import compare
+from generator.factsheet.model import FactSheet
 
 BASE = {
     "title": "Plant",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.addresses import Mailbox
-from generator.delivery_config import load_delivery
+from generator.config.addresses import Mailbox
+from generator.config.loader import load_delivery
 from generator.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from generator import ledger
+from generator.delivery import ledger
 
 NOW = dt.datetime(2026, 1, 20, 9, 0, tzinfo=dt.UTC)
 

@@ -12,11 +12,11 @@ from email.parser import BytesParser
 import pytest
 import yaml
 
-from generator import ledger
-from generator.config import default_settings
-from generator.delivery import SendOptions, send
+from generator.delivery import ledger
+from generator.settings import default_settings
+from generator.delivery.sender import SendOptions, send
 from generator.errors import ConfigError
-from generator.send_plan import DeliveryError
+from generator.delivery.plan import DeliveryError
 
 NOW = dt.datetime(2026, 1, 20, 9, 30, tzinfo=dt.UTC)
 TEAM = ["ann@example.org", "Bob Lee <bob@example.org>", "cy@example.org"]
@@ -278,8 +278,8 @@ def test_html_body_over_100_kb_is_refused_before_connecting(project, write_brief
 
 def test_empty_attachment_is_refused_before_connecting(ready, smtp_server):
     run(ready, smtp_server.env(), dry_run=True)
-    from generator.loader import load
-    from generator.send_plan import content_hash
+    from generator.factsheet.loader import load
+    from generator.delivery.plan import content_hash
 
     sheet = load(ready / "briefs" / "hk.yaml", "briefs/hk.yaml").sheet
     edition = ready / "output" / "editions" / "hk" / f"2026-01-19-{content_hash(sheet)[:12]}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.addresses import AddressError, Mailbox, make_mailbox, parse_mailbox
-from generator.subject import SubjectTemplateError, header_text, render_subject
+from generator.config.addresses import AddressError, Mailbox, make_mailbox, parse_mailbox
+from generator.config.subject import SubjectTemplateError, header_text, render_subject
 
 VALUES = {
     "title": "Plant",

@@ -7,8 +7,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from generator.smtp_settings import smtp_from_env
-from generator.smtp_transport import SmtpSetupError, SmtpTransport, backoff_delay
+from generator.config.smtp import smtp_from_env
+from generator.delivery.transport import SmtpSetupError, SmtpTransport, backoff_delay
 
 from .conftest import Handler, SmtpServer, start_server
 

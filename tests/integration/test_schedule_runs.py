@@ -14,11 +14,11 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from generator import run_history
-from generator.config import default_settings
-from generator.delivery_config import load_delivery
-from generator.schedule_runner import Context, run_due, run_now, serve
-from generator.state import open_state
+from generator.schedule import history as run_history
+from generator.settings import default_settings
+from generator.config.loader import load_delivery
+from generator.schedule.runner import Context, run_due, run_now, serve
+from generator.store import open_state
 
 UTC = dt.UTC
 # 2026-03-02 is a Monday; London is on GMT until 29 March.

@@ -14,9 +14,9 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from generator.model import FactSheet
-from generator.render_html import render_html
-from generator.render_pdf import render_pdf
+from generator.factsheet.model import FactSheet
+from generator.render.html import render_html
+from generator.render.pdf import render_pdf
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
 RICH_SHEET = Path(__file__).parents[1] / "data" / "render" / "rich-sheet.json"

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.errors import RenderError
-from generator.render_pdf import confined_path, render_pdf
+from generator.render.pdf import confined_path, render_pdf
 
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
@@ -159,7 +159,7 @@ def test_confined_path(templates: Path) -> None:
 
 
 def test_importing_the_module_does_not_load_weasyprint() -> None:
-    code = "import sys, generator.render_pdf; print('weasyprint' in sys.modules)"
+    code = "import sys, generator.render.pdf; print('weasyprint' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env

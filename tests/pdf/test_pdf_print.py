@@ -19,11 +19,11 @@ import pytest
 from pypdf import PdfReader
 
 from generator.errors import RenderError
-from generator.loader import load
-from generator.model import FactSheet
-from generator.render_html import render_html
-from generator.render_pdf import RenderedPdf, render_pdf
-from generator.view import build_view
+from generator.factsheet.loader import load
+from generator.factsheet.model import FactSheet
+from generator.render.html import render_html
+from generator.render.pdf import RenderedPdf, render_pdf
+from generator.render.view import build_view
 from tests.conftest import minimal_sheet
 from tests.pdf.pdf_samples import TEMPLATES, render_briefing, rich_data
 

@@ -107,7 +107,7 @@ def test_help_check_and_a_no_op_build_never_import_weasyprint(project: Path, wri
     for args in (["--help"], ["check", "alpha"], ["build", "--formats", "html"]):
         status, imported = _imports(project, *args)
         assert status == 0, args
-        assert "generator.cli" in imported
+        assert "generator.cli.app" in imported
         assert not any(name.startswith("weasyprint") for name in imported), args
     _, noop = _imports(project, "build", "--formats", "html")
     assert not noop & {"pydantic", "yaml", "jinja2", "rich", "multiprocessing"}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.manifest import STATE_NAME, sha256_bytes
+from generator.builder.manifest import STATE_NAME, sha256_bytes
 from tests.conftest import REPO
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from generator.manifest import STATE_NAME
+from generator.builder.manifest import STATE_NAME
 from tests.rebuild.conftest import hashes, plan, rebuilt, run
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from generator.build import BuildReport, build
-from generator.config import default_settings
+from generator.builder.runner import BuildReport, build
+from generator.settings import default_settings
 
 REPO = Path(__file__).resolve().parents[2]
 #: A fixed "today" for builds, later than every date in the samples.

@@ -66,6 +66,6 @@ def install(folder: str = "output") -> None:
 def main() -> None:
     """``brief`` with a slow disk; arguments as for ``brief``."""
     install()
-    from generator.cli import main as brief
+    from generator.cli.app import main as brief
 
     brief(sys.argv[1:])

@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.errors import RenderError
-from generator.render_pdf import render_pdf
+from generator.render.pdf import render_pdf
 from tests.security.projects import REPO, SVG, Canary, cli, make_project, write_sheet
 from tests.unit.render_samples import minimal_data
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from generator.model import FactSheet
-from generator.render_html import render_html
-from generator.render_pdf import make_fetcher
+from generator.factsheet.model import FactSheet
+from generator.render.html import render_html
+from generator.render.pdf import make_fetcher
 from tests.security.hostile import compact_rich_data, squeeze
 from tests.unit.render_samples import TEMPLATES
 

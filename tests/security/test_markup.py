@@ -19,8 +19,8 @@ import yaml
 from pydantic import ValidationError
 from pypdf import PdfReader
 
-from generator.model import FactSheet
-from generator.render_html import render_html
+from generator.factsheet.model import FactSheet
+from generator.render.html import render_html
 from tests.security.hostile import (
     CONSTRAINED,
     EVALUATED,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import FactSheetError
-from generator.loader import load_bytes
+from generator.factsheet.loader import load_bytes
 from tests.security.hostile import Html
 from tests.security.projects import build_project, make_project
 

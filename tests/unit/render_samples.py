@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.model import FactSheet
+from generator.factsheet.model import FactSheet
 
 RICH_SHEET = Path(__file__).parents[1] / "data" / "render" / "rich-sheet.json"
 TEMPLATES = Path(__file__).parents[2] / "templates"

@@ -1,6 +1,6 @@
 """Cron fire times across daylight-saving days, checked against a simulated cron daemon.
 
-The oracle below shares no code with generator.cron: it matches fields with its own tiny
+The oracle below shares no code with generator.config.cron: it matches fields with its own tiny
 matcher and replays the classic daemon minute by minute in UTC (run fixed-time jobs of
 every wall minute jumped over, run only wall-clock jobs while the wall clock repeats).
 """
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.cron import fires_between, next_fires, parse_cron
+from generator.config.cron import fires_between, next_fires, parse_cron
 from generator.errors import ConfigError
 
 UTC = dt.UTC

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Diagnostic, FactSheetError
-from generator.loader import load
-from generator.rules import check
+from generator.factsheet.loader import load
+from generator.factsheet.rules import check
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TODAY = dt.date(2026, 2, 1)

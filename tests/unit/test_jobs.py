@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import jobs
+from generator.builder import jobs
 
 
 def test_missing_harfbuzz_subsetter_is_reported(monkeypatch: pytest.MonkeyPatch):

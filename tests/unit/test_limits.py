@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from generator.errors import OutputError
-from generator.limits import run_limited
+from generator.schedule.child import run_limited
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -91,7 +91,7 @@ PARENT = """
 import sys
 sys.path.insert(0, sys.argv[2])
 from test_limits import sleep_with_grandchild
-from generator.limits import run_limited
+from generator.schedule.child import run_limited
 run_limited(sleep_with_grandchild, (sys.argv[1],), 600)
 """
 

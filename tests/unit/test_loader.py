@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import FactSheetError
-from generator.loader import LoadedSheet, load, load_bytes
-from generator.yamlsrc import MAX_DIAGNOSTICS
+from generator.factsheet.loader import LoadedSheet, load, load_bytes
+from generator.factsheet.yamlsrc import MAX_DIAGNOSTICS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SHOWN = "briefs/x.yaml"

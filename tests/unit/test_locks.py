@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import default_settings
+from generator.settings import default_settings
 from generator.locks import LockBusy, hold, holder, output_lock, schedule_lock
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.manifest import (
+from generator.builder.manifest import (
     STATE_NAME,
     Probe,
     State,

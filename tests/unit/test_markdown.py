@@ -9,7 +9,7 @@ import pytest
 from markdown_it.utils import read_fixture_file
 from markupsafe import Markup
 
-from generator.markdown import is_safe_link, make_markdown, plain_text, render_markdown
+from generator.render.markdown import is_safe_link, make_markdown, plain_text, render_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 NUMBERS = {"a": 1, "b": 2, "c": 3}

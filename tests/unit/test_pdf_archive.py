@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from generator.errors import OutputError
-from generator.pdf_archive import archive_pdfs
+from generator.schedule.archive import archive_pdfs
 
 DAY = dt.date(2026, 3, 30)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import TemplateError
-from generator.render_html import (
+from generator.render.html import (
     IndexEntry,
     long_date,
     make_environment,
@@ -21,7 +21,7 @@ from generator.render_html import (
     render_index,
     sentence,
 )
-from generator.view import build_view
+from generator.render.view import build_view
 from tests.unit.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
 
 HOSTILE = {

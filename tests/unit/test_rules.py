@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from generator.loader import LoadedSheet, load_bytes
-from generator.rules import check
+from generator.factsheet.loader import LoadedSheet, load_bytes
+from generator.factsheet.rules import check
 
 TODAY = dt.date(2026, 2, 1)
 SHOWN = "briefs/x.yaml"

@@ -7,10 +7,10 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
-from generator import run_history
-from generator.config import default_settings
-from generator.run_history import Outcome
-from generator.state import open_state, state_path
+from generator.schedule import history as run_history
+from generator.settings import default_settings
+from generator.schedule.history import Outcome
+from generator.store import open_state, state_path
 
 SLOT = dt.datetime(2026, 3, 30, 7, 0, tzinfo=dt.UTC)
 NOW = SLOT + dt.timedelta(minutes=2)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generator.delivery_model import DeliveryConfig, Schedule
-from generator.schedule import Decision, check_schedules, due, local_date, next_wake, upcoming
+from generator.config.model import DeliveryConfig, Schedule
+from generator.schedule.slots import Decision, check_schedules, due, local_date, next_wake, upcoming
 
 UTC = dt.UTC
 

@@ -16,9 +16,15 @@ import jsonschema
 import pytest
 
 from generator.errors import FactSheetError
-from generator.schema import DIALECT, SCHEMA_PATH, factsheet_schema, schema_text, write_schema
-from generator.starter import starter_text
-from generator.yamlsrc import parse
+from generator.factsheet.schema import (
+    DIALECT,
+    SCHEMA_PATH,
+    factsheet_schema,
+    schema_text,
+    write_schema,
+)
+from generator.authoring.starter import starter_text
+from generator.factsheet.yamlsrc import parse
 
 REPO = Path(__file__).resolve().parent.parent.parent
 DATA = REPO / "tests" / "data"
@@ -46,7 +52,7 @@ YAML_LEVEL = {
     "top-level-list",
     "two-documents",
 }
-#: Valid for the schema: the file name, the cross-field rules of generator.rules
+#: Valid for the schema: the file name, the cross-field rules of generator.factsheet.rules
 #: (citations and source ids naming sources, unique ids) and every warning.
 BEYOND_SCHEMA = {
     "Bad_Name",

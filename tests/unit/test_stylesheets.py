@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import TemplateError
-from generator.render_html import render_html
-from generator.stylesheets import CssProblem, check_css
+from generator.render.html import render_html
+from generator.render.stylesheets import CssProblem, check_css
 from tests.unit.render_samples import TEMPLATES, make_sheet, minimal_data
 
 DECLARATION = "a declaration is not of the form 'property: value'"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.loader import load_bytes
-from generator.text_hazards import check, lookalike
+from generator.factsheet.loader import load_bytes
+from generator.factsheet.text_hazards import check, lookalike
 
 SHOWN = "briefs/x.yaml"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator import __version__
-from generator.view import (
+from generator.render.view import (
     build_view,
     format_amount,
     format_number,

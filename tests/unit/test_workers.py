@@ -10,7 +10,7 @@ import time
 import pytest
 
 from generator.errors import Diagnostic, RenderError
-from generator.workers import Limits, Outcome, Pool
+from generator.builder.workers import Limits, Outcome, Pool
 
 
 def double(value: int) -> int:

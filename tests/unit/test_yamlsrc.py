@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from generator.errors import FactSheetError
-from generator.yamlsrc import MAX_DEPTH, MAX_DIAGNOSTICS, format_path, parse
+from generator.factsheet.yamlsrc import MAX_DEPTH, MAX_DIAGNOSTICS, format_path, parse
 
 LIMIT = 2 * 1024 * 1024
 SHOWN = "briefs/x.yaml"

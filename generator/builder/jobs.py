@@ -1,0 +1,185 @@
+"""The jobs a build runs in its worker processes, as plain functions of plain values.
+
+``prepare`` checks a fact sheet and renders the HTML of the formats asked for (the HTML
+file itself, and the document the PDF is printed from); ``print_pdf`` turns that
+document into PDF bytes; ``warm_pdf`` loads WeasyPrint ahead of the first PDF;
+``render_index`` renders ``index.html``. Each returns what the parent needs to write the
+outputs and record what they were built from; none writes a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.settings import Settings
+from generator.errors import Diagnostic
+
+#: Said once per build when WeasyPrint has to subset fonts without HarfBuzz's subsetter.
+NO_HARFBUZZ_SUBSET = (
+    "libharfbuzz-subset is not installed: PDF fonts are subset by the much slower "
+    "fontTools path (run `make system` to install libharfbuzz-subset0)"
+)
+
+
+@dataclass(frozen=True)
+class PrepareJob:
+    """Check ``path`` and render the HTML of ``targets`` (``html``, ``pdf``)."""
+
+    settings: Settings
+    path: Path
+    targets: tuple[str, ...]
+    template: str | None
+    today: dt.date
+    strict: bool
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked fact sheet and its rendered HTML, or why there is none (``failed``).
+
+    ``template`` is the template used and ``page_limit`` the most pages its printed form
+    may fill (None: no limit).
+    """
+
+    diagnostics: tuple[Diagnostic, ...]
+    failed: bool
+    html: bytes | None = None
+    printable: str | None = None
+    used: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    index: dict[str, str] = field(default_factory=dict)
+    template: str = ""
+    page_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """Print ``html`` to PDF in ``variant``, resolving resources under ``templates_dir``.
+
+    ``display``, ``template`` and ``page_limit`` serve the warning for a PDF that runs
+    past its template's page limit.
+    """
+
+    html: str
+    templates_dir: Path
+    variant: str
+    display: str = ""
+    template: str = ""
+    page_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Printed:
+    """PDF bytes, the template files read, the renderer's own file, notes for the user and
+    the warnings found (a page-limit overrun)."""
+
+    pdf: bytes
+    files_read: tuple[str, ...]
+    tool_file: str
+    notes: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    """Render ``index.html`` from entries as :func:`generator.builder.plan.index_entries` gives them."""
+
+    entries: tuple[dict[str, object], ...]
+    templates_dir: Path
+
+
+@dataclass(frozen=True)
+class RenderedIndex:
+    """The index page and the template files it used."""
+
+    html: bytes
+    used: tuple[str, ...]
+
+
+def prepare(job: PrepareJob) -> Prepared:
+    """Check the fact sheet; if it may be rendered, render the HTML of every target.
+
+    A fact sheet with errors (or warnings, under ``strict``) gives ``failed`` and its
+    diagnostics; a template problem raises :class:`~generator.errors.TemplateError`.
+    """
+    from generator.builder.runner import check_file
+    from generator.render.html import render_html
+
+    item = check_file(job.path, job.settings, job.today)
+    if item.loaded is None or item.has_errors(job.strict):
+        return Prepared(item.diagnostics, failed=True)
+    sheet, brief_id = item.loaded.sheet, item.brief_id
+    templates_dir = job.settings.templates_dir
+    html, printable, used, limit = None, None, {}, None
+    if "html" in job.targets:
+        page = render_html(sheet, brief_id, templates_dir, template=job.template)
+        html, used["html"] = page.html.encode("utf-8"), page.templates_used
+    if "pdf" in job.targets:
+        page = render_html(sheet, brief_id, templates_dir, target="pdf", template=job.template)
+        printable, used["pdf"], limit = page.html, page.templates_used, page.page_limit
+    index = {
+        "title": sheet.title,
+        "jurisdiction": sheet.jurisdiction,
+        "stage": sheet.initiative.stage,
+        "status": sheet.status,
+        "as_of": sheet.as_of.isoformat(),
+    }
+    template = job.template or sheet.template
+    return Prepared(item.diagnostics, False, html, printable, used, index, template, limit)
+
+
+def print_pdf(job: PrintJob) -> Printed:
+    """Render the PDF (raises :class:`~generator.errors.RenderError` on a refused resource
+    or an unknown variant); warn when it runs past its template's page limit."""
+    from generator.render.pdf import render_pdf
+
+    notes = warm_pdf(None)
+    rendered = render_pdf(job.html, job.templates_dir, variant=job.variant)
+    found = []
+    if job.page_limit is not None and rendered.pages > job.page_limit:
+        found.append(page_limit_warning(job.display, job.template, job.page_limit, rendered.pages))
+    return Printed(rendered.pdf, rendered.files_read, _weasyprint_file(), notes, tuple(found))
+
+
+def page_limit_warning(display: str, template: str, limit: int, pages: int) -> Diagnostic:
+    """The warning for a briefing whose PDF runs past its template's page limit."""
+    message = (
+        f"does not fit the '{template}' template: {pages} pages, at most {limit} allowed; "
+        "shorten the summary, key facts, challenges or source notes"
+    )
+    return Diagnostic(display, None, None, "", message, "warning", code="page-limit")
+
+
+def warm_pdf(_: object) -> tuple[str, ...]:
+    """Import WeasyPrint now, so the first PDF does not wait for it; return notes."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return () if harfbuzz_subset is not None else (NO_HARFBUZZ_SUBSET,)
+
+
+def render_index(job: IndexJob) -> RenderedIndex:
+    """Render the index page of the output folder."""
+    from generator.render.html import IndexEntry, render_index_page
+
+    entries = [
+        IndexEntry(
+            brief_id=str(e["id"]),
+            title=str(e["title"]),
+            jurisdiction=str(e["jurisdiction"]),
+            stage=str(e["stage"]),
+            status=str(e["status"]),
+            as_of=dt.date.fromisoformat(str(e["as_of"])),
+            html_href=f"{e['id']}.html" if e["html"] else None,
+            pdf_href=f"{e['id']}.pdf" if e["pdf"] else None,
+        )
+        for e in job.entries
+    ]
+    page = render_index_page(entries, job.templates_dir)
+    return RenderedIndex(page.html.encode("utf-8"), page.templates_used)
+
+
+def _weasyprint_file() -> str:
+    import weasyprint
+
+    return str(weasyprint.__file__)

@@ -1,0 +1,258 @@
+"""What a build has to do, and why: the stale targets, the deleted fact sheets, the index.
+
+A *target* is one briefing in one format (``x.html``, ``x.pdf``). It is stale when
+something it was built from is no longer what the build state recorded, and each such
+difference is a reason worded for people: ``briefs/x.yaml changed``,
+``templates/partials/challenges.html changed``, ``output missing``, ``generator upgraded
+(0.1.0 -> 0.2.0)``, ``new``. Planning only reads file stats and, for files whose stat
+changed, their bytes: no fact sheet is parsed and no template is loaded, so a build with
+nothing to do is over in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+from generator.settings import DEFAULT_PDF_VARIANT, Settings
+from generator.errors import GeneratorError
+from generator.builder.manifest import BriefRecord, Probe, State, stable_json
+
+FORMATS: tuple[str, ...] = ("html", "pdf")
+INDEX_NAME = "index.html"
+#: Tools whose files are dependencies, and the names reasons give them.
+TOOLS = {"tool:weasyprint": "WeasyPrint"}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked for: which briefs, which formats, with which options."""
+
+    ids: tuple[str, ...] = ()
+    formats: tuple[str, ...] = FORMATS
+    template: str | None = None
+    force: bool = False
+    strict: bool = False
+    pdf_variant: str = DEFAULT_PDF_VARIANT
+
+    def options(self, fmt: str) -> str:
+        """The options that change what a render in ``fmt`` produces, as canonical JSON."""
+        if fmt == "pdf":
+            return stable_json({"template": self.template, "pdf_variant": self.pdf_variant})
+        return stable_json({"template": self.template})
+
+
+@dataclass(frozen=True)
+class Work:
+    """A briefing to render: which formats, and why."""
+
+    brief_id: str
+    path: Path
+    display: str
+    sheet_sha: str | None
+    targets: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Removal:
+    """The outputs of a fact sheet that no longer exists."""
+
+    brief_id: str
+    display: str
+    outputs: tuple[str, ...]
+
+
+@dataclass
+class Plan:
+    """The stale briefings (in id order), the up-to-date ones and the removals."""
+
+    work: list[Work] = field(default_factory=list)
+    fresh: list[str] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
+
+
+def sheet_key(brief_id: str) -> str:
+    """The input key of a fact sheet: ``briefs/<id>.yaml``."""
+    return f"briefs/{brief_id}.yaml"
+
+
+def template_key(name: str) -> str:
+    """The input key of a file under ``templates/`` given relative to that folder."""
+    return f"templates/{name}"
+
+
+def list_sheets(briefs_dir: Path) -> dict[str, str] | None:
+    """Brief id -> file name of every ``*.yaml`` in ``briefs_dir``; None if it is no folder."""
+    try:
+        with os.scandir(briefs_dir) as entries:
+            names = [e.name for e in entries if e.name.endswith(".yaml")]
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise GeneratorError(f"cannot list {briefs_dir}: {exc.strerror}") from None
+    return {name[: -len(".yaml")]: name for name in sorted(names)}
+
+
+def choose(sheets: dict[str, str], ids: Sequence[str], briefs_shown: str) -> list[str]:
+    """The brief ids named by ``ids`` (``x``, ``x.yaml`` or ``briefs/x.yaml``), all if none.
+
+    An id naming no fact sheet raises :class:`GeneratorError`.
+    """
+    if not ids:
+        return sorted(sheets)
+    chosen: list[str] = []
+    for given in ids:
+        brief_id = Path(given).name.removesuffix(".yaml")
+        if brief_id not in sheets:
+            raise GeneratorError(
+                f"no fact sheet '{given}' (looked for {briefs_shown}/{brief_id}.yaml)"
+            )
+        if brief_id not in chosen:
+            chosen.append(brief_id)
+    return sorted(chosen)
+
+
+class Planner:
+    """Compares the project with the build state; see the module docstring."""
+
+    def __init__(
+        self, settings: Settings, state: State, inputs: Probe, outputs: Probe, request: Request
+    ) -> None:
+        self.state = state
+        self.inputs = inputs
+        self.outputs = outputs
+        self.request = request
+        self.briefs_dir = settings.briefs_dir
+        self.briefs_shown = settings.display(settings.briefs_dir)
+        self.options = {fmt: request.options(fmt) for fmt in FORMATS}
+        self._deps_memo: dict[str, list[str]] = {}
+
+    def plan(self) -> Plan:
+        """The plan of this build."""
+        plan = Plan()
+        sheets = list_sheets(self.briefs_dir)
+        if sheets is None:
+            sheets = {}
+        else:
+            plan.removals = [self._removal(b) for b in sorted(self.state.briefs) if b not in sheets]
+        for brief_id in choose(sheets, self.request.ids, self.briefs_shown):
+            work = self._work(brief_id, sheets[brief_id])
+            if work is None:
+                plan.fresh.append(brief_id)
+            else:
+                plan.work.append(work)
+        return plan
+
+    def index_reasons(self, entries_key: str) -> list[str]:
+        """Why ``index.html`` must be written, given the key of its entries ([] if not)."""
+        record = self.state.index
+        if self.request.force:
+            return ["forced"]
+        if record is None:
+            return ["new"]
+        reasons = self._upgraded(record["generator"])
+        if record["entries"] != entries_key:
+            reasons.append("briefings changed")
+        reasons += self.deps_changed(record["deps"])
+        return reasons or self._output_reasons(INDEX_NAME, record["output"])
+
+    def deps_changed(self, depset_id: str) -> list[str]:
+        """Reasons for every file of a recorded dependency set that is not as it was."""
+        if depset_id not in self._deps_memo:
+            self._deps_memo[depset_id] = list(self._compare(self.state.depsets[depset_id]))
+        return self._deps_memo[depset_id]
+
+    def _compare(self, pairs: list[list[str]]) -> Iterator[str]:
+        for key, recorded in pairs:
+            current = self.inputs.sha(key)
+            if current != recorded:
+                shown = TOOLS.get(key, key)
+                yield f"{shown} {'changed' if current else 'removed'}"
+
+    def _work(self, brief_id: str, name: str) -> Work | None:
+        """The briefing's stale targets and why; None when it is up to date."""
+        display = f"{self.briefs_shown}/{name}"
+        sheet_sha = self.inputs.sha(sheet_key(brief_id))
+        record = self.state.briefs.get(brief_id)
+        targets: list[str] = []
+        reasons: dict[str, None] = {}
+        for fmt in self.request.formats:
+            found = self._target_reasons(brief_id, display, sheet_sha, record, fmt)
+            if found:
+                targets.append(fmt)
+                reasons.update(dict.fromkeys(found))
+        if not targets:
+            return None
+        path = self.briefs_dir / name
+        return Work(brief_id, path, display, sheet_sha, tuple(targets), tuple(reasons))
+
+    def _target_reasons(
+        self,
+        brief_id: str,
+        display: str,
+        sheet_sha: str | None,
+        record: BriefRecord | None,
+        fmt: str,
+    ) -> list[str]:
+        if self.request.force:
+            return ["forced"]
+        target = record["targets"].get(fmt) if record else None
+        if record is None or target is None:
+            return ["new"]
+        reasons = self._upgraded(target["generator"])
+        if target["options"] != self.options[fmt]:
+            changed = _changed_options(target["options"], self.options[fmt])
+            reasons.append(f"options changed ({changed})")
+        if sheet_sha is None:
+            reasons.append(f"{display} cannot be read")
+        elif target["sheet"] != sheet_sha:
+            reasons.append(f"{display} changed")
+        reasons += self.deps_changed(target["deps"])
+        if self.request.strict and record["warnings"]:
+            reasons.append("has warnings (--strict)")
+        return reasons or self._output_reasons(f"{brief_id}.{fmt}", target["output"])
+
+    def _upgraded(self, recorded: str) -> list[str]:
+        if recorded == __version__:
+            return []
+        return [f"generator upgraded ({recorded} -> {__version__})"]
+
+    def _output_reasons(self, name: str, recorded: str) -> list[str]:
+        current = self.outputs.sha(name)
+        if current is None:
+            return ["output missing"]
+        return [] if current == recorded else ["output changed since it was built"]
+
+    def _removal(self, brief_id: str) -> Removal:
+        names = [f"{brief_id}.{fmt}" for fmt in self.state.briefs[brief_id]["targets"]]
+        present = tuple(name for name in names if self.outputs.exists(name))
+        return Removal(brief_id, f"{self.briefs_shown}/{brief_id}.yaml", present)
+
+
+def index_entries(state: State, outputs: Probe) -> list[dict[str, object]]:
+    """The index page's entries: every recorded briefing with an output, in id order."""
+    entries: list[dict[str, object]] = []
+    for brief_id in sorted(state.briefs):
+        record = state.briefs[brief_id]
+        present = {
+            fmt: fmt in record["targets"] and outputs.exists(f"{brief_id}.{fmt}") for fmt in FORMATS
+        }
+        if any(present.values()):
+            entries.append({**record["index"], "id": brief_id, **present})
+    return entries
+
+
+def _changed_options(recorded: str, current: str) -> str:
+    """The options (``--template``, ``--pdf_variant``) whose recorded and current values
+    differ, for people."""
+    try:
+        before, after = json.loads(recorded), json.loads(current)
+        names = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+    except (ValueError, TypeError, AttributeError):
+        names = []
+    return ", ".join(f"--{name.replace('_', '-')}" for name in names) or "options"

@@ -1,0 +1,314 @@
+"""Sending the planned messages: one try after another, each recorded in the ledger.
+
+The order of a message's life is what makes re-runs safe: the ledger row is committed as
+``queued`` and its ``.eml`` archived before the first try; each try is counted in the
+ledger before the connection is used; the server's answer is committed right after. A
+re-run therefore skips every message the ledger knows was accepted and tries the others
+again with the same Message-ID — from the archived ``.eml``, so byte for byte the same.
+Temporary failures are retried with exponential backoff a bounded number of times;
+permanent ones are recorded and the next recipient is served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from generator.delivery import editions as archive
+
+from generator.delivery import ledger
+from generator.config.addresses import Mailbox
+from generator.settings import Settings
+from generator.config.loader import Delivery
+from generator.delivery.plan import Edition, Plan, Planned, build_message, planned_message_id
+from generator.config.smtp import SmtpSettings
+from generator.delivery.transport import Outcome, SmtpSetupError, SmtpTransport, backoff_delay
+from generator.writer import write_atomic
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "outbox"
+Result = Literal["sent", "already-sent", "covered", "failed", "ambiguous", "not-tried", "written"]
+#: The ledger status and the result of a message after its last try, by outcome.
+_STATUSES: dict[str, ledger.Status] = {"sent": "sent", "ambiguous": "ambiguous"}
+_RESULTS: dict[str, Result] = {"sent": "sent", "ambiguous": "ambiguous"}
+#: Results that count as delivered for the exit status.
+DELIVERED: frozenset[str] = frozenset({"sent", "already-sent", "covered", "written"})
+
+
+@dataclass(frozen=True)
+class MessageResult:
+    """What became of one (briefing, list, recipient)."""
+
+    brief_id: str
+    list_name: str
+    recipient: str
+    result: Result
+    attempts: int = 0
+    reply: str = ""
+    message_id: str = ""
+    path: Path | None = None
+
+
+@dataclass
+class SendReport:
+    """The outcome of one ``brief send``: a result per message, and a fatal fault if any."""
+
+    results: list[MessageResult] = field(default_factory=list)
+    fatal: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when every message was accepted (or already had been)."""
+        return not self.fatal and all(r.result in DELIVERED for r in self.results)
+
+    def count(self, result: Result) -> int:
+        """How many messages ended with ``result``."""
+        return sum(1 for r in self.results if r.result == result)
+
+
+@dataclass(frozen=True)
+class _Link:
+    """The connection of one run and how to use it."""
+
+    transport: SmtpTransport
+    smtp: SmtpSettings
+    sleep: Callable[[float], None]
+    faults: FaultHook
+
+
+class FaultHook:
+    """Test-only: ``BRIEF_FAULT=<point>:<n>`` kills the process at the n-th ``point``.
+
+    Points: ``before-send`` (try counted, nothing sent), ``after-accept`` (server accepted,
+    ledger not yet written), ``after-record`` (between two recipients). Unset, it does
+    nothing.
+    """
+
+    def __init__(self, spec: str | None) -> None:
+        point, _, count = (spec or "").partition(":")
+        self.point = point
+        self.remaining = int(count) if count.isdigit() else 1
+
+    def hit(self, point: str) -> None:
+        """Kill the process with SIGKILL if this is the chosen point and occurrence."""
+        if point == self.point:
+            self.remaining -= 1
+            if self.remaining == 0:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Dispatcher:
+    """The sending loop of one ``brief send``, with what it needs at hand."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        delivery: Delivery,
+        sender: Mailbox,
+        work: Plan,
+        clock: Callable[[], dt.datetime],
+        db: sqlite3.Connection,
+        on_result: Callable[[MessageResult], None] | None,
+    ) -> None:
+        self.settings, self.delivery, self.sender, self.work = settings, delivery, sender, work
+        self.clock, self.db, self.on_result = clock, db, on_result
+        self.report = SendReport()
+
+    def _record(self, result: MessageResult) -> None:
+        self.report.results.append(result)
+        if self.on_result:
+            self.on_result(result)
+
+    def _message(self, item: Planned) -> tuple[str, bytes]:
+        body = self.work.bodies[(item.edition.brief_id, item.list_name)]
+        return build_message(item, body, self.delivery, self.sender, self.clock())
+
+    def write_outbox(self) -> SendReport:
+        """``--dry-run``: write each due message as ``output/outbox/<id>/<list>--<addr>.eml``."""
+        for item in self.work.items:
+            if item.state != "send":
+                self._record(_skipped(item, item.state))
+                continue
+            msg_id, data = self._message(item)
+            folder = self.settings.output_dir / OUTBOX / item.edition.brief_id
+            path = folder / archive.eml_name(item.list_name, item.recipient.key)
+            write_atomic(path, data)
+            self._record(
+                MessageResult(
+                    item.edition.brief_id,
+                    item.list_name,
+                    item.recipient.address,
+                    "written",
+                    message_id=msg_id,
+                    path=path,
+                )
+            )
+        return self.report
+
+    def deliver(
+        self, smtp: SmtpSettings, sleep: Callable[[float], None], faults: FaultHook
+    ) -> SendReport:
+        """Send every due message, one try after another, recording each in the ledger."""
+        editions: dict[str, Edition] = {}
+        try:
+            with SmtpTransport(smtp) as transport:
+                link = _Link(transport, smtp, sleep, faults)
+                for index, item in enumerate(self.work.items):
+                    editions[item.edition.content_hash] = item.edition
+                    try:
+                        self._record(self._one(item, link))
+                    except SmtpSetupError as exc:
+                        self._give_up(str(exc), self.work.items[index:])
+                        break
+        finally:
+            # Also after Ctrl-C: the manifest then shows what the ledger knows so far.
+            for edition in editions.values():
+                self._write_manifest(edition)
+        return self.report
+
+    def _give_up(self, reason: str, rest: list[Planned]) -> None:
+        self.report.fatal = reason
+        for item in rest:
+            address = item.recipient.address
+            self._record(MessageResult(item.edition.brief_id, item.list_name, address, "not-tried"))
+
+    def _one(self, item: Planned, link: _Link) -> MessageResult:
+        edition, key = item.edition, item.recipient.key
+        if item.state == "already-sent":
+            return _skipped(item)
+        row = self._queue(item)
+        covering = ledger.sent_to_recipient(self.db, edition.content_hash, key)
+        if covering is not None and covering.id != row.id and covering.generation >= row.generation:
+            ledger.mark_covered(self.db, row.id, covering, self.clock())
+            return _skipped(item, "covered", covering.list_name)
+        archive.store_edition(edition.folder, edition.attachments, edition.source)
+        return self._tries(item, row, self._bytes(item, row), link)
+
+    def _bytes(self, item: Planned, row: ledger.Row) -> bytes:
+        """The message as archived when an earlier run got this far, else a new one.
+
+        A repeat after an interruption is then byte-identical to what the server may
+        already have accepted, Date header included.
+        """
+        path = archive.eml_path(item.edition.folder, item.list_name, item.recipient.key)
+        if item.row is not None and item.row.generation == row.generation and path.is_file():
+            return path.read_bytes()
+        data = self._message(item)[1]
+        archive.write_eml(path, data)
+        return data
+
+    def _queue(self, item: Planned) -> ledger.Row:
+        """The ledger row of a message: the unsent one of this generation, or a new one."""
+        existing, edition = item.row, item.edition
+        if existing and existing.generation == item.generation and existing.status != "sent":
+            return existing
+        return ledger.enqueue(
+            self.db,
+            brief_id=edition.brief_id,
+            content_hash=edition.content_hash,
+            list_name=item.list_name,
+            recipient=item.recipient.key,
+            address=str(item.recipient),
+            message_id=planned_message_id(item, self.sender),
+            generation=item.generation,
+            edition=edition.folder.name,
+            now=self.clock(),
+        )
+
+    def _tries(self, item: Planned, row: ledger.Row, data: bytes, link: _Link) -> MessageResult:
+        """Try until accepted, refused for good, or out of tries; back off in between."""
+        attempt, outcome = row.attempts, Outcome("temporary", "not tried")
+        for number in range(1, link.smtp.tries + 1):
+            attempt, outcome = self._try_once(row, item.recipient.address, data, link)
+            if outcome.kind in ("sent", "permanent"):
+                break
+            if number < link.smtp.tries:
+                log.info("%s: %s; trying again", item.recipient.address, outcome.reply)
+                link.sleep(backoff_delay(number, link.smtp.backoff))
+        link.faults.hit("after-record")
+        result = _RESULTS.get(outcome.kind, "failed")
+        return MessageResult(
+            item.edition.brief_id,
+            item.list_name,
+            item.recipient.address,
+            result,
+            attempt,
+            outcome.reply,
+            row.message_id,
+        )
+
+    def _try_once(
+        self, row: ledger.Row, address: str, data: bytes, link: _Link
+    ) -> tuple[int, Outcome]:
+        """One try, counted in the ledger before it is made and settled right after."""
+        attempt = ledger.start_attempt(self.db, row.id, self.clock())
+        link.faults.hit("before-send")
+        try:
+            outcome = link.transport.send(self.sender.address, address, data)
+        except SmtpSetupError as exc:
+            self._settle(row, attempt, "queued", "not-sent", str(exc))
+            raise
+        if outcome.kind == "sent":
+            link.faults.hit("after-accept")
+        self._settle(
+            row, attempt, _STATUSES.get(outcome.kind, "failed"), outcome.kind, outcome.reply
+        )
+        return attempt, outcome
+
+    def _settle(
+        self, row: ledger.Row, attempt: int, status: ledger.Status, outcome: str, reply: str
+    ) -> None:
+        ledger.finish_attempt(
+            self.db, row.id, attempt, status=status, outcome=outcome, reply=reply, now=self.clock()
+        )
+
+    def _write_manifest(self, edition: Edition) -> None:
+        rows = ledger.edition_rows(self.db, edition.content_hash)
+        messages = [
+            {
+                "list": r.list_name,
+                "recipient": r.address,
+                "message_id": r.message_id,
+                "status": r.status,
+                "attempts": r.attempts,
+                "reply": r.reply,
+                "sent_at": r.sent_at,
+                "eml": archive.eml_path(edition.folder, r.list_name, r.recipient)
+                .relative_to(edition.folder.path)
+                .as_posix(),
+            }
+            for r in rows
+        ]
+        sheet = edition.sheet
+        archive.write_manifest(
+            edition.folder,
+            sheet_facts={
+                "title": sheet.title,
+                "as_of": sheet.as_of.isoformat(),
+                "status": sheet.status,
+            },
+            attachments=edition.attachments,
+            messages=messages,
+        )
+
+
+def _skipped(item: Planned, result: Result = "already-sent", via: str = "") -> MessageResult:
+    row = item.row
+    reply = f"already received through list {via}" if via else (row.reply if row else "")
+    return MessageResult(
+        item.edition.brief_id,
+        item.list_name,
+        item.recipient.address,
+        result,
+        row.attempts if row else 0,
+        reply,
+        row.message_id if row else "",
+    )

@@ -1,0 +1,245 @@
+"""Composing the email of a briefing: a readable body, the attachments, safe headers.
+
+The message is ``multipart/mixed``: a ``multipart/alternative`` body (plain text, then HTML
+with its CSS inlined for mail clients) followed by the attachments (``<id>.pdf``, and
+``<id>.html`` when configured). The body carries what a reader needs on a phone — what
+changed since the list's last edition, the summary, the key facts, the challenges'
+headlines — and the PDF carries the rest.
+
+Both body parts are rendered from ``templates/email/``: the HTML through the project's
+autoescaping Jinja environment, the text through a separate environment without escaping.
+Fact-sheet text only ever arrives as values, never as template source. Header values are
+put on one line before use, so a line break in a title cannot add a header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from generator.config.addresses import Mailbox
+from generator.delivery.changes import Change
+from generator.factsheet.citations import CITATION_RE, cited_ids, number_sources, parse_group
+from generator.errors import TemplateError
+from generator.factsheet.model import FactSheet
+from generator.config.subject import header_text, render_subject
+
+#: CRLF line endings and 7-bit transfer encodings, so that any server takes the bytes as
+#: they are. Headers are not folded at 78 characters: the standard library's folder adds a
+#: space where it folds next to an encoded word ("plants  — as of"), and RFC 5322 allows
+#: header lines of up to 998 characters.
+POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=998)
+EMAIL_TEMPLATES = "email"
+CSS_NAME = "email.css"
+
+_MIME = {"pdf": ("application", "pdf"), "html": ("text", "html")}
+
+
+@dataclass(frozen=True)
+class FactLine:
+    """One key fact as shown in the email."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ChallengeLine:
+    """One challenge's headline."""
+
+    title: str
+    severity: str
+    category: str
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One numbered source."""
+
+    number: int
+    title: str
+    publisher: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class EmailView:
+    """Everything the email templates show, computed here so the templates only print."""
+
+    brief_id: str
+    title: str
+    subtitle: str | None
+    jurisdiction: str
+    stage: str
+    as_of: str
+    status: str
+    summary: str
+    numbers: Mapping[str, int]
+    facts: tuple[FactLine, ...]
+    challenges: tuple[ChallengeLine, ...]
+    sources: tuple[SourceLine, ...]
+    changes: tuple[str, ...] | None
+    attachments: tuple[str, ...]
+
+    @property
+    def summary_text(self) -> str:
+        """The summary's Markdown, its citations written as ``[1, 3]``."""
+        return CITATION_RE.sub(lambda m: _cite_text(m.group(1), self.numbers), self.summary)
+
+
+@dataclass(frozen=True)
+class Body:
+    """The two renderings of a message body."""
+
+    text: str
+    html: str
+
+
+def _cite_text(inner: str, numbers: Mapping[str, int]) -> str:
+    known = sorted({numbers[i] for i in parse_group(inner) if i in numbers})
+    return "[" + ", ".join(str(n) for n in known) + "]" if known else ""
+
+
+def _value(value: str | int | float) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def email_view(
+    sheet: FactSheet,
+    brief_id: str,
+    changes: Sequence[Change] | None,
+    attachments: Sequence[str],
+) -> EmailView:
+    """The view model of one briefing's email; ``changes`` is None for a list's first edition."""
+    # The summary comes first in the briefing too, so these numbers match the PDF's.
+    cited = cited_ids(sheet.summary)
+    numbers = number_sources(cited, [s.id for s in sheet.sources])
+    shown = set(cited) & set(numbers)
+    return EmailView(
+        brief_id=brief_id,
+        title=sheet.title,
+        subtitle=sheet.subtitle,
+        jurisdiction=sheet.jurisdiction,
+        stage=sheet.initiative.stage.replace("_", " "),
+        as_of=sheet.as_of.isoformat(),
+        status=sheet.status,
+        summary=sheet.summary,
+        numbers={k: v for k, v in numbers.items() if k in shown},
+        facts=tuple(FactLine(f.label, _value(f.value)) for f in sheet.key_facts),
+        challenges=tuple(
+            ChallengeLine(c.title, c.severity, c.category.replace("_", " "))
+            for c in sheet.challenges
+        ),
+        sources=tuple(
+            SourceLine(numbers[s.id], s.title, s.publisher, s.url)
+            for s in sorted(sheet.sources, key=lambda s: numbers[s.id])
+            if s.id in shown
+        ),
+        changes=None if changes is None else tuple(c.text for c in changes),
+        attachments=tuple(attachments),
+    )
+
+
+def render_body(view: EmailView, templates_dir: Path) -> Body:
+    """Render both body parts from ``templates/email/``; CSS is inlined into the HTML."""
+    import css_inline
+    import jinja2
+
+    from generator.render.html import make_environment
+
+    try:
+        html = make_environment(templates_dir).get_template(f"{EMAIL_TEMPLATES}/brief.html")
+        page = html.render(view=view, source_numbers=view.numbers)
+        text = _text_environment(templates_dir).get_template("brief.txt").render(view=view)
+        css = (templates_dir / EMAIL_TEMPLATES / CSS_NAME).read_text(encoding="utf-8")
+    except (jinja2.TemplateError, OSError) as exc:
+        raise TemplateError(f"email template: {exc}") from None
+    inliner = css_inline.CSSInliner(
+        load_remote_stylesheets=False, keep_at_rules=True, extra_css=css
+    )
+    return Body(text=text, html=inliner.inline(page))
+
+
+def _text_environment(templates_dir: Path):  # type: ignore[no-untyped-def]
+    """A Jinja environment for the plain-text part: strict, and without HTML escaping."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir / EMAIL_TEMPLATES),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def message_id(content_hash: str, recipient: Mailbox, generation: int, domain: str) -> str:
+    """``<hash.recipient@domain>``: the same for the same edition, recipient and generation."""
+    who = hashlib.sha256(recipient.key.encode("utf-8")).hexdigest()[:20]
+    resend = f".r{generation}" if generation else ""
+    return f"<{content_hash[:20]}.{who}{resend}@{domain}>"
+
+
+def subject_values(sheet: FactSheet, brief_id: str) -> dict[str, str]:
+    """The fields a subject template may use, as plain text."""
+    return {
+        "title": sheet.title,
+        "as_of": sheet.as_of.isoformat(),
+        "jurisdiction": sheet.jurisdiction,
+        "status": sheet.status,
+        "id": brief_id,
+        "stage": sheet.initiative.stage.replace("_", " "),
+    }
+
+
+def compose(
+    body: Body,
+    *,
+    subject_template: str,
+    values: Mapping[str, str],
+    sender: Mailbox,
+    recipient: Mailbox,
+    date: dt.datetime,
+    msg_id: str,
+    attachments: Mapping[str, bytes],
+) -> EmailMessage:
+    """One message for one recipient: headers, both body parts, the attachments."""
+    message = EmailMessage(policy=POLICY)
+    message["From"] = _address(sender)
+    message["To"] = _address(recipient)
+    message["Subject"] = render_subject(subject_template, values)
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = msg_id
+    message.set_content(body.text, subtype="plain", charset="utf-8")
+    message.add_alternative(body.html, subtype="html", charset="utf-8")
+    for name, data in attachments.items():
+        maintype, subtype = _MIME[name.rsplit(".", 1)[-1]]
+        params = {"charset": "utf-8"} if maintype == "text" else {}
+        message.add_attachment(
+            data, maintype=maintype, subtype=subtype, filename=name, params=params
+        )
+    _fix_boundaries(message, msg_id)
+    return message
+
+
+def _address(mailbox: Mailbox) -> Address:
+    local, _, domain = mailbox.address.rpartition("@")
+    return Address(display_name=header_text(mailbox.name or ""), username=local, domain=domain)
+
+
+def _fix_boundaries(message: EmailMessage, msg_id: str) -> None:
+    """Boundaries derived from the Message-ID, so a repeat of a message is byte-identical."""
+    seed = hashlib.sha256(msg_id.encode("utf-8")).hexdigest()[:24]
+    for number, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        part.set_boundary(f"=_brief_{seed}_{number}")

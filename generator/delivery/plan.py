@@ -1,0 +1,281 @@
+"""Before sending: the editions to send, who gets what, and every check made up front.
+
+:func:`prepare_editions` builds the selected briefings and gathers, per briefing, the
+validated fact sheet, its content hash and the attachments (the archived ones when this
+edition was already partly sent, so every recipient of an edition gets the same bytes).
+:func:`plan` decides per (briefing, list, recipient) whether a message is due, renders each
+(briefing, list) body once, and runs the pre-send checks — attachments present and
+non-empty, message and HTML body under their limits, no draft to an external list — so
+that every problem is reported before any connection is opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from generator.delivery import editions as archive
+
+from generator.delivery import ledger
+from generator.config.addresses import Mailbox
+from generator.delivery.changes import Change, compare
+from generator.settings import Settings
+from generator.config.loader import Delivery
+from generator.delivery.message import (
+    Body,
+    compose,
+    email_view,
+    message_id,
+    render_body,
+    subject_values,
+)
+from generator.errors import Diagnostic, GeneratorError
+from generator.factsheet.model import FactSheet
+
+log = logging.getLogger(__name__)
+
+#: Webmail (Gmail first) clips an HTML body larger than about 102 KB.
+HTML_LIMIT = 100 * 1024
+MIB = 1024 * 1024
+
+State = Literal["send", "already-sent", "covered"]
+
+
+class DeliveryError(GeneratorError):
+    """Nothing was sent: a briefing failed to build or a pre-send check failed."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One briefing as it will be sent: the sheet, its content hash and its attachments."""
+
+    brief_id: str
+    display: str
+    sheet: FactSheet
+    source: bytes
+    content_hash: str
+    attachments: dict[str, bytes]
+    folder: archive.EditionFolder
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One (edition, list, recipient) and what to do about it."""
+
+    edition: Edition
+    list_name: str
+    recipient: Mailbox
+    state: State
+    generation: int
+    row: ledger.Row | None = None
+
+
+@dataclass
+class Plan:
+    """Everything to send, with the rendered body of each (briefing, list)."""
+
+    items: list[Planned] = field(default_factory=list)
+    bodies: dict[tuple[str, str], Body] = field(default_factory=dict)
+
+
+def content_hash(sheet: FactSheet) -> str:
+    """SHA-256 of the fact sheet's validated content: comments and layout do not count."""
+    canonical = json.dumps(sheet.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def prepare_editions(
+    settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date
+) -> list[Edition]:
+    """Build the briefings named by ``ids`` and gather what each edition sends."""
+    from generator.builder.runner import build, select
+
+    report = build(settings, ids, today=today, formats=formats)
+    if report.failed:
+        diagnostics = [d for r in report.failed for d in r.diagnostics]
+        names = ", ".join(f"{r.display}{': ' + r.error if r.error else ''}" for r in report.failed)
+        raise DeliveryError(f"nothing sent: these briefings did not build: {names}", diagnostics)
+    return [_edition(path, settings, formats, today) for path in select(settings, ids)]
+
+
+def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
+    """One built briefing as an edition: its archived attachments if it has any yet."""
+    from generator.builder.runner import check_file
+
+    checked = check_file(path, settings, today)
+    if checked.loaded is None:
+        raise DeliveryError(
+            f"nothing sent: {checked.display} has errors", list(checked.diagnostics)
+        )
+    sheet, brief_id = checked.loaded.sheet, checked.brief_id
+    digest = content_hash(sheet)
+    folder = archive.edition_folder(settings.output_dir, brief_id, digest, today)
+    names = [f"{brief_id}.{fmt}" for fmt in formats]
+    attachments = archive.archived_attachments(folder, names) or {
+        name: _read(settings.output_dir / name) for name in names
+    }
+    return Edition(brief_id, checked.display, sheet, path.read_bytes(), digest, attachments, folder)
+
+
+def _read(path: Path) -> bytes:
+    """A built output's bytes; empty when it is missing (the pre-send checks say so)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def plan(
+    editions: Sequence[Edition],
+    lists: Sequence[str],
+    delivery: Delivery,
+    db: sqlite3.Connection,
+    settings: Settings,
+    *,
+    resend: bool,
+) -> Plan:
+    """Who gets what: one :class:`Planned` per (edition, list, recipient), bodies rendered."""
+    result = Plan()
+    for edition in editions:
+        for list_name in lists:
+            changes = _changes_since_last(edition, list_name, db, settings)
+            view = email_view(edition.sheet, edition.brief_id, changes, list(edition.attachments))
+            result.bodies[(edition.brief_id, list_name)] = render_body(view, settings.templates_dir)
+            for recipient in delivery.recipients[list_name]:
+                result.items.append(_plan_one(edition, list_name, recipient, db, resend))
+    return result
+
+
+def _plan_one(
+    edition: Edition, list_name: str, recipient: Mailbox, db: sqlite3.Connection, resend: bool
+) -> Planned:
+    row = ledger.find(db, edition.content_hash, list_name, recipient.key)
+    if row is not None and row.status == "sent":
+        if resend:
+            return Planned(edition, list_name, recipient, "send", row.generation + 1, row)
+        return Planned(edition, list_name, recipient, "already-sent", row.generation, row)
+    if ledger.sent_to_recipient(db, edition.content_hash, recipient.key) and not resend:
+        return Planned(edition, list_name, recipient, "covered", 0, row)
+    return Planned(edition, list_name, recipient, "send", row.generation if row else 0, row)
+
+
+def _changes_since_last(
+    edition: Edition, list_name: str, db: sqlite3.Connection, settings: Settings
+) -> list[Change] | None:
+    """What changed since the edition ``list_name`` last received; None if it had none."""
+    from generator.factsheet import loader
+    from generator.errors import FactSheetError
+
+    last = ledger.last_sent_edition(db, edition.brief_id, list_name, edition.content_hash)
+    if last is None:
+        return None
+    path = archive.previous_source(settings.output_dir, edition.brief_id, last.edition)
+    if path is None:
+        log.warning(
+            "%s: the edition %s sent to %s is no longer archived; not listing changes",
+            edition.display,
+            last.edition,
+            list_name,
+        )
+        return None
+    try:
+        previous = loader.load(path, settings.display(path), max_bytes=settings.max_bytes)
+    except FactSheetError:
+        log.warning(
+            "%s: the archived edition %s no longer loads; not listing changes",
+            edition.display,
+            last.edition,
+        )
+        return None
+    return compare(previous.sheet, edition.sheet)
+
+
+def planned_message_id(item: Planned, sender: Mailbox) -> str:
+    """The Message-ID of a planned message, in the sender's domain."""
+    domain = sender.address.rpartition("@")[2]
+    return message_id(item.edition.content_hash, item.recipient, item.generation, domain)
+
+
+def build_message(
+    item: Planned, body: Body, delivery: Delivery, sender: Mailbox, date: dt.datetime
+) -> tuple[str, bytes]:
+    """The Message-ID and the encoded bytes of one planned message."""
+    msg_id = planned_message_id(item, sender)
+    message = compose(
+        body,
+        subject_template=delivery.config.subject,
+        values=subject_values(item.edition.sheet, item.edition.brief_id),
+        sender=sender,
+        recipient=item.recipient,
+        date=date,
+        msg_id=msg_id,
+        attachments=item.edition.attachments,
+    )
+    return msg_id, message.as_bytes()
+
+
+def presend_checks(
+    work: Plan, delivery: Delivery, sender: Mailbox, date: dt.datetime, *, allow_draft: bool
+) -> list[Diagnostic]:
+    """Every reason not to send, found before any connection is opened."""
+    problems: list[Diagnostic] = []
+    checked: set[tuple[str, str]] = set()
+    for item in work.items:
+        key = (item.edition.brief_id, item.list_name)
+        if item.state == "send" and key not in checked:
+            checked.add(key)
+            problems += _attachment_problems(item.edition)
+            problems += _list_problems(item, work.bodies[key], delivery, sender, date, allow_draft)
+    return list(dict.fromkeys(problems))
+
+
+def _list_problems(
+    item: Planned,
+    body: Body,
+    delivery: Delivery,
+    sender: Mailbox,
+    date: dt.datetime,
+    allow_draft: bool,
+) -> list[Diagnostic]:
+    """The checks of one briefing's message to one list."""
+    edition, name, problems = item.edition, item.list_name, []
+    if edition.sheet.status != "final" and delivery.external(name) and not allow_draft:
+        problems.append(
+            f"status is {edition.sheet.status} and list {name} is external: only final "
+            "briefings go to external lists (--allow-draft sends it anyway)"
+        )
+    html_size = len(body.html.encode("utf-8"))
+    if html_size > HTML_LIMIT:
+        problems.append(
+            f"the HTML body for {name} is {html_size / 1024:.0f} KB, over the "
+            f"{HTML_LIMIT // 1024} KB limit past which webmail clips a message"
+        )
+    size = len(build_message(item, body, delivery, sender, date)[1])
+    limit = delivery.config.max_message_mb
+    if size > limit * MIB:
+        problems.append(
+            f"the message for {name} is {size / MIB:.1f} MB encoded, over the {limit:g} MB "
+            "limit (max_message_mb in delivery.yaml)"
+        )
+    return [_problem(edition, text) for text in problems]
+
+
+def _attachment_problems(edition: Edition) -> list[Diagnostic]:
+    problems = []
+    for name, data in edition.attachments.items():
+        if not data:
+            problems.append(_problem(edition, f"attachment {name} is missing or empty"))
+        elif name.endswith(".pdf") and not data.startswith(b"%PDF-"):
+            problems.append(_problem(edition, f"attachment {name} is not a PDF file"))
+    return problems
+
+
+def _problem(edition: Edition, message: str) -> Diagnostic:
+    return Diagnostic(edition.display, None, None, "", message, code="presend")

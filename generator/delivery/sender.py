@@ -1,0 +1,124 @@
+"""``brief send``: build, check everything up front, then send each message once.
+
+:func:`send` is the entry point: it loads ``delivery.yaml`` and the SMTP settings, builds
+the briefings, plans who gets what against the ledger, runs every pre-send check before
+any connection is opened, and hands the plan to :class:`~generator.delivery.dispatch.Dispatcher`
+(or, for a dry run, writes the messages to ``output/outbox/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from generator.delivery import ledger
+from generator.config.addresses import AddressError, Mailbox, parse_mailbox
+from generator.settings import Settings
+from generator.config.loader import Delivery, closest, load_delivery
+from generator.delivery.dispatch import Dispatcher, FaultHook, MessageResult, SendReport
+from generator.errors import ConfigError
+from generator.delivery.plan import DeliveryError, plan, prepare_editions, presend_checks
+from generator.config.smtp import SmtpSettings, smtp_from_env
+
+LOCK_FILE = "send.lock"
+
+__all__ = ["DeliveryError", "MessageResult", "SendOptions", "SendReport", "send"]
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """How ``brief send`` was asked to behave."""
+
+    dry_run: bool = False
+    resend: bool = False
+    allow_draft: bool = False
+
+
+def send(
+    settings: Settings,
+    ids: Sequence[str],
+    lists: Sequence[str],
+    *,
+    options: SendOptions,
+    clock: Callable[[], dt.datetime],
+    environ: Mapping[str, str],
+    sleep: Callable[[float], None] = time.sleep,
+    on_result: Callable[[MessageResult], None] | None = None,
+) -> SendReport:
+    """Build the briefings ``ids`` and send them to ``lists``; see the module docstring."""
+    delivery = load_delivery(settings.delivery_file, settings.display(settings.delivery_file))
+    _check_lists(lists, delivery)
+    smtp = None if options.dry_run else smtp_from_env(environ)
+    sender = _sender(smtp, delivery)
+    now = clock()
+    editions = prepare_editions(settings, ids, delivery.config.formats, now.astimezone().date())
+    with (
+        _one_run_at_a_time(settings, options.dry_run),
+        _ledger(settings, create=not options.dry_run) as db,
+    ):
+        work = plan(editions, lists, delivery, db, settings, resend=options.resend)
+        problems = presend_checks(work, delivery, sender, now, allow_draft=options.allow_draft)
+        if problems:
+            raise DeliveryError("nothing sent: the pre-send checks failed", problems)
+        run = Dispatcher(settings, delivery, sender, work, clock, db, on_result)
+        if options.dry_run:
+            return run.write_outbox()
+        assert smtp is not None
+        return run.deliver(smtp, sleep, FaultHook(environ.get("BRIEF_FAULT")))
+
+
+def _check_lists(lists: Sequence[str], delivery: Delivery) -> None:
+    if not lists:
+        raise ConfigError("name at least one list to send to (--to LIST)")
+    for name in lists:
+        if name not in delivery.config.lists:
+            hint = closest(name, list(delivery.config.lists))
+            known = ", ".join(delivery.config.lists) or "none"
+            raise ConfigError(
+                f"no list named '{name}' in delivery.yaml"
+                + (f" (did you mean '{hint}'?)" if hint else f"; the lists are: {known}")
+            )
+        if not delivery.recipients[name]:
+            raise ConfigError(f"list '{name}' has no recipients")
+
+
+def _sender(smtp: SmtpSettings | None, delivery: Delivery) -> Mailbox:
+    if smtp is None or not smtp.sender:
+        return delivery.sender
+    try:
+        return parse_mailbox(smtp.sender)
+    except AddressError as exc:
+        raise ConfigError(f"BRIEF_SMTP_FROM: {exc}") from None
+
+
+@contextmanager
+def _one_run_at_a_time(settings: Settings, dry_run: bool) -> Iterator[None]:
+    """Hold the project's send lock: a second ``brief send`` (a schedule and a person at
+    once) waits, then plans against the ledger the first one left, and finds it done.
+
+    The kernel releases the lock when the holder exits, however it exits.
+    """
+    if dry_run:
+        yield
+        return
+    import fcntl
+
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.state_dir / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+@contextmanager
+def _ledger(settings: Settings, *, create: bool) -> Iterator[sqlite3.Connection]:
+    path = ledger.ledger_path(settings.state_dir)
+    if create or path.exists():
+        with ledger.connect(path) as db:
+            yield db
+    else:
+        with ledger.connect_memory() as db:
+            yield db

@@ -1,0 +1,326 @@
+"""A fact-sheet file to a validated :class:`FactSheet`, or every problem with it.
+
+:mod:`generator.factsheet.yamlsrc` turns the bytes into plain data and positions; the model
+validates the data; each of pydantic's errors is then rewritten as a short, located
+:class:`Diagnostic` (``challenges[2].severity: 'severe' is not one of low, medium, high``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import stat
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from generator.settings import DEFAULT_MAX_BYTES
+from generator.errors import Diagnostic, FactSheetError
+from generator.factsheet.model import SLUG_PATTERN, SOURCE_ID_PATTERN, FactSheet, quoted, type_name
+from generator.factsheet.text_hazards import explain_lookalike
+from generator.factsheet.yamlsrc import (
+    MAX_DIAGNOSTICS,
+    FieldPath,
+    SourceMap,
+    failure,
+    format_path,
+    parse,
+    position_key,
+)
+
+#: What each of pydantic's type errors says was expected.
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a number",
+    "float_type": "a number",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+M = TypeVar("M", bound=BaseModel)
+
+_PATTERNS = {
+    SLUG_PATTERN: "a lower-case slug (a-z, 0-9 and -)",
+    SOURCE_ID_PATTERN: "a valid source id (letters and digits, with - _ . between them)",
+}
+
+
+@dataclass(frozen=True)
+class LoadedSheet:
+    """A fact sheet that passed validation, with what is needed to locate findings."""
+
+    brief_id: str
+    display: str
+    sheet: FactSheet
+    source_map: SourceMap
+    #: Loader-level warnings (none are defined by format 1; kept for the contract).
+    warnings: list[Diagnostic]
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One pydantic error placed in the data; ``union`` is the path of the union it
+    passed through, if any."""
+
+    error: ErrorDetails
+    path: FieldPath
+    union: FieldPath | None
+
+
+def load(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSheet:
+    """Read and validate the fact sheet at ``path``; its file name stem is the brief id.
+
+    Raises :class:`FactSheetError` with every problem found, sorted by position.
+    """
+    return load_bytes(_read(path, display, max_bytes), display, path.stem, max_bytes=max_bytes)
+
+
+def load_bytes(
+    data: bytes, display: str, brief_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> LoadedSheet:
+    """Validate a fact sheet given as bytes; ``display`` names it in messages.
+
+    Raises :class:`FactSheetError` with every problem found, sorted by position.
+    """
+    problems = _check_brief_id(brief_id, display)
+    try:
+        value, source_map = parse(data, display, max_bytes=max_bytes)
+    except FactSheetError as exc:
+        raise failure(display, problems + exc.diagnostics) from None
+    try:
+        sheet = FactSheet.model_validate(value)
+    except ValidationError as exc:
+        problems += _limit(_convert(exc, value, source_map, display, FactSheet))
+    if problems:
+        raise failure(display, problems)
+    return LoadedSheet(brief_id, display, sheet, source_map, [])
+
+
+def validate_model(model: type[M], data: Any, source_map: SourceMap, display: str) -> M:
+    """Validate data parsed by :func:`generator.factsheet.yamlsrc.parse` against any of our models.
+
+    The same located, worded diagnostics as for fact sheets (used for ``delivery.yaml``);
+    raises :class:`FactSheetError` with every problem found, sorted by position.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise failure(display, _limit(_convert(exc, data, source_map, display, model))) from None
+
+
+def _read(path: Path, display: str, max_bytes: int) -> bytes:
+    """The file's bytes, one more than ``max_bytes`` at most: enough to tell it is too big."""
+    try:
+        # A folder, a FIFO or a device is refused before opening: a FIFO would block.
+        if not stat.S_ISREG(path.stat().st_mode):
+            reason = "not a regular file"
+        else:
+            with path.open("rb") as handle:
+                return handle.read(max_bytes + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    message = f"cannot read the file: {reason}"
+    raise failure(display, [Diagnostic(display, None, None, "", message, code="io")])
+
+
+def _check_brief_id(brief_id: str, display: str) -> list[Diagnostic]:
+    if re.fullmatch(SLUG_PATTERN, brief_id):
+        return []
+    message = (
+        f"{quoted(brief_id)} is not a valid brief id: the file name must be"
+        " a lower-case slug (a-z, 0-9 and -) followed by .yaml"
+    )
+    return [Diagnostic(display, None, None, "", message, code="file-name")]
+
+
+def _limit(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """At most :data:`MAX_DIAGNOSTICS`, in file order, then one line for the rest."""
+    ordered = sorted(diagnostics, key=position_key)
+    if len(ordered) <= MAX_DIAGNOSTICS:
+        return ordered
+    first = ordered[MAX_DIAGNOSTICS]
+    rest = f"{len(ordered) - MAX_DIAGNOSTICS} more problems from here on are not shown"
+    note = Diagnostic(first.file, first.line, first.col, "", rest, code="too-many")
+    return [*ordered[:MAX_DIAGNOSTICS], note]
+
+
+def _convert(
+    exc: ValidationError, data: Any, source_map: SourceMap, display: str, root: type[BaseModel]
+) -> list[Diagnostic]:
+    """Every pydantic error as a Diagnostic, union noise collapsed."""
+    groups: dict[Any, list[_Problem]] = {}
+    for number, error in enumerate(exc.errors(include_url=False)):
+        problem = _place(error, data)
+        key = problem.union if problem.union is not None else number
+        groups.setdefault(key, []).append(problem)
+    describe = _Describer(source_map, display, root)
+    return [d for group in groups.values() for d in describe.group(group)]
+
+
+def _place(error: ErrorDetails, data: Any) -> _Problem:
+    """Split pydantic's location into the data path and the union member names in it."""
+    loc, node = error["loc"], data
+    path: list[str | int] = []
+    union: FieldPath | None = None
+    for index, part in enumerate(loc):
+        is_missing_key = error["type"] == "missing" and index == len(loc) - 1
+        if isinstance(node, dict) and isinstance(part, str) and (part in node or is_missing_key):
+            path.append(part)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif union is None:  # a union member's name, such as 'constrained-str'
+            union = tuple(path)
+    return _Problem(error, tuple(path), union)
+
+
+class _Describer:
+    """Turns placed problems into located, worded diagnostics."""
+
+    def __init__(self, source_map: SourceMap, display: str, root: type[BaseModel]) -> None:
+        self.source_map = source_map
+        self.display = display
+        self.root = root
+
+    def group(self, problems: list[_Problem]) -> list[Diagnostic]:
+        """One union's errors: the branches that got further, or one type message."""
+        if problems[0].union is None:
+            return [self.one(p) for p in problems]
+        deeper = [p for p in problems if p.path != p.union or p.error["type"] not in _EXPECTED]
+        if deeper:
+            return [self.one(p) for p in deeper]
+        kinds = list(dict.fromkeys(_EXPECTED[p.error["type"]] for p in problems))
+        return [self._type(problems[0], kinds)]
+
+    def one(self, problem: _Problem) -> Diagnostic:
+        """A single error."""
+        kind = problem.error["type"]
+        if kind in _EXPECTED:
+            return self._type(problem, [_EXPECTED[kind]])
+        handlers = {
+            "missing": self._missing,
+            "extra_forbidden": self._extra_forbidden,
+            "literal_error": self._literal_error,
+            "string_too_short": self._string_too_short,
+            "too_short": self._too_short,
+            "string_pattern_mismatch": self._string_pattern_mismatch,
+            "value_error": self._value_error,
+        }
+        if kind not in handlers:
+            return self._at(problem.path, problem.error["msg"])
+        return handlers[kind](problem)
+
+    def _at(self, path: FieldPath, message: str, *, key: bool = False, **extra: Any) -> Diagnostic:
+        find = self.source_map.key_position if key else self.source_map.position
+        line, col = find(path)
+        return Diagnostic(self.display, line, col, format_path(path), message, **extra)
+
+    def _type(self, problem: _Problem, kinds: list[str]) -> Diagnostic:
+        value, path = problem.error["input"], problem.path
+        raw = self.source_map.raw_text(path)
+        message = f"expected {' or '.join(kinds)}, got {_got(value, raw)}"
+        if "text" in kinds and isinstance(value, bool | int | float):
+            message += f" (quote it if you mean the text {quoted(raw or value)})"
+        return self._at(path, message, code="type")
+
+    def _missing(self, problem: _Problem) -> Diagnostic:
+        line, col = self.source_map.position(problem.path[:-1])
+        path = format_path(problem.path)
+        return Diagnostic(self.display, line, col, path, "required key is missing", code="missing")
+
+    def _extra_forbidden(self, problem: _Problem) -> Diagnostic:
+        path = problem.path
+        names = [name for model in _models_at(path[:-1], self.root) for name in model.model_fields]
+        close = difflib.get_close_matches(str(path[-1]), names, n=1)
+        suggestion = close[0] if close else None
+        return self._at(path, "unknown key", key=True, suggestion=suggestion, code="unknown-key")
+
+    def _literal_error(self, problem: _Problem) -> Diagnostic:
+        value, path = problem.error["input"], problem.path
+        types_here = _types_at(path, self.root)
+        allowed = [v for tp in types_here if get_origin(tp) is Literal for v in get_args(tp)]
+        choices = ", ".join(str(v) for v in allowed)
+        raw = self.source_map.raw_text(path)
+        expected = f"one of {choices}" if len(allowed) > 1 else choices
+        if value is None or isinstance(value, dict | list):
+            return self._at(path, f"expected {expected}, got {_got(value, raw)}", code="value")
+        shown = quoted(value) if isinstance(value, str) else raw or str(value)
+        if len(allowed) == 1:
+            return self._at(path, f"expected {expected}, got {shown}", code="value")
+        texts = [v for v in allowed if isinstance(v, str)]
+        close = difflib.get_close_matches(value, texts, n=1) if isinstance(value, str) else []
+        message = f"{shown} is not one of {choices}"
+        return self._at(path, message, suggestion=close[0] if close else None, code="value")
+
+    def _string_too_short(self, problem: _Problem) -> Diagnostic:
+        return self._at(problem.path, "must not be empty", code="value")
+
+    def _too_short(self, problem: _Problem) -> Diagnostic:
+        least = (problem.error.get("ctx") or {}).get("min_length", 1)
+        entries = "one entry" if least == 1 else f"{least} entries"
+        return self._at(problem.path, f"needs at least {entries}", code="value")
+
+    def _string_pattern_mismatch(self, problem: _Problem) -> Diagnostic:
+        pattern = (problem.error.get("ctx") or {}).get("pattern", "")
+        what = _PATTERNS.get(pattern, f"of the form {pattern}")
+        message = f"{quoted(problem.error['input'])} is not {what}"
+        lookalike = explain_lookalike(str(problem.error["input"]))
+        if lookalike:
+            message += f": it has a lookalike letter, {lookalike}"
+        return self._at(problem.path, message, code="value")
+
+    def _value_error(self, problem: _Problem) -> Diagnostic:
+        cause = (problem.error.get("ctx") or {}).get("error")
+        return self._at(problem.path, str(cause or problem.error["msg"]), code="value")
+
+
+def _got(value: Any, raw: str | None) -> str:
+    """What the YAML gave, for ``expected ..., got ...``; ``raw`` is how it was written."""
+    if value is None:
+        return "an empty value" if raw == "" else "null"
+    if isinstance(value, str):
+        return f"the text {quoted(value)}"
+    return type_name(value)
+
+
+def _types_at(path: FieldPath, root: type[BaseModel]) -> list[Any]:
+    """The model's possible types at a data path (unions and Annotated unwrapped)."""
+    current: list[Any] = [root]
+    for part in path:
+        following: list[Any] = []
+        for tp in current:
+            if isinstance(part, str) and _is_model(tp) and part in tp.model_fields:
+                following.append(tp.model_fields[part].annotation)
+            elif isinstance(part, int) and get_origin(tp) is list:
+                following.append(get_args(tp)[0])
+            elif isinstance(part, str) and get_origin(tp) is dict:
+                following.append(get_args(tp)[1])
+        current = [member for tp in following for member in _members(tp)]
+    return current
+
+
+def _models_at(path: FieldPath, root: type[BaseModel]) -> list[type[BaseModel]]:
+    return [tp for tp in _types_at(path, root) if _is_model(tp)]
+
+
+def _members(tp: Any) -> Iterator[Any]:
+    """``tp`` without ``Annotated``, unions split into their members."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        yield from _members(get_args(tp)[0])
+    elif origin is Union or origin is types.UnionType:
+        for member in get_args(tp):
+            yield from _members(member)
+    else:
+        yield tp
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)

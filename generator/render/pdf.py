@@ -1,0 +1,193 @@
+"""HTML briefing -> PDF bytes with WeasyPrint, reading nothing but the templates folder.
+
+This is the only module that knows WeasyPrint, and it imports it inside functions so
+that importing the package (``brief check``) never loads it.
+
+Every stylesheet, font and image WeasyPrint wants goes through a confined fetcher,
+deny-by-default: it serves ``file:`` URLs whose real path (symlinks resolved) is a
+regular file under ``templates/`` and refuses everything else (``http:``, ``https:``,
+``ftp:``, ``data:``, files outside, devices, FIFOs, missing files) with WeasyPrint's
+fatal fetching error. The render then fails with a :class:`RenderError` naming the
+URL: never a network request, never a silent PDF without the asset.
+
+The PDF is reproducible: its dates come from the document head (``as_of``), its file
+identifier (written only by the PDF/A variant, which requires one) is a hash of its own
+bytes, and the fonts are the bundled ones, subset under names derived from the font. It
+never has attachments: those that ``rel=attachment`` links would embed are dropped before
+writing.
+
+Variants (:data:`PDF_VARIANTS`): ``pdf/ua-1`` is a tagged PDF (structure tree, document
+language, headings, tables and lists marked up for screen readers), ``pdf/a-3b`` is for
+archives (PDF/A-3 level B: embedded output intent and XMP metadata), ``plain`` is an
+untagged PDF 1.7.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.settings import DEFAULT_PDF_VARIANT
+from generator.errors import Diagnostic, RenderError
+
+#: Content types of the files the fetcher serves, by suffix (never the host's table).
+MEDIA_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+}
+#: Longest URL quoted in an error message (``data:`` URLs can be megabytes).
+SHOWN_URL_LENGTH = 200
+#: The PDF variants a briefing can be written as, and WeasyPrint's name for each.
+PDF_VARIANTS: Mapping[str, str | None] = {
+    "pdf/ua-1": "pdf/ua-1",
+    "pdf/a-3b": "pdf/a-3b",
+    "plain": None,
+}
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """PDF bytes, their page count and the files (relative to ``templates/``) read."""
+
+    pdf: bytes
+    files_read: tuple[str, ...]
+    pages: int = 0
+
+
+def render_pdf(
+    html: str, templates_dir: Path, *, variant: str = DEFAULT_PDF_VARIANT
+) -> RenderedPdf:
+    """Render ``html`` to an A4 PDF; relative URLs resolve against ``templates/static/``.
+
+    ``variant`` is one of :data:`PDF_VARIANTS`. Raises :class:`RenderError` for an
+    unknown variant, or if the document asks for anything but a regular file under
+    ``templates_dir``.
+    """
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    pdf_variant = _weasyprint_variant(variant)
+    root = templates_dir.resolve()
+    fetcher = make_fetcher(root)
+    base_url = (root / "static").as_uri() + "/"
+    try:
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = source.render()
+        _drop_attachments(document)
+        # pdf_identifier=None: only variants that require an identifier get one, and
+        # WeasyPrint derives it from the file's own bytes.
+        pdf = document.write_pdf(pdf_variant=pdf_variant, pdf_identifier=None)
+    except FatalURLFetchingError as exc:
+        raise _refused(fetcher.refused[0] if fetcher.refused else str(exc), root) from exc
+    # Some callers inside WeasyPrint (SVG drawing) swallow even fatal errors: check again.
+    if fetcher.refused:
+        raise _refused(fetcher.refused[0], root)
+    return RenderedPdf(pdf, fetcher.files_read, len(document.pages))
+
+
+def confined_path(url: str, root: Path) -> Path | None:
+    """The real path ``url`` names if it is a regular file under ``root``, else None.
+
+    ``root`` must already be resolved.
+    """
+    # Imported here: urllib.request pulls in http and email, which `brief --help`,
+    # `brief check` and a build with nothing to do (all importing this module) never need.
+    from urllib.request import url2pathname
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    try:
+        real = Path(url2pathname(parts.path)).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if not real.is_relative_to(root) or not real.is_file():
+        return None
+    return real
+
+
+def make_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher serving only regular files under ``root`` (resolved).
+
+    It records what it served (``files_read``, relative to ``root``) and what it refused
+    (``refused``).
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        """Deny-by-default fetcher; see the module docstring."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+            self.read: set[str] = set()
+            self.refused: list[str] = []
+
+        @property
+        def files_read(self) -> tuple[str, ...]:
+            return tuple(sorted(self.read))
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            path = confined_path(url, root)
+            if path is None:
+                self.refused.append(url)
+                raise FatalURLFetchingError(url)
+            self.read.add(path.relative_to(root).as_posix())
+            media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+
+    return ConfinedFetcher()
+
+
+def _weasyprint_variant(variant: str) -> str | None:
+    if variant not in PDF_VARIANTS:
+        choices = ", ".join(PDF_VARIANTS)
+        diagnostic = Diagnostic(
+            "--pdf-variant", None, None, "", f"'{variant}' is not one of {choices}"
+        )
+        raise RenderError(diagnostic.format(), [diagnostic])
+    return PDF_VARIANTS[variant]
+
+
+def _drop_attachments(document: Any) -> None:
+    """Remove what ``<link rel=attachment>`` and ``<a rel=attachment>`` would embed."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+
+
+def _refused(url: str, root: Path) -> RenderError:
+    """The error for a refused URL; a file the templates name but lack is called missing."""
+    missing = _missing_under(url, root)
+    if missing is not None:
+        shown = f"{root.name}/{missing}"
+        reason = "missing: the templates use this file but it does not exist"
+    else:
+        shown = url if len(url) <= SHOWN_URL_LENGTH else url[: SHOWN_URL_LENGTH - 1] + "…"
+        reason = f"refused: only regular files under {root.name}/ may be read"
+    diagnostic = Diagnostic(shown, None, None, "", reason, code="resource")
+    return RenderError(diagnostic.format(), [diagnostic])
+
+
+def _missing_under(url: str, root: Path) -> str | None:
+    """``url``'s path relative to ``root`` if it is a ``file:`` URL there that does not exist."""
+    from urllib.request import url2pathname  # slow to import; only needed on failure
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(os.path.normpath(url2pathname(parts.path)))
+    if not path.is_relative_to(root) or os.path.lexists(path):
+        return None
+    return path.relative_to(root).as_posix()

@@ -1,0 +1,469 @@
+"""The view model of a briefing: what the templates print, worked out in Python.
+
+Templates only loop and print. Everything that needs a decision lives here and is
+tested here: the order of the timeline, the grouping and ordering of challenges,
+the numbering of sources by first citation in reading order, the labels shown for
+enumerations (severity as text, never as colour alone), which optional sections exist,
+and the document metadata PDF readers show.
+
+Markdown fields stay Markdown in the view; the template's ``markdown`` filter renders
+them, so the only place Markdown becomes markup is :func:`generator.render.markdown.render_markdown`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from generator import __version__
+from generator.factsheet.citations import cited_ids, number_sources
+from generator.render.markdown import plain_text
+from generator.factsheet.model import (
+    CATEGORY_ORDER,
+    SEVERITY_ORDER,
+    Challenge,
+    FactSheet,
+    Initiative,
+    Source,
+    TimelineEvent,
+    author_names,
+)
+
+#: The marking printed on every page of a brief that is not final.
+STATUS_MARKS: Mapping[str, str] = {"draft": "DRAFT", "review": "FOR REVIEW"}
+STATUS_LABELS: Mapping[str, str] = {"draft": "Draft", "review": "For review", "final": "Final"}
+STAGE_LABELS: Mapping[str, str] = {
+    "proposed": "Proposed",
+    "talks": "In talks",
+    "announced": "Announced",
+    "under_construction": "Under construction",
+    "operating": "Operating",
+    "stalled": "Stalled",
+    "cancelled": "Cancelled",
+}
+PLAYER_KIND_LABELS: Mapping[str, str] = {
+    "automaker": "Automaker",
+    "battery": "Battery maker",
+    "supplier": "Supplier",
+    "technology": "Technology",
+    "government": "Government",
+    "investor": "Investor",
+    "other": "Other",
+}
+CATEGORY_LABELS: Mapping[str, str] = {
+    "land_cost": "Land cost",
+    "labor": "Labour",
+    "overcapacity": "Overcapacity",
+    "price_competition": "Price competition",
+    "talent": "Talent",
+    "policy": "Policy",
+    "geopolitics": "Geopolitics",
+    "financing": "Financing",
+    "other": "Other",
+}
+SEVERITY_LABELS: Mapping[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
+SOURCE_KIND_LABELS: Mapping[str, str] = {
+    "news": "News",
+    "government": "Government",
+    "company": "Company",
+    "research": "Research",
+    "dataset": "Dataset",
+    "other": "Other",
+}
+#: Longest running-header title before it is shortened.
+SHORT_TITLE_LENGTH = 60
+#: Longest running-header jurisdiction before it is shortened.
+SHORT_JURISDICTION_LENGTH = 40
+#: Longest document description (PDF subject) before it is shortened.
+DESCRIPTION_LENGTH = 300
+#: How many key facts count as the most important. The format has no importance marker,
+#: so the first ones in the file are taken: analysts list key facts most important first.
+LEADING_FACTS = 5
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author as shown in the title block."""
+
+    name: str
+    affiliation: str | None
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    """The head of the briefing: title, subtitle and the facts about the brief itself."""
+
+    title: str
+    short_title: str
+    subtitle: str | None
+    jurisdiction: str
+    short_jurisdiction: str
+    sector: str
+    as_of: dt.date
+    status: str
+    status_label: str
+    status_mark: str | None
+    authors: tuple[Person, ...]
+    audience: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of "initiative at a glance"."""
+
+    label: str
+    value: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyFactRow:
+    """One row of the key-facts table; ``note`` is Markdown."""
+
+    label: str
+    value: str
+    note: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlayerEntry:
+    """A company or body; ``role`` is Markdown."""
+
+    name: str
+    local_name: str | None
+    kind: str
+    role: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A dated event; ``date`` is a partial date, ``event`` Markdown."""
+
+    date: str
+    event: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChallengeEntry:
+    """A challenge; ``body`` and ``mitigations`` are Markdown."""
+
+    title: str
+    severity: str
+    severity_label: str
+    body: str
+    mitigations: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChallengeGroup:
+    """The challenges of one category, most severe first."""
+
+    category: str
+    label: str
+    challenges: tuple[ChallengeEntry, ...]
+
+
+@dataclass(frozen=True)
+class HeadlineChallenge:
+    """A challenge reduced to one line: its category, title and severity."""
+
+    category: str
+    title: str
+    severity: str
+    severity_label: str
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """One line of the contents list: a section heading and the id it links to."""
+
+    anchor: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    """A further section; ``anchor`` is a generated id, never taken from user text."""
+
+    anchor: str
+    heading: str
+    body: str
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A numbered source; ``anchor`` is the element id citations link to."""
+
+    number: int
+    anchor: str
+    title: str
+    publisher: str
+    published: str | None
+    kind: str
+    url: str | None
+    note: str | None
+    accessed: dt.date | None
+
+
+@dataclass(frozen=True)
+class MetaTag:
+    """A ``<meta name content>`` pair of the document head."""
+
+    name: str
+    content: str
+
+
+@dataclass(frozen=True)
+class BriefView:
+    """Everything the brief template prints, in the format's section order."""
+
+    brief_id: str
+    language: str
+    title_block: TitleBlock
+    summary: str
+    initiative: tuple[Row, ...]
+    key_facts: tuple[KeyFactRow, ...]
+    players: tuple[PlayerEntry, ...]
+    timeline: tuple[TimelineEntry, ...]
+    challenge_groups: tuple[ChallengeGroup, ...]
+    sections: tuple[SectionEntry, ...]
+    sources: tuple[SourceEntry, ...]
+    source_numbers: Mapping[str, int]
+    meta: tuple[MetaTag, ...]
+    contents: tuple[ContentsEntry, ...]
+
+    @property
+    def leading_facts(self) -> tuple[KeyFactRow, ...]:
+        """The key facts marked most important: the first :data:`LEADING_FACTS` of them."""
+        return self.key_facts[:LEADING_FACTS]
+
+    @property
+    def headline_challenges(self) -> tuple[HeadlineChallenge, ...]:
+        """Every challenge of the highest severity present, in the challenges' order."""
+        entries = [
+            HeadlineChallenge(group.label, c.title, c.severity, c.severity_label)
+            for group in self.challenge_groups
+            for c in group.challenges
+        ]
+        top = min((SEVERITY_ORDER.index(e.severity) for e in entries), default=0)
+        return tuple(e for e in entries if SEVERITY_ORDER.index(e.severity) == top)
+
+
+def build_view(sheet: FactSheet, brief_id: str) -> BriefView:
+    """Work out the view of ``sheet``: order, grouping, numbering, labels, metadata."""
+    timeline = sorted(sheet.timeline or (), key=lambda event: partial_date_key(event.date))
+    challenges = ordered_challenges(sheet.challenges)
+    numbers = number_sources(
+        reading_order(sheet, timeline, challenges), [s.id for s in sheet.sources]
+    )
+    sections = tuple(
+        SectionEntry(f"section-{i}", s.heading, s.body)
+        for i, s in enumerate(sheet.sections or (), start=1)
+    )
+    return BriefView(
+        brief_id=brief_id,
+        language=sheet.language,
+        title_block=_title_block(sheet),
+        summary=sheet.summary,
+        initiative=_initiative_rows(sheet.initiative),
+        key_facts=tuple(
+            KeyFactRow(f.label, format_number(f.value), f.note, tuple(f.sources))
+            for f in sheet.key_facts
+        ),
+        players=tuple(
+            PlayerEntry(
+                p.name, p.local_name, PLAYER_KIND_LABELS[p.kind], p.role, tuple(p.sources or ())
+            )
+            for p in sheet.players or ()
+        ),
+        timeline=tuple(TimelineEntry(e.date, e.event, tuple(e.sources or ())) for e in timeline),
+        challenge_groups=_group_challenges(challenges),
+        sections=sections,
+        sources=_numbered_sources(sheet.sources, numbers),
+        source_numbers=MappingProxyType(numbers),
+        meta=head_meta(sheet),
+        contents=contents(sheet, sections),
+    )
+
+
+def contents(sheet: FactSheet, sections: Sequence[SectionEntry]) -> tuple[ContentsEntry, ...]:
+    """The sections of the full briefing in the format's order, empty optional ones left out.
+
+    The anchors are the ids the ``brief`` template's partials give their sections.
+    """
+    entries = [
+        ContentsEntry("summary", "Summary"),
+        ContentsEntry("initiative", "Initiative at a glance"),
+        ContentsEntry("key-facts", "Key facts"),
+    ]
+    if sheet.players:
+        entries.append(ContentsEntry("players", "Players"))
+    if sheet.timeline:
+        entries.append(ContentsEntry("timeline", "Timeline"))
+    entries.append(ContentsEntry("challenges", "Challenges"))
+    entries += [ContentsEntry(s.anchor, s.heading) for s in sections]
+    entries.append(ContentsEntry("sources", "Sources"))
+    return tuple(entries)
+
+
+def partial_date_key(date: str) -> tuple[int, int, int]:
+    """Sort key of a partial date: ``2024`` and ``2024-01`` sort as 2024-01-01."""
+    year, month, day = ([*date.split("-"), "1", "1"])[:3]
+    return int(year), int(month), int(day)
+
+
+def ordered_challenges(challenges: Iterable[Challenge]) -> list[Challenge]:
+    """Challenges by category in the format's order, then most severe first, then file order."""
+    return sorted(
+        challenges,
+        key=lambda c: (CATEGORY_ORDER.index(c.category), SEVERITY_ORDER.index(c.severity)),
+    )
+
+
+def reading_order(
+    sheet: FactSheet, timeline: Sequence[TimelineEvent], challenges: Sequence[Challenge]
+) -> list[str]:
+    """Every cited source id in the order a reader meets it, repeats included."""
+    ids = cited_ids(sheet.summary)
+    for fact in sheet.key_facts:
+        ids += [*cited_ids(fact.note or ""), *fact.sources]
+    for player in sheet.players or ():
+        ids += [*cited_ids(player.role), *(player.sources or ())]
+    for event in timeline:
+        ids += [*cited_ids(event.event), *(event.sources or ())]
+    for challenge in challenges:
+        ids += cited_ids(challenge.body) + cited_ids(challenge.mitigations or "")
+        ids += challenge.sources or ()
+    for section in sheet.sections or ():
+        ids += cited_ids(section.body)
+    return ids
+
+
+def format_number(value: str | int | float) -> str:
+    """A key-fact value as written: text unchanged, numbers without a spurious ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def format_amount(amount: int | float) -> str:
+    """A money amount with thousands separators: ``1,500,000,000``."""
+    if isinstance(amount, float) and amount.is_integer():
+        amount = int(amount)
+    return f"{amount:,}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-—–") + "…"
+
+
+def head_meta(sheet: FactSheet) -> tuple[MetaTag, ...]:
+    """The head metadata WeasyPrint turns into PDF metadata; dates come from ``as_of``."""
+    description = sheet.subtitle or shorten(plain_text(sheet.summary), DESCRIPTION_LENGTH)
+    tags = [MetaTag("author", name) for name in author_names(sheet)]
+    tags.append(MetaTag("description", description))
+    if sheet.tags:
+        tags.append(MetaTag("keywords", ", ".join(sheet.tags)))
+    tags += [
+        MetaTag("dcterms.created", sheet.as_of.isoformat()),
+        MetaTag("dcterms.modified", sheet.as_of.isoformat()),
+        MetaTag("generator", f"brief {__version__}"),
+    ]
+    return tuple(tags)
+
+
+def index_meta() -> tuple[MetaTag, ...]:
+    """The head metadata of the index page."""
+    return (MetaTag("generator", f"brief {__version__}"),)
+
+
+def _title_block(sheet: FactSheet) -> TitleBlock:
+    return TitleBlock(
+        title=sheet.title,
+        short_title=shorten(sheet.title, SHORT_TITLE_LENGTH),
+        subtitle=sheet.subtitle,
+        jurisdiction=sheet.jurisdiction,
+        short_jurisdiction=shorten(sheet.jurisdiction, SHORT_JURISDICTION_LENGTH),
+        sector=sheet.sector,
+        as_of=sheet.as_of,
+        status=sheet.status,
+        status_label=STATUS_LABELS[sheet.status],
+        status_mark=STATUS_MARKS.get(sheet.status),
+        authors=tuple(
+            Person(a, None) if isinstance(a, str) else Person(a.name, a.affiliation)
+            for a in sheet.authors
+        ),
+        audience=sheet.audience,
+        tags=tuple(sheet.tags or ()),
+    )
+
+
+def _initiative_rows(initiative: Initiative) -> tuple[Row, ...]:
+    rows = [Row("Initiative", initiative.name)]
+    if initiative.sponsor:
+        rows.append(Row("Sponsor", initiative.sponsor))
+    if initiative.framework:
+        rows.append(Row("Policy framework", initiative.framework))
+    rows.append(Row("Stage", STAGE_LABELS[initiative.stage]))
+    if initiative.locations:
+        rows.append(Row("Locations", "; ".join(initiative.locations)))
+    if initiative.target_markets:
+        rows.append(Row("Target markets", "; ".join(initiative.target_markets)))
+    if initiative.investment:
+        money = initiative.investment
+        amount = f"{money.currency} {format_amount(money.amount)}"
+        rows.append(Row("Investment", amount, money.note))
+    return tuple(rows)
+
+
+def _group_challenges(challenges: Sequence[Challenge]) -> tuple[ChallengeGroup, ...]:
+    groups: dict[str, list[ChallengeEntry]] = {}
+    for c in challenges:
+        groups.setdefault(c.category, []).append(
+            ChallengeEntry(
+                c.title,
+                c.severity,
+                SEVERITY_LABELS[c.severity],
+                c.body,
+                c.mitigations,
+                tuple(c.sources or ()),
+            )
+        )
+    return tuple(
+        ChallengeGroup(category, CATEGORY_LABELS[category], tuple(entries))
+        for category, entries in groups.items()
+    )
+
+
+def _numbered_sources(
+    sources: Sequence[Source], numbers: Mapping[str, int]
+) -> tuple[SourceEntry, ...]:
+    entries = [
+        SourceEntry(
+            number=numbers[s.id],
+            anchor=f"source-{numbers[s.id]}",
+            title=s.title,
+            publisher=s.publisher,
+            published=s.published,
+            kind=SOURCE_KIND_LABELS[s.kind],
+            url=s.url if s.url and s.url.lower().startswith(("http://", "https://")) else None,
+            note=s.note,
+            accessed=s.accessed,
+        )
+        for s in sources
+    ]
+    return tuple(sorted(entries, key=lambda entry: entry.number))

@@ -1,0 +1,234 @@
+"""Schedule run history in the state store: claims, outcomes and when a schedule was first seen.
+
+A run is *claimed* by inserting its row, with ``UNIQUE (schedule, planned_utc)``, before
+any work starts; only the process whose insert succeeds runs that slot, so two schedulers
+started by mistake (or a clock stepped back) still run each slot once. The row is then
+completed with the outcome. Slots recorded as skipped get a row too, which moves the
+schedule's cursor past them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from generator.schedule.slots import iso
+from generator.store import ensure_schema
+
+UTC = dt.UTC
+Result = Literal["running", "ok", "late", "failed", "skipped"]
+Kind = Literal["scheduled", "manual"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schedule_runs (
+    id INTEGER PRIMARY KEY,
+    schedule TEXT NOT NULL,
+    planned_utc TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('scheduled', 'manual')),
+    result TEXT NOT NULL CHECK (result IN ('running', 'ok', 'late', 'failed', 'skipped')),
+    claimed_at TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT,
+    built TEXT NOT NULL DEFAULT '[]',
+    sent TEXT NOT NULL DEFAULT '[]',
+    archived TEXT NOT NULL DEFAULT '[]',
+    error TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    pid INTEGER,
+    UNIQUE (schedule, planned_utc)
+);
+CREATE INDEX IF NOT EXISTS schedule_runs_by_kind ON schedule_runs (schedule, kind, planned_utc);
+CREATE TABLE IF NOT EXISTS schedule_seen (
+    schedule TEXT PRIMARY KEY,
+    first_seen_utc TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the history."""
+
+    id: int
+    schedule: str
+    planned_utc: str
+    kind: Kind
+    result: Result
+    started_at: str | None
+    ended_at: str | None
+    built: list[str]
+    sent: list[str]
+    archived: list[str]
+    error: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ended, as recorded."""
+
+    result: Result
+    built: Sequence[str] = ()
+    sent: Sequence[str] = ()
+    archived: Sequence[str] = ()
+    error: str = ""
+    note: str = ""
+
+
+def prepare(connection: sqlite3.Connection) -> None:
+    """Create the history tables if needed."""
+    ensure_schema(connection, SCHEMA)
+
+
+def first_seen(connection: sqlite3.Connection, schedule: str, now: dt.datetime) -> dt.datetime:
+    """When the schedule was first evaluated (recorded as ``now`` the first time)."""
+    connection.execute(
+        "INSERT OR IGNORE INTO schedule_seen (schedule, first_seen_utc) VALUES (?, ?)",
+        (schedule, iso(now)),
+    )
+    (text,) = connection.execute(
+        "SELECT first_seen_utc FROM schedule_seen WHERE schedule = ?", (schedule,)
+    ).fetchone()
+    return parse_iso(text)
+
+
+def last_slot(
+    connection: sqlite3.Connection, schedule: str, now: dt.datetime
+) -> dt.datetime | None:
+    """The newest scheduled slot at or before ``now`` that has a row, if any.
+
+    Rows after ``now`` (left by a run with a simulated time, or before the clock was
+    stepped back) do not move the cursor; their claims still stop a second run.
+    """
+    row = connection.execute(
+        "SELECT MAX(planned_utc) FROM schedule_runs "
+        "WHERE schedule = ? AND kind = 'scheduled' AND planned_utc <= ?",
+        (schedule, iso(now)),
+    ).fetchone()
+    return parse_iso(row[0]) if row[0] else None
+
+
+def claimed_between(
+    connection: sqlite3.Connection, schedule: str, after: dt.datetime, until: dt.datetime
+) -> set[dt.datetime]:
+    """Slots in ``(after, until]`` that already have a row."""
+    rows = connection.execute(
+        "SELECT planned_utc FROM schedule_runs "
+        "WHERE schedule = ? AND planned_utc > ? AND planned_utc <= ?",
+        (schedule, iso(after), iso(until)),
+    ).fetchall()
+    return {parse_iso(text) for (text,) in rows}
+
+
+def claim(
+    connection: sqlite3.Connection,
+    schedule: str,
+    slot: dt.datetime,
+    *,
+    kind: Kind,
+    now: dt.datetime,
+    note: str = "",
+) -> int | None:
+    """Claim a slot for running; the row id, or None if another process has it already."""
+    try:
+        cursor = connection.execute(
+            "INSERT INTO schedule_runs (schedule, planned_utc, kind, result, claimed_at, "
+            "started_at, note, host, pid) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+            (schedule, iso(slot), kind, _stamp(now), _stamp(now), note, _host(), os.getpid()),
+        )
+    except sqlite3.IntegrityError:
+        return None
+    return int(cursor.lastrowid or 0)
+
+
+def record_skip(
+    connection: sqlite3.Connection, schedule: str, slot: dt.datetime, note: str, now: dt.datetime
+) -> bool:
+    """Record a slot as skipped; False if it already had a row."""
+    cursor = connection.execute(
+        "INSERT OR IGNORE INTO schedule_runs (schedule, planned_utc, kind, result, claimed_at, "
+        "ended_at, note, host, pid) VALUES (?, ?, 'scheduled', 'skipped', ?, ?, ?, ?, ?)",
+        (schedule, iso(slot), _stamp(now), _stamp(now), note, _host(), os.getpid()),
+    )
+    return cursor.rowcount == 1
+
+
+def finish(connection: sqlite3.Connection, run_id: int, outcome: Outcome, now: dt.datetime) -> None:
+    """Complete a claimed run with its outcome."""
+    connection.execute(
+        "UPDATE schedule_runs SET result = ?, ended_at = ?, built = ?, sent = ?, archived = ?, "
+        "error = ?, note = CASE WHEN ? = '' THEN note WHEN note = '' THEN ? "
+        "ELSE note || '; ' || ? END WHERE id = ?",
+        (
+            outcome.result,
+            _stamp(now),
+            json.dumps(list(outcome.built)),
+            json.dumps(list(outcome.sent)),
+            json.dumps(list(outcome.archived)),
+            outcome.error,
+            outcome.note,
+            outcome.note,
+            outcome.note,
+            run_id,
+        ),
+    )
+
+
+def close_interrupted(connection: sqlite3.Connection, schedule: str, now: dt.datetime) -> int:
+    """Mark runs still ``running`` as failed: their process ended without recording.
+
+    Call only while holding the schedule's lock, when no run of it can be in progress.
+    """
+    cursor = connection.execute(
+        "UPDATE schedule_runs SET result = 'failed', ended_at = ?, "
+        "error = 'interrupted: the process running it ended before recording an outcome' "
+        "WHERE schedule = ? AND result = 'running'",
+        (_stamp(now), schedule),
+    )
+    return cursor.rowcount
+
+
+def runs(connection: sqlite3.Connection, schedule: str, limit: int = 20) -> list[Run]:
+    """The schedule's rows, newest planned slot first."""
+    rows = connection.execute(
+        "SELECT * FROM schedule_runs WHERE schedule = ? ORDER BY planned_utc DESC, id DESC LIMIT ?",
+        (schedule, limit),
+    ).fetchall()
+    return [_run(row) for row in rows]
+
+
+def parse_iso(text: str) -> dt.datetime:
+    """An instant written by :func:`generator.schedule.slots.iso` or :func:`_stamp`."""
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _run(row: sqlite3.Row) -> Run:
+    return Run(
+        id=row["id"],
+        schedule=row["schedule"],
+        planned_utc=row["planned_utc"],
+        kind=row["kind"],
+        result=row["result"],
+        started_at=row["started_at"],
+        ended_at=row["ended_at"],
+        built=json.loads(row["built"]),
+        sent=json.loads(row["sent"]),
+        archived=json.loads(row["archived"]),
+        error=row["error"],
+        note=row["note"],
+    )
+
+
+def _stamp(now: dt.datetime) -> str:
+    return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _host() -> str:
+    return socket.gethostname()

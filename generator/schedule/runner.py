@@ -1,0 +1,246 @@
+"""Running schedules: claim a slot, run its job in a time-limited child, record the outcome.
+
+``run_due`` is the one function behind ``brief schedule run-due`` (what cron or a
+systemd timer calls) and ``brief schedule serve`` (a loop around it); ``run_now`` is
+``brief schedule run NAME``. The clock is passed in, so ``--now`` simulates any moment.
+
+For each schedule: take its lock without waiting (a process already running it is left
+to it), record rows left ``running`` by a killed process as failed, decide with
+:func:`generator.schedule.slots.due`, record skipped slots, then for each slot to run: claim
+it, run the job in a child process stopped at the time limit, record the outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, closing
+from dataclasses import dataclass, field, replace
+
+from generator import locks
+
+from generator.schedule import history as run_history
+from generator.settings import Settings
+from generator.config.model import DeliveryConfig, Schedule
+from generator.errors import GeneratorError
+from generator.schedule.child import Finished, run_limited
+from generator.schedule.history import Kind, Outcome, Result
+from generator.schedule.slots import Decision, due, iso, local_date, next_wake
+from generator.schedule.job import Job, JobResult, run_job
+from generator.store import open_state
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What happened to one slot of one schedule."""
+
+    schedule: str
+    slot: dt.datetime
+    result: str
+    detail: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """Whether this counts against the exit status."""
+        return self.result == "failed"
+
+    def line(self) -> str:
+        """``weekly-ev 2026-03-30T07:00:00Z ok: built 2, archived 2, sent 4 in 3.1 s``."""
+        text = f"{self.schedule} {iso(self.slot)} {self.result}"
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every run needs besides the schedule: project, configuration, clock, limits.
+
+    ``seconds`` overrides every schedule's ``time_limit_minutes`` (for tests); ``stop``,
+    once set, stops the run in progress and starts no other; ``environ`` holds the
+    ``BRIEF_SMTP_*`` settings used for sending.
+    """
+
+    settings: Settings
+    config: DeliveryConfig
+    clock: Clock
+    seconds: float | None = None
+    stop: threading.Event | None = None
+    environ: Mapping[str, str] = field(default_factory=dict)
+
+    def time_limit(self, schedule: Schedule) -> float:
+        """The time limit of ``schedule``'s runs, in seconds."""
+        return self.seconds if self.seconds is not None else schedule.time_limit_minutes * 60.0
+
+    @property
+    def stopping(self) -> bool:
+        """Whether a shutdown was asked for."""
+        return self.stop is not None and self.stop.is_set()
+
+
+def run_due(context: Context) -> list[RunReport]:
+    """Run every schedule whose time has come; one report per slot handled."""
+    now = context.clock()
+    reports: list[RunReport] = []
+    for schedule in context.config.schedules:
+        if context.stopping:
+            break
+        try:
+            with _schedule_lock(context.settings, schedule):
+                reports += _due_runs(context, schedule, now)
+        except locks.LockBusy as exc:
+            log.info("%s skipped this time: %s", schedule.name, exc)
+    return reports
+
+
+def run_now(context: Context, name: str) -> RunReport:
+    """Run schedule ``name`` now, on purpose; raises if it is unknown or already running."""
+    schedule = find_schedule(context.config, name)
+    now = context.clock().replace(microsecond=0)
+    with _schedule_lock(context.settings, schedule), closing(open_state(context.settings)) as db:
+        run_history.prepare(db)
+        run_history.close_interrupted(db, schedule.name, now)
+        report = _execute(db, context, schedule, Decision(now, "run"), "manual")
+    if report is None:
+        raise GeneratorError(f"a run of '{name}' planned for {iso(now)} already exists")
+    return report
+
+
+def find_schedule(config: DeliveryConfig, name: str) -> Schedule:
+    """The schedule called ``name``; raises :class:`GeneratorError` listing the names."""
+    for schedule in config.schedules:
+        if schedule.name == name:
+            return schedule
+    names = ", ".join(s.name for s in config.schedules) or "none are configured"
+    raise GeneratorError(f"no schedule named '{name}' (schedules: {names})")
+
+
+def failures(reports: Sequence[RunReport]) -> int:
+    """How many runs failed."""
+    return sum(report.failed for report in reports)
+
+
+def serve(context: Context, load: Callable[[], DeliveryConfig], *, max_sleep: float = 60.0) -> int:
+    """Run due schedules in a loop until ``context.stop`` is set; return the failed runs.
+
+    Sleeps until the next slot of any schedule, but never longer than ``max_sleep``
+    seconds, so an edited ``delivery.yaml`` or a stepped clock is noticed soon. A
+    ``delivery.yaml`` that stops being valid is reported and the last good one kept.
+    """
+    stop = context.stop or threading.Event()
+    failed, announced = 0, None
+    log.info("serving %d schedule(s)", len(context.config.schedules))
+    while not stop.is_set():
+        failed += failures(run_due(context))
+        if stop.is_set():
+            break
+        now = context.clock()
+        wake = next_wake(context.config.schedules, now)
+        if wake != announced:
+            log.info("next run due at %s", iso(wake) if wake else "never")
+            announced = wake
+        pause = max_sleep if wake is None else (wake - now).total_seconds()
+        stop.wait(min(max(pause, 0.0), max_sleep))
+        if not stop.is_set():
+            context = replace(context, config=_reload(load, context.config))
+    log.info("stopped")
+    return failed
+
+
+def _reload(load: Callable[[], DeliveryConfig], current: DeliveryConfig) -> DeliveryConfig:
+    try:
+        return load()
+    except GeneratorError as exc:
+        problems = "; ".join(d.format() for d in exc.diagnostics) or str(exc)
+        log.error("keeping the previous schedules: %s: %s", exc, problems)
+        return current
+
+
+def _schedule_lock(settings: Settings, schedule: Schedule) -> AbstractContextManager[None]:
+    return locks.hold(
+        locks.schedule_lock(settings, schedule.name),
+        purpose=f"schedule {schedule.name}",
+        what=f"schedule '{schedule.name}'",
+    )
+
+
+def _due_runs(context: Context, schedule: Schedule, now: dt.datetime) -> list[RunReport]:
+    with closing(open_state(context.settings)) as db:
+        run_history.prepare(db)
+        if run_history.close_interrupted(db, schedule.name, now):
+            log.warning("%s: a run interrupted earlier is recorded as failed", schedule.name)
+        cursor = run_history.last_slot(db, schedule.name, now)
+        if cursor is None:
+            cursor = run_history.first_seen(db, schedule.name, now)
+        claimed = run_history.claimed_between(db, schedule.name, cursor, now)
+        reports = []
+        for decision in due(schedule, cursor=cursor, now=now, claimed=claimed):
+            if context.stopping:
+                break
+            if decision.action == "skip":
+                report = _skip(db, context, schedule, decision)
+            else:
+                report = _execute(db, context, schedule, decision, "scheduled")
+            if report is not None:
+                reports.append(report)
+        return reports
+
+
+def _skip(
+    db: sqlite3.Connection, context: Context, schedule: Schedule, decision: Decision
+) -> RunReport | None:
+    if not run_history.record_skip(
+        db, schedule.name, decision.slot, decision.note, context.clock()
+    ):
+        return None
+    report = RunReport(schedule.name, decision.slot, "skipped", decision.note)
+    log.info("%s", report.line())
+    return report
+
+
+def _execute(
+    db: sqlite3.Connection, context: Context, schedule: Schedule, decision: Decision, kind: Kind
+) -> RunReport | None:
+    """Claim the slot and run it; None when another process claimed it first."""
+    started = context.clock()
+    name, slot = schedule.name, decision.slot
+    run_id = run_history.claim(db, name, slot, kind=kind, now=started, note=decision.note)
+    if run_id is None:
+        log.info("%s %s already claimed by another process", name, iso(slot))
+        return None
+    log.info("%s %s started%s", name, iso(slot), " (late)" if decision.late else "")
+    job = Job(context.settings, schedule, started, local_date(schedule, slot), context.environ)
+    began = time.monotonic()
+    seconds = context.time_limit(schedule)
+    finished = run_limited(run_job, (job,), seconds, stop=context.stop)
+    outcome = _outcome(finished, decision, seconds)
+    run_history.finish(db, run_id, outcome, context.clock())
+    took = f"in {time.monotonic() - began:.1f} s"
+    done = finished.value if isinstance(finished.value, JobResult) else None
+    detail = f"{done.summary()} {took}" if done else took
+    report = RunReport(name, slot, outcome.result, "; ".join(filter(None, [detail, outcome.error])))
+    (log.warning if report.failed else log.info)("%s", report.line())
+    return report
+
+
+def _outcome(finished: Finished, decision: Decision, seconds: float) -> Outcome:
+    """The recorded outcome of a run that ended, was stopped or crashed."""
+    if finished.timed_out:
+        return Outcome("failed", error=f"stopped: exceeded the time limit of {_span(seconds)}")
+    if finished.interrupted:
+        return Outcome("failed", error="stopped: the scheduler was asked to shut down")
+    job = finished.value
+    if not isinstance(job, JobResult):
+        return Outcome("failed", error=finished.error or "the run ended without a result")
+    result: Result = "failed" if job.errors else ("late" if decision.late else "ok")
+    return Outcome(result, job.built, job.sent, job.archived, "; ".join(job.errors))
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"

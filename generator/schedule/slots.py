@@ -1,0 +1,189 @@
+"""What a schedule should do at a given moment: a pure function of time and history.
+
+Nothing here reads the clock, the state store or the disk: the caller passes ``now``
+(an aware datetime), the schedule's cursor (the last slot already handled, or when the
+schedule was first seen) and the slots already claimed; the answer is a list of
+:class:`Decision` values, one per slot, saying *run* or *skip* and why.
+
+Vocabulary:
+
+- a *slot* is an instant at which the cron expression fires (see :mod:`generator.config.cron`);
+- the newest pending slot is *on time* when ``now`` is at most :data:`ON_TIME` after it;
+  every other pending slot was *missed* (the machine was off, the service stopped);
+- a missed slot older than the schedule's ``grace_minutes`` is always skipped;
+- the remaining missed slots follow ``on_missed``: ``once`` runs the newest of them a
+  single time and records the others as coalesced into it, ``skip`` records them all as
+  skipped, ``all`` runs each of them, oldest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+from zoneinfo import ZoneInfo
+
+from generator.config.cron import (
+    CronSpec,
+    closest_zone,
+    fires_between,
+    load_zone,
+    next_fires,
+    parse_cron,
+)
+from generator.config.model import DeliveryConfig, Schedule
+from generator.errors import ConfigError
+
+UTC = dt.UTC
+
+#: How long after its slot a run still counts as on time (covers a cron line or timer
+#: calling ``run-due`` every few minutes).
+ON_TIME = dt.timedelta(minutes=10)
+
+Action = Literal["run", "skip"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with one slot: run it (perhaps late) or record it as skipped, and why."""
+
+    slot: dt.datetime
+    action: Action
+    late: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A schedule's parsed cron expression and time zone."""
+
+    spec: CronSpec
+    zone: ZoneInfo
+
+
+def timing(schedule: Schedule) -> Timing:
+    """Parse the schedule's cron expression and time zone; raises :class:`ConfigError`."""
+    return Timing(parse_cron(schedule.cron), load_zone(schedule.timezone))
+
+
+def due(
+    schedule: Schedule,
+    *,
+    cursor: dt.datetime,
+    now: dt.datetime,
+    claimed: Collection[dt.datetime] = (),
+) -> list[Decision]:
+    """The decisions for every slot in ``(cursor, now]`` not yet ``claimed``, oldest first."""
+    _require_aware(now, cursor)
+    when = timing(schedule)
+    pending = [s for s in fires_between(when.spec, when.zone, cursor, now) if s not in claimed]
+    if not pending:
+        return []
+    on_time = pending[-1] if now - pending[-1] <= ON_TIME else None
+    grace = dt.timedelta(minutes=schedule.grace_minutes)
+    missed = [s for s in pending if s != on_time]
+    expired = [s for s in missed if now - s > grace]
+    live = [s for s in missed if now - s <= grace]
+    decisions = [
+        Decision(s, "skip", note=f"missed; older than the grace period ({_span(grace)})")
+        for s in expired
+    ]
+    decisions += _apply_policy(schedule.on_missed, live, on_time)
+    return sorted(decisions, key=lambda d: d.slot)
+
+
+def _apply_policy(
+    policy: str, live: Sequence[dt.datetime], on_time: dt.datetime | None
+) -> list[Decision]:
+    """Decisions for the missed slots within the grace period and the on-time slot."""
+    decisions = [Decision(on_time, "run")] if on_time else []
+    if policy == "all":
+        return decisions + [Decision(s, "run", late=True, note="missed; run late") for s in live]
+    if policy == "skip":
+        return decisions + [Decision(s, "skip", note="missed (on_missed: skip)") for s in live]
+    if not live:
+        return decisions
+    runner = on_time or live[-1]
+    coalesced = [s for s in live if s != runner]
+    if on_time is None:
+        note = f"missed; run late, covering {len(coalesced)} earlier missed slot(s)"
+        decisions.append(Decision(runner, "run", late=True, note=note if coalesced else "missed"))
+    into = f"coalesced into the run planned for {iso(runner)}"
+    return decisions + [Decision(s, "skip", note=into) for s in coalesced]
+
+
+def upcoming(schedule: Schedule, now: dt.datetime, count: int = 3) -> list[dt.datetime]:
+    """The next ``count`` slots strictly after ``now`` (UTC)."""
+    _require_aware(now)
+    when = timing(schedule)
+    return next_fires(when.spec, when.zone, now, count)
+
+
+def next_wake(schedules: Sequence[Schedule], now: dt.datetime) -> dt.datetime | None:
+    """The earliest slot of any schedule strictly after ``now``, or None if none fires again."""
+    slots = [s for schedule in schedules for s in upcoming(schedule, now, 1)]
+    return min(slots, default=None)
+
+
+class Problem(NamedTuple):
+    """A problem in the schedules of ``delivery.yaml``, at a field path."""
+
+    path: tuple[str | int, ...]
+    message: str
+    suggestion: str | None = None
+
+
+def check_schedules(config: DeliveryConfig) -> list[Problem]:
+    """Problems the model alone cannot see, each located by its field path.
+
+    Covers cron expressions and time zones (so a misspelt zone is an error at start-up,
+    never a silent fall-back to UTC), duplicate names and archiving without PDFs. (Lists
+    named in ``send_to`` are checked by the delivery loader with the other list names.)
+    """
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, schedule in enumerate(config.schedules):
+        where: tuple[str | int, ...] = ("schedules", index)
+        try:
+            parse_cron(schedule.cron)
+        except ConfigError as exc:
+            problems.append(Problem((*where, "cron"), str(exc)))
+        try:
+            load_zone(schedule.timezone)
+        except ConfigError:
+            message = f"unknown time zone '{schedule.timezone}'"
+            problems.append(Problem((*where, "timezone"), message, closest_zone(schedule.timezone)))
+        if schedule.name in seen:
+            problems.append(
+                Problem((*where, "name"), f"another schedule is named '{schedule.name}'")
+            )
+        seen.add(schedule.name)
+        if schedule.archive and "pdf" not in schedule.formats:
+            problems.append(Problem((*where, "archive"), "archiving needs 'pdf' in formats"))
+    return problems
+
+
+def local_date(schedule: Schedule, instant: dt.datetime) -> dt.date:
+    """The calendar date in the schedule's time zone at ``instant``."""
+    return instant.astimezone(load_zone(schedule.timezone)).date()
+
+
+def iso(instant: dt.datetime) -> str:
+    """``2026-03-29T07:00:00Z``: an instant in UTC, to the second."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _span(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % 1440 == 0 and minutes:
+        return f"{minutes // 1440} d"
+    if minutes % 60 == 0 and minutes:
+        return f"{minutes // 60} h"
+    return f"{minutes} min"
+
+
+def _require_aware(*instants: dt.datetime) -> None:
+    for instant in instants:
+        if instant.tzinfo is None or instant.utcoffset() is None:
+            raise ValueError(f"{instant!r} has no time zone; pass an aware datetime")
