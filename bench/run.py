@@ -210,9 +210,9 @@ def one_edited(project: Path, root: Path, count: int, runs: int, formats: str) -
 
 def pdf_alone(root: Path, size: str, runs: int, target: str) -> None:
     """3. one briefing's PDF through brief build, against WeasyPrint on the same HTML."""
-    from generator.settings import default_settings
     from generator.factsheet.loader import load
     from generator.render.html import render_html
+    from generator.settings import default_settings
 
     project = project_with(root / f"pdf-{size}", 0)
     (project / "briefs" / f"{size}.yaml").write_text(sheet_text(1, size), encoding="utf-8")

@@ -19,8 +19,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.settings import Settings
 from generator.errors import GeneratorError, OutputError
+from generator.settings import Settings
 from generator.writer import describe_os_error
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from generator.settings import Settings
 from generator.errors import GeneratorError
+from generator.settings import Settings
 
 STATE_FILE = "state.sqlite"
 BUSY_TIMEOUT_MS = 30_000

@@ -10,8 +10,8 @@ import click
 import pytest
 from pydantic import BaseModel
 
-from generator.factsheet import model
 from generator.cli.app import cli
+from generator.factsheet import model
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

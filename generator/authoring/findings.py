@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from generator.errors import Diagnostic
 from generator.authoring.sourcing import (
     DEFAULT_STALE_DAYS,
     SourcingReport,
     finding_dict,
     sourcing_report,
 )
+from generator.errors import Diagnostic
 
 if TYPE_CHECKING:
     from generator.builder.runner import Checked

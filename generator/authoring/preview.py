@@ -24,9 +24,9 @@ from generator.errors import GeneratorError, OutputError
 from generator.writer import output_path
 
 if TYPE_CHECKING:
+    from generator.authoring.watch import Rebuild
     from generator.builder.runner import BriefResult
     from generator.settings import Settings
-    from generator.authoring.watch import Rebuild
 
 log = logging.getLogger(__name__)
 

@@ -32,14 +32,14 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from generator.factsheet.citations import cited_ids
 from generator.errors import Diagnostic
+from generator.factsheet.citations import cited_ids
 from generator.factsheet.loader import LoadedSheet
-from generator.render.markdown import make_markdown, plain_text
 from generator.factsheet.model import quoted
 from generator.factsheet.rules import iter_fields
-from generator.render.view import build_view
 from generator.factsheet.yamlsrc import FieldPath, format_path, position_key
+from generator.render.markdown import make_markdown, plain_text
+from generator.render.view import build_view
 
 #: Default threshold of ``stale-source``: days between ``accessed`` and ``as_of``.
 DEFAULT_STALE_DAYS = 365

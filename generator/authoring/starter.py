@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from generator.settings import Settings
 from generator.errors import GeneratorError
+from generator.settings import Settings
 from generator.writer import write_atomic
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")

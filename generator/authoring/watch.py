@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.builder import runner as builder
-from generator.settings import Settings
 from generator.errors import GeneratorError
+from generator.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.settings import Settings
 from generator.errors import Diagnostic
+from generator.settings import Settings
 
 #: Said once per build when WeasyPrint has to subset fonts without HarfBuzz's subsetter.
 NO_HARFBUZZ_SUBSET = (
@@ -83,7 +83,7 @@ class Printed:
 
 @dataclass(frozen=True)
 class IndexJob:
-    """Render ``index.html`` from entries as :func:`generator.builder.plan.index_entries` gives them."""
+    """Render ``index.html`` from entries as :func:`~generator.builder.plan.index_entries` gives."""
 
     entries: tuple[dict[str, object], ...]
     templates_dir: Path

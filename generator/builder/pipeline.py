@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.builder import jobs
-from generator.settings import Settings
-from generator.errors import Diagnostic
 from generator.builder.plan import Work
 from generator.builder.workers import Outcome, Pool, Worker
+from generator.errors import Diagnostic
+from generator.settings import Settings
 
 PDF, STACK = "pdf", "stack"
 TICK_SECONDS = 0.2

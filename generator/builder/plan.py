@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.settings import DEFAULT_PDF_VARIANT, Settings
-from generator.errors import GeneratorError
 from generator.builder.manifest import BriefRecord, Probe, State, stable_json
+from generator.errors import GeneratorError
+from generator.settings import DEFAULT_PDF_VARIANT, Settings
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
 INDEX_NAME = "index.html"

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.settings import Settings
-from generator.errors import Diagnostic, FactSheetError, GeneratorError
 from generator.builder.manifest import state_path
 from generator.builder.plan import FORMATS, Plan, Request
 from generator.builder.report import BriefResult, BuildReport, Status
 from generator.builder.session import ProgressFn, Session, prepare_output_dir
+from generator.errors import Diagnostic, FactSheetError, GeneratorError
+from generator.settings import Settings
 from generator.writer import sweep_temporaries
 
 if TYPE_CHECKING:
@@ -101,8 +101,7 @@ def select(settings: Settings, ids: Sequence[str] = ()) -> list[Path]:
 
 def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
     """Load one fact sheet and run every rule on it; never raises for bad input."""
-    from generator.factsheet import loader
-    from generator.factsheet import rules
+    from generator.factsheet import loader, rules
 
     display = settings.display(path)
     try:

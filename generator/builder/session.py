@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.settings import Settings
-from generator.errors import GeneratorError, OutputError
 from generator.builder.manifest import (
     BriefRecord,
     Probe,
@@ -45,6 +43,8 @@ from generator.builder.plan import (
     template_key,
 )
 from generator.builder.report import BriefResult, BuildReport, InOrder
+from generator.errors import GeneratorError, OutputError
+from generator.settings import Settings
 from generator.writer import check_writable, output_path, sweep_temporaries, write_atomic
 
 if TYPE_CHECKING:
@@ -147,9 +147,9 @@ class Session:
     def _pipeline(self, stack: contextlib.ExitStack, size: int) -> Pipeline:
         """A pipeline over a new pool of ``size`` workers, closed with ``stack``."""
         # Imported only when there is work: a build with nothing to do never needs them.
-        from generator.locks import output_lock
         from generator.builder.pipeline import Pipeline
         from generator.builder.workers import Limits, Pool
+        from generator.locks import output_lock
 
         limits = Limits(self.settings.render_seconds, self.settings.render_memory)
         lock = str(output_lock(self.settings).resolve())

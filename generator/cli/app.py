@@ -22,9 +22,9 @@ import click
 
 from generator import __version__
 from generator.cli.schedule import schedule
-from generator.settings import Settings, default_settings
 from generator.errors import Diagnostic, GeneratorError
 from generator.render.pdf import PDF_VARIANTS
+from generator.settings import Settings, default_settings
 
 log = logging.getLogger("generator")
 
@@ -401,9 +401,9 @@ def serve(settings: Settings, brief_id: str | None, port: int, host: str, format
 
     A fact sheet with errors shows its errors in the page. Stop with Ctrl-C.
     """
-    from generator.builder.runner import select
     from generator.authoring.preview import PreviewState, start_preview
     from generator.authoring.watch import run_build
+    from generator.builder.runner import select
 
     chosen = _parse_formats(formats)
     ids = tuple(path.stem for path in select(settings, (brief_id,))) if brief_id else ()
@@ -453,8 +453,8 @@ def sources(
     citation. Exit status 1 when a fact sheet has errors (or, with --strict, flags).
     """
     from generator.authoring import findings
-    from generator.builder.runner import check_all
     from generator.authoring.sourcing import sourcing_report
+    from generator.builder.runner import check_all
 
     checked = check_all(settings, ids, _today())
     for item in (item for item in checked if item.loaded is None):

@@ -14,9 +14,9 @@ from typing import Any
 
 import click
 
-from generator.settings import Settings
-from generator.errors import Diagnostic
 from generator.builder.report import BriefResult
+from generator.errors import Diagnostic
+from generator.settings import Settings
 
 
 def result_lines(result: BriefResult, settings: Settings, strict: bool) -> list[str]:

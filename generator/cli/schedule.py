@@ -110,8 +110,8 @@ def list_schedules(settings: Settings, now: str | None) -> None:
 
 
 def _describe(settings: Settings, item: Schedule, moment: dt.datetime) -> None:
-    from generator.schedule.slots import local_date, timing, upcoming
     from generator.schedule.job import resolve
+    from generator.schedule.slots import local_date, timing, upcoming
 
     when = timing(item)
     chosen = resolve(settings, item.select, local_date(item, moment))

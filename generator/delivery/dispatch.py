@@ -21,15 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator.delivery import editions as archive
-
-from generator.delivery import ledger
 from generator.config.addresses import Mailbox
-from generator.settings import Settings
 from generator.config.loader import Delivery
-from generator.delivery.plan import Edition, Plan, Planned, build_message, planned_message_id
 from generator.config.smtp import SmtpSettings
+from generator.delivery import editions as archive
+from generator.delivery import ledger
+from generator.delivery.plan import Edition, Plan, Planned, build_message, planned_message_id
 from generator.delivery.transport import Outcome, SmtpSetupError, SmtpTransport, backoff_delay
+from generator.settings import Settings
 from generator.writer import write_atomic
 
 log = logging.getLogger(__name__)

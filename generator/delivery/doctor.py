@@ -13,9 +13,9 @@ import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.settings import Settings
-from generator.errors import GeneratorError
 from generator.config.smtp import ENV_VARS, SmtpSettings, smtp_from_env
+from generator.errors import GeneratorError
+from generator.settings import Settings
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 

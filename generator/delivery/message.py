@@ -25,11 +25,11 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from generator.config.addresses import Mailbox
-from generator.delivery.changes import Change
-from generator.factsheet.citations import CITATION_RE, cited_ids, number_sources, parse_group
-from generator.errors import TemplateError
-from generator.factsheet.model import FactSheet
 from generator.config.subject import header_text, render_subject
+from generator.delivery.changes import Change
+from generator.errors import TemplateError
+from generator.factsheet.citations import CITATION_RE, cited_ids, number_sources, parse_group
+from generator.factsheet.model import FactSheet
 
 #: CRLF line endings and 7-bit transfer encodings, so that any server takes the bytes as
 #: they are. Headers are not folded at 78 characters: the standard library's folder adds a

@@ -21,13 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator.delivery import editions as archive
-
-from generator.delivery import ledger
 from generator.config.addresses import Mailbox
-from generator.delivery.changes import Change, compare
-from generator.settings import Settings
 from generator.config.loader import Delivery
+from generator.delivery import editions as archive
+from generator.delivery import ledger
+from generator.delivery.changes import Change, compare
 from generator.delivery.message import (
     Body,
     compose,
@@ -38,6 +36,7 @@ from generator.delivery.message import (
 )
 from generator.errors import Diagnostic, GeneratorError
 from generator.factsheet.model import FactSheet
+from generator.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +169,8 @@ def _changes_since_last(
     edition: Edition, list_name: str, db: sqlite3.Connection, settings: Settings
 ) -> list[Change] | None:
     """What changed since the edition ``list_name`` last received; None if it had none."""
-    from generator.factsheet import loader
     from generator.errors import FactSheetError
+    from generator.factsheet import loader
 
     last = ledger.last_sent_edition(db, edition.brief_id, list_name, edition.content_hash)
     if last is None:

@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from generator.delivery import ledger
 from generator.config.addresses import AddressError, Mailbox, parse_mailbox
-from generator.settings import Settings
 from generator.config.loader import Delivery, closest, load_delivery
-from generator.delivery.dispatch import Dispatcher, FaultHook, MessageResult, SendReport
-from generator.errors import ConfigError
-from generator.delivery.plan import DeliveryError, plan, prepare_editions, presend_checks
 from generator.config.smtp import SmtpSettings, smtp_from_env
+from generator.delivery import ledger
+from generator.delivery.dispatch import Dispatcher, FaultHook, MessageResult, SendReport
+from generator.delivery.plan import DeliveryError, plan, prepare_editions, presend_checks
+from generator.errors import ConfigError
+from generator.settings import Settings
 
 LOCK_FILE = "send.lock"
 

@@ -20,8 +20,8 @@ import ssl
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.errors import GeneratorError
 from generator.config.smtp import SmtpSettings
+from generator.errors import GeneratorError
 
 Kind = Literal["sent", "temporary", "permanent", "ambiguous"]
 

@@ -19,7 +19,6 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from generator.settings import DEFAULT_MAX_BYTES
 from generator.errors import Diagnostic, FactSheetError
 from generator.factsheet.model import SLUG_PATTERN, SOURCE_ID_PATTERN, FactSheet, quoted, type_name
 from generator.factsheet.text_hazards import explain_lookalike
@@ -32,6 +31,7 @@ from generator.factsheet.yamlsrc import (
     parse,
     position_key,
 )
+from generator.settings import DEFAULT_MAX_BYTES
 
 #: What each of pydantic's type errors says was expected.
 _EXPECTED = {

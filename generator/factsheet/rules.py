@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator.errors import Diagnostic
 from generator.factsheet import text_hazards
 from generator.factsheet.citations import find_citations
-from generator.errors import Diagnostic
 from generator.factsheet.loader import LoadedSheet
 from generator.factsheet.model import CORE_CATEGORIES, is_markdown, quoted
 from generator.factsheet.yamlsrc import FieldPath, Position, format_path, position_key

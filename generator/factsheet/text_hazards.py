@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from generator.factsheet.citations import find_citations
 from generator.errors import Diagnostic
+from generator.factsheet.citations import find_citations
 from generator.factsheet.model import is_markdown
 from generator.factsheet.yamlsrc import FieldPath, format_path
 

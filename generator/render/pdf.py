@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.settings import DEFAULT_PDF_VARIANT
 from generator.errors import Diagnostic, RenderError
+from generator.settings import DEFAULT_PDF_VARIANT
 
 #: Content types of the files the fetcher serves, by suffix (never the host's table).
 MEDIA_TYPES = {

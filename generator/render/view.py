@@ -7,7 +7,8 @@ enumerations (severity as text, never as colour alone), which optional sections 
 and the document metadata PDF readers show.
 
 Markdown fields stay Markdown in the view; the template's ``markdown`` filter renders
-them, so the only place Markdown becomes markup is :func:`generator.render.markdown.render_markdown`.
+them, so the only place Markdown becomes markup is
+:func:`generator.render.markdown.render_markdown`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from types import MappingProxyType
 
 from generator import __version__
 from generator.factsheet.citations import cited_ids, number_sources
-from generator.render.markdown import plain_text
 from generator.factsheet.model import (
     CATEGORY_ORDER,
     SEVERITY_ORDER,
@@ -30,6 +30,7 @@ from generator.factsheet.model import (
     TimelineEvent,
     author_names,
 )
+from generator.render.markdown import plain_text
 
 #: The marking printed on every page of a brief that is not final.
 STATUS_MARKS: Mapping[str, str] = {"draft": "DRAFT", "review": "FOR REVIEW"}

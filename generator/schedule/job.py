@@ -15,15 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.delivery import sender as delivery
-
 from generator import locks
 from generator.builder.runner import build, check_file, discover
-from generator.settings import Settings
 from generator.config.model import Schedule, Selection
+from generator.delivery import sender as delivery
 from generator.errors import Diagnostic, GeneratorError
 from generator.schedule.archive import archive_pdfs
 from generator.schedule.slots import local_date
+from generator.settings import Settings
 
 #: How long a run waits for a manual build of the same output folder to finish (the
 #: run's own time limit still applies).

@@ -22,15 +22,14 @@ from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass, field, replace
 
 from generator import locks
-
-from generator.schedule import history as run_history
-from generator.settings import Settings
 from generator.config.model import DeliveryConfig, Schedule
 from generator.errors import GeneratorError
+from generator.schedule import history as run_history
 from generator.schedule.child import Finished, run_limited
 from generator.schedule.history import Kind, Outcome, Result
-from generator.schedule.slots import Decision, due, iso, local_date, next_wake
 from generator.schedule.job import Job, JobResult, run_job
+from generator.schedule.slots import Decision, due, iso, local_date, next_wake
+from generator.settings import Settings
 from generator.store import open_state
 
 log = logging.getLogger(__name__)

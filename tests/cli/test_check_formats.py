@@ -112,8 +112,8 @@ def test_three_formats_report_the_same_findings(mixed_project, run_brief, strict
 
 
 def test_github_annotation_escapes_properties_and_message() -> None:
-    from generator.errors import Diagnostic
     from generator.authoring.findings import Finding
+    from generator.errors import Diagnostic
 
     diagnostic = Diagnostic("briefs/a,b.yaml", 3, 8, "title", "50% off\nnow", code="value")
     line = github_annotation(Finding(diagnostic))

@@ -13,10 +13,10 @@ import pytest
 import yaml
 
 from generator.delivery import ledger
-from generator.settings import default_settings
+from generator.delivery.plan import DeliveryError
 from generator.delivery.sender import SendOptions, send
 from generator.errors import ConfigError
-from generator.delivery.plan import DeliveryError
+from generator.settings import default_settings
 
 NOW = dt.datetime(2026, 1, 20, 9, 30, tzinfo=dt.UTC)
 TEAM = ["ann@example.org", "Bob Lee <bob@example.org>", "cy@example.org"]
@@ -278,8 +278,8 @@ def test_html_body_over_100_kb_is_refused_before_connecting(project, write_brief
 
 def test_empty_attachment_is_refused_before_connecting(ready, smtp_server):
     run(ready, smtp_server.env(), dry_run=True)
-    from generator.factsheet.loader import load
     from generator.delivery.plan import content_hash
+    from generator.factsheet.loader import load
 
     sheet = load(ready / "briefs" / "hk.yaml", "briefs/hk.yaml").sheet
     edition = ready / "output" / "editions" / "hk" / f"2026-01-19-{content_hash(sheet)[:12]}"

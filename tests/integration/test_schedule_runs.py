@@ -14,10 +14,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from generator.schedule import history as run_history
-from generator.settings import default_settings
 from generator.config.loader import load_delivery
+from generator.schedule import history as run_history
 from generator.schedule.runner import Context, run_due, run_now, serve
+from generator.settings import default_settings
 from generator.store import open_state
 
 UTC = dt.UTC

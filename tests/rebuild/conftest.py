@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from generator.builder.report import BuildReport
 from generator.builder.runner import build, preview
 from generator.settings import default_settings
-from generator.builder.report import BuildReport
 
 TODAY = dt.date(2026, 1, 21)
 COMPACT = """{% extends "base.html" %}

@@ -22,11 +22,11 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.factsheet import rules
 from generator.errors import FactSheetError, GeneratorError
+from generator.factsheet import rules
 from generator.factsheet.loader import load_bytes
-from generator.render.markdown import is_safe_link, plain_text, render_markdown
 from generator.render.html import render_html
+from generator.render.markdown import is_safe_link, plain_text, render_markdown
 from generator.render.webfont import CJK_START
 from tests.security.hostile import CONSTRAINED, Html, compact_rich_data, leaves, pattern_of
 from tests.unit.render_samples import TEMPLATES, make_sheet

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.settings import default_settings
 from generator.locks import LockBusy, hold, holder, output_lock, schedule_lock
+from generator.settings import default_settings
 
 REPO = Path(__file__).resolve().parents[2]
 

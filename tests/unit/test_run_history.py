@@ -8,8 +8,8 @@ from contextlib import closing
 from pathlib import Path
 
 from generator.schedule import history as run_history
-from generator.settings import default_settings
 from generator.schedule.history import Outcome
+from generator.settings import default_settings
 from generator.store import open_state, state_path
 
 SLOT = dt.datetime(2026, 3, 30, 7, 0, tzinfo=dt.UTC)

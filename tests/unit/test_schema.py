@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from generator.authoring.starter import starter_text
 from generator.errors import FactSheetError
 from generator.factsheet.schema import (
     DIALECT,
@@ -23,7 +24,6 @@ from generator.factsheet.schema import (
     schema_text,
     write_schema,
 )
-from generator.authoring.starter import starter_text
 from generator.factsheet.yamlsrc import parse
 
 REPO = Path(__file__).resolve().parent.parent.parent

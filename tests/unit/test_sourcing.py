@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.authoring.sourcing import citations, sourcing_report, url_key
 from generator.factsheet.loader import load
 from generator.factsheet.rules import check
-from generator.authoring.sourcing import citations, sourcing_report, url_key
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURES = sorted((DATA / "sourcing").glob("*.yaml"))

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from watchfiles import Change
 
-from generator.builder.runner import BriefResult, BuildReport
-from generator.settings import default_settings
-from generator.errors import Diagnostic, GeneratorError
 from generator.authoring.preview import PreviewState, error_page, with_reload
 from generator.authoring.watch import Rebuild, changed_ids
+from generator.builder.runner import BriefResult, BuildReport
+from generator.errors import Diagnostic, GeneratorError
+from generator.settings import default_settings
 
 
 @pytest.fixture

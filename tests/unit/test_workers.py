@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from generator.errors import Diagnostic, RenderError
 from generator.builder.workers import Limits, Outcome, Pool
+from generator.errors import Diagnostic, RenderError
 
 
 def double(value: int) -> int:
