@@ -13,6 +13,13 @@ from pathlib import Path
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 #: The PDF variant built unless told otherwise: tagged for screen readers (docs/output.md).
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
+#: The PDF variants a briefing can be written as (``--pdf-variant``), and WeasyPrint's
+#: name for each.
+PDF_VARIANTS: dict[str, str | None] = {
+    "pdf/ua-1": "pdf/ua-1",
+    "pdf/a-3b": "pdf/a-3b",
+    "plain": None,
+}
 #: Wall-clock seconds one rendering job (a briefing's HTML, or its PDF) may take.
 DEFAULT_RENDER_SECONDS = 120.0
 #: Address space, in bytes, a rendering worker process may use.

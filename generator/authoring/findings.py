@@ -24,7 +24,7 @@ from generator.authoring.sourcing import (
 from generator.errors import Diagnostic
 
 if TYPE_CHECKING:
-    from generator.builder.runner import Checked
+    from generator.factsheet.check import Checked
 
 Section = Literal["format", "sourcing"]
 #: Width the sourcing report's lists of places are wrapped to.

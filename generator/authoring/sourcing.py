@@ -34,9 +34,9 @@ from pydantic import BaseModel
 
 from generator.errors import Diagnostic
 from generator.factsheet.citations import cited_ids
+from generator.factsheet.fields import iter_fields
 from generator.factsheet.loader import LoadedSheet
 from generator.factsheet.model import quoted
-from generator.factsheet.rules import iter_fields
 from generator.factsheet.yamlsrc import FieldPath, format_path, position_key
 from generator.render.markdown import make_markdown, plain_text
 from generator.render.view import build_view

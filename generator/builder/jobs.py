@@ -103,7 +103,7 @@ def prepare(job: PrepareJob) -> Prepared:
     A fact sheet with errors (or warnings, under ``strict``) gives ``failed`` and its
     diagnostics; a template problem raises :class:`~generator.errors.TemplateError`.
     """
-    from generator.builder.runner import check_file
+    from generator.factsheet.check import check_file
     from generator.render.html import render_html
 
     item = check_file(job.path, job.settings, job.today)

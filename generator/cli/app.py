@@ -23,8 +23,7 @@ import click
 from generator import __version__
 from generator.cli.schedule import schedule
 from generator.errors import Diagnostic, GeneratorError
-from generator.render.pdf import PDF_VARIANTS
-from generator.settings import Settings, default_settings
+from generator.settings import PDF_VARIANTS, Settings, default_settings
 
 log = logging.getLogger("generator")
 
@@ -115,7 +114,7 @@ def check(
     warnings, with --strict).
     """
     from generator.authoring import findings
-    from generator.builder.runner import check_all
+    from generator.factsheet.check import check_all
 
     outcome = findings.gather(
         check_all(settings, ids, _today()), strict=strict, stale_days=stale_days
@@ -403,7 +402,7 @@ def serve(settings: Settings, brief_id: str | None, port: int, host: str, format
     """
     from generator.authoring.preview import PreviewState, start_preview
     from generator.authoring.watch import run_build
-    from generator.builder.runner import select
+    from generator.factsheet.check import select
 
     chosen = _parse_formats(formats)
     ids = tuple(path.stem for path in select(settings, (brief_id,))) if brief_id else ()
@@ -454,7 +453,7 @@ def sources(
     """
     from generator.authoring import findings
     from generator.authoring.sourcing import sourcing_report
-    from generator.builder.runner import check_all
+    from generator.factsheet.check import check_all
 
     checked = check_all(settings, ids, _today())
     for item in (item for item in checked if item.loaded is None):

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from generator.config.addresses import AddressError, Mailbox, make_mailbox, parse_mailbox
 from generator.config.model import DeliveryConfig, Recipient, RecipientList
+from generator.config.schedules import check_schedules
 from generator.config.subject import SUBJECT_FIELDS, SubjectTemplateError, parse_subject
 from generator.errors import ConfigError, Diagnostic, FactSheetError
-from generator.schedule.slots import check_schedules
 
 #: delivery.yaml is small; anything near this is a mistake.
 MAX_BYTES = 1024 * 1024

@@ -94,7 +94,8 @@ def prepare_editions(
     settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date
 ) -> list[Edition]:
     """Build the briefings named by ``ids`` and gather what each edition sends."""
-    from generator.builder.runner import build, select
+    from generator.builder.runner import build
+    from generator.factsheet.check import select
 
     report = build(settings, ids, today=today, formats=formats)
     if report.failed:
@@ -106,7 +107,7 @@ def prepare_editions(
 
 def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
     """One built briefing as an edition: its archived attachments if it has any yet."""
-    from generator.builder.runner import check_file
+    from generator.factsheet.check import check_file
 
     checked = check_file(path, settings, today)
     if checked.loaded is None:

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.errors import Diagnostic, FactSheetError
+from generator.factsheet.lookalikes import explain_lookalike
 from generator.factsheet.model import SLUG_PATTERN, SOURCE_ID_PATTERN, FactSheet, quoted, type_name
-from generator.factsheet.text_hazards import explain_lookalike
 from generator.factsheet.yamlsrc import (
     MAX_DIAGNOSTICS,
     FieldPath,

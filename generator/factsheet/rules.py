@@ -22,8 +22,9 @@ from pydantic import BaseModel
 from generator.errors import Diagnostic
 from generator.factsheet import text_hazards
 from generator.factsheet.citations import find_citations
+from generator.factsheet.fields import iter_fields
 from generator.factsheet.loader import LoadedSheet
-from generator.factsheet.model import CORE_CATEGORIES, is_markdown, quoted
+from generator.factsheet.model import CORE_CATEGORIES, quoted
 from generator.factsheet.yamlsrc import FieldPath, Position, format_path, position_key
 
 
@@ -52,20 +53,6 @@ def check(loaded: LoadedSheet, today: dt.date) -> list[Diagnostic]:
         *text_hazards.check(loaded),
     ]
     return sorted(found, key=position_key)
-
-
-def iter_fields(
-    node: object, path: FieldPath = ()
-) -> Iterator[tuple[FieldPath, str, object, bool]]:
-    """``(path, name, value, is_markdown)`` for every field of every model in ``node``."""
-    if isinstance(node, BaseModel):
-        for name, info in type(node).model_fields.items():
-            value = getattr(node, name)
-            yield (*path, name), name, value, is_markdown(info)
-            yield from iter_fields(value, (*path, name))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from iter_fields(item, (*path, index))
 
 
 def _references(sheet: BaseModel) -> Iterator[_Reference]:

@@ -20,34 +20,26 @@ error; a citation naming one is reported here with the reason it does not match.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
 from generator.errors import Diagnostic
 from generator.factsheet.citations import find_citations
-from generator.factsheet.model import is_markdown
+from generator.factsheet.fields import iter_texts
+from generator.factsheet.lookalikes import WORD, describe, lookalike
 from generator.factsheet.yamlsrc import FieldPath, format_path
 
-if TYPE_CHECKING:  # the loader uses this module to explain refused ids
+if TYPE_CHECKING:
     from generator.factsheet.loader import LoadedSheet
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 INVISIBLE = frozenset("\u200b\u2060\ufeff")
 JOINERS = frozenset("\u200c\u200d")
 DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
-#: Scripts whose letters are mistaken for Latin ones.
-CONFUSABLE_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN"})
-#: Cyrillic, Greek and Armenian letters drawn like a Latin letter.
-LATIN_LOOKALIKES = frozenset("аеорсухѕіјԁԛԝһүӏАВЕКМНОРСТХЅІЈԚԜҮαοιυνρκτχΑΒΕΖΗΙΚΜΝΟΡΤΥΧօսհոց")
 _PROSE_HAZARD = re.compile("[" + "".join(sorted(BIDI_CONTROLS | INVISIBLE | JOINERS)) + "]")
 _STRICT_HAZARD = re.compile("[" + "".join(sorted(JOINERS | DIRECTION_MARKS)) + "]")
 _URL = re.compile(r"https?://[^\s<>()\[\]\"']+", re.IGNORECASE)
 _CITED_ID = re.compile(r"@([^\s;\[\]@]+)")
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -62,69 +54,13 @@ class _Finding:
 def check(loaded: LoadedSheet) -> list[Diagnostic]:
     """Every text hazard of ``loaded``, as warnings in file order per field."""
     found: list[Diagnostic] = []
-    for path, value, markdown in _texts(loaded.sheet, ()):
+    for path, value, markdown in iter_texts(loaded.sheet):
         spans = [(0, len(value), "URL")] if path[-1] == "url" else []
         if markdown:
             spans += _spans_in_markdown(value)
         for finding in _once_each(_scan(value, spans)):
             found.append(_diagnostic(loaded, path, value, finding))
     return found
-
-
-def describe(char: str) -> str:
-    """``U+202E (RIGHT-TO-LEFT OVERRIDE)``."""
-    return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed character')})"
-
-
-def lookalike(word: str) -> tuple[int, str] | None:
-    """Where and why ``word`` could pass for another spelling, or None.
-
-    Flags a letter standing for an ASCII one (fullwidth, mathematical), a word mixing
-    Latin with Cyrillic, Greek or Armenian letters, and a word all of whose letters are
-    drawn like Latin ones without being Latin.
-    """
-    for index, char in enumerate(word):
-        folded = unicodedata.normalize("NFKC", char)
-        if char.isalpha() and not char.isascii() and folded.isascii():
-            return index, f"{describe(char)} stands for the ASCII letter '{folded}'"
-    scripts = {_script(c) for c in word if c.isalpha()}
-    index = next((i for i, c in enumerate(word) if _script(c) in CONFUSABLE_SCRIPTS), None)
-    if index is None:
-        return None
-    if "LATIN" in scripts:
-        return index, f"{describe(word[index])} among Latin letters"
-    if all(c in LATIN_LOOKALIKES for c in word):
-        return (
-            index,
-            f"'{word}' is all letters drawn like Latin ones, such as {describe(word[index])}",
-        )
-    return None
-
-
-def explain_lookalike(text: str) -> str | None:
-    """Why some word of ``text`` could pass for another spelling, or None."""
-    for word in _WORD.findall(text):
-        found = lookalike(word)
-        if found:
-            return found[1]
-    return None
-
-
-def _texts(node: object, path: FieldPath) -> Iterator[tuple[FieldPath, str, bool]]:
-    """``(path, text, is_markdown)`` for every text value in ``node``, lists included."""
-    if isinstance(node, BaseModel):
-        for name, info in type(node).model_fields.items():
-            value = getattr(node, name)
-            if isinstance(value, str):
-                yield (*path, name), value, is_markdown(info)
-            else:
-                yield from _texts(value, (*path, name))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            if isinstance(item, str):
-                yield (*path, index), item, False
-            else:
-                yield from _texts(item, (*path, index))
 
 
 def _spans_in_markdown(text: str) -> list[tuple[int, int, str]]:
@@ -146,7 +82,7 @@ def _scan(value: str, spans: list[tuple[int, int, str]]) -> list[_Finding]:
             if match.start() not in flagged:
                 message = f"{what} {shown} contains the invisible character {describe(match[0])}"
                 findings.append(_Finding(match.start(), message, "invisible-character"))
-        for word in _WORD.finditer(value, start, end):
+        for word in WORD.finditer(value, start, end):
             found = lookalike(word.group())
             if found:
                 offset, reason = found
@@ -193,11 +129,6 @@ def _diagnostic(loaded: LoadedSheet, path: FieldPath, value: str, finding: _Find
         severity="warning",
         code=finding.code,
     )
-
-
-def _script(char: str) -> str:
-    """The first word of a character's Unicode name: LATIN, CYRILLIC, CJK, ..."""
-    return unicodedata.name(char, "UNKNOWN").split()[0]
 
 
 def _shown(text: str) -> str:

@@ -25,14 +25,13 @@ untagged PDF 1.7.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import Diagnostic, RenderError
-from generator.settings import DEFAULT_PDF_VARIANT
+from generator.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 #: Content types of the files the fetcher serves, by suffix (never the host's table).
 MEDIA_TYPES = {
@@ -49,12 +48,6 @@ MEDIA_TYPES = {
 }
 #: Longest URL quoted in an error message (``data:`` URLs can be megabytes).
 SHOWN_URL_LENGTH = 200
-#: The PDF variants a briefing can be written as, and WeasyPrint's name for each.
-PDF_VARIANTS: Mapping[str, str | None] = {
-    "pdf/ua-1": "pdf/ua-1",
-    "pdf/a-3b": "pdf/a-3b",
-    "plain": None,
-}
 
 
 @dataclass(frozen=True)

@@ -21,19 +21,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from generator.config.cron import (
     CronSpec,
-    closest_zone,
     fires_between,
     load_zone,
     next_fires,
     parse_cron,
 )
-from generator.config.model import DeliveryConfig, Schedule
-from generator.errors import ConfigError
+from generator.config.model import Schedule
 
 UTC = dt.UTC
 
@@ -124,44 +122,6 @@ def next_wake(schedules: Sequence[Schedule], now: dt.datetime) -> dt.datetime | 
     """The earliest slot of any schedule strictly after ``now``, or None if none fires again."""
     slots = [s for schedule in schedules for s in upcoming(schedule, now, 1)]
     return min(slots, default=None)
-
-
-class Problem(NamedTuple):
-    """A problem in the schedules of ``delivery.yaml``, at a field path."""
-
-    path: tuple[str | int, ...]
-    message: str
-    suggestion: str | None = None
-
-
-def check_schedules(config: DeliveryConfig) -> list[Problem]:
-    """Problems the model alone cannot see, each located by its field path.
-
-    Covers cron expressions and time zones (so a misspelt zone is an error at start-up,
-    never a silent fall-back to UTC), duplicate names and archiving without PDFs. (Lists
-    named in ``send_to`` are checked by the delivery loader with the other list names.)
-    """
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for index, schedule in enumerate(config.schedules):
-        where: tuple[str | int, ...] = ("schedules", index)
-        try:
-            parse_cron(schedule.cron)
-        except ConfigError as exc:
-            problems.append(Problem((*where, "cron"), str(exc)))
-        try:
-            load_zone(schedule.timezone)
-        except ConfigError:
-            message = f"unknown time zone '{schedule.timezone}'"
-            problems.append(Problem((*where, "timezone"), message, closest_zone(schedule.timezone)))
-        if schedule.name in seen:
-            problems.append(
-                Problem((*where, "name"), f"another schedule is named '{schedule.name}'")
-            )
-        seen.add(schedule.name)
-        if schedule.archive and "pdf" not in schedule.formats:
-            problems.append(Problem((*where, "archive"), "archiving needs 'pdf' in formats"))
-    return problems
 
 
 def local_date(schedule: Schedule, instant: dt.datetime) -> dt.date:

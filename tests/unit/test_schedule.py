@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from generator.config.model import DeliveryConfig, Schedule
-from generator.schedule.slots import Decision, check_schedules, due, local_date, next_wake, upcoming
+from generator.config.schedules import check_schedules
+from generator.schedule.slots import Decision, due, local_date, next_wake, upcoming
 
 UTC = dt.UTC
 

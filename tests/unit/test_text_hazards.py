@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from generator.factsheet.loader import load_bytes
-from generator.factsheet.text_hazards import check, lookalike
+from generator.factsheet.lookalikes import lookalike
+from generator.factsheet.text_hazards import check
 
 SHOWN = "briefs/x.yaml"
 
