@@ -24,7 +24,7 @@ from generator.authoring.sourcing import (
 from generator.errors import Diagnostic
 
 if TYPE_CHECKING:
-    from generator.factsheet.check import Checked
+    from generator.factsheet import Checked
 
 Section = Literal["format", "sourcing"]
 #: Width the sourcing report's lists of places are wrapped to.

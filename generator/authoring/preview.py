@@ -25,7 +25,7 @@ from generator.writer import output_path
 
 if TYPE_CHECKING:
     from generator.authoring.watch import Rebuild
-    from generator.builder.runner import BriefResult
+    from generator.builder import BriefResult
     from generator.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -33,13 +33,16 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from generator.errors import Diagnostic
-from generator.factsheet.citations import cited_ids
-from generator.factsheet.fields import iter_fields
-from generator.factsheet.loader import LoadedSheet
-from generator.factsheet.model import quoted
-from generator.factsheet.yamlsrc import FieldPath, format_path, position_key
-from generator.render.markdown import make_markdown, plain_text
-from generator.render.view import build_view
+from generator.factsheet import (
+    FieldPath,
+    LoadedSheet,
+    cited_ids,
+    format_path,
+    iter_fields,
+    position_key,
+    quoted,
+)
+from generator.render import build_view, make_markdown, plain_text
 
 #: Default threshold of ``stale-source``: days between ``accessed`` and ``as_of``.
 DEFAULT_STALE_DAYS = 365

@@ -103,8 +103,8 @@ def prepare(job: PrepareJob) -> Prepared:
     A fact sheet with errors (or warnings, under ``strict``) gives ``failed`` and its
     diagnostics; a template problem raises :class:`~generator.errors.TemplateError`.
     """
-    from generator.factsheet.check import check_file
-    from generator.render.html import render_html
+    from generator.factsheet import check_file
+    from generator.render import render_html
 
     item = check_file(job.path, job.settings, job.today)
     if item.loaded is None or item.has_errors(job.strict):
@@ -132,7 +132,7 @@ def prepare(job: PrepareJob) -> Prepared:
 def print_pdf(job: PrintJob) -> Printed:
     """Render the PDF (raises :class:`~generator.errors.RenderError` on a refused resource
     or an unknown variant); warn when it runs past its template's page limit."""
-    from generator.render.pdf import render_pdf
+    from generator.render import render_pdf
 
     notes = warm_pdf(None)
     rendered = render_pdf(job.html, job.templates_dir, variant=job.variant)
@@ -160,7 +160,7 @@ def warm_pdf(_: object) -> tuple[str, ...]:
 
 def render_index(job: IndexJob) -> RenderedIndex:
     """Render the index page of the output folder."""
-    from generator.render.html import IndexEntry, render_index_page
+    from generator.render import IndexEntry, render_index_page
 
     entries = [
         IndexEntry(

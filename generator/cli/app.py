@@ -51,7 +51,7 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], strict: bool) -> None:
 
 
 def _parse_formats(value: str) -> tuple[str, ...]:
-    from generator.builder.runner import FORMATS
+    from generator.builder import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -114,7 +114,7 @@ def check(
     warnings, with --strict).
     """
     from generator.authoring import findings
-    from generator.factsheet.check import check_all
+    from generator.factsheet import check_all
 
     outcome = findings.gather(
         check_all(settings, ids, _today()), strict=strict, stale_days=stale_days
@@ -281,7 +281,7 @@ def _watch(
     **options: Any,
 ) -> None:
     """Rebuild on changes until Ctrl-C."""
-    from generator.authoring.watch import watch_builds
+    from generator.authoring import watch_builds
 
     def ready() -> None:
         click.echo("watching briefs/ and templates/ for changes (Ctrl-C to stop)")
@@ -301,7 +301,7 @@ def _watch(
 
 
 def _print_preview(preview: object, settings: Settings) -> None:
-    from generator.builder.runner import Preview
+    from generator.builder import Preview
 
     assert isinstance(preview, Preview)
     plan = preview.plan
@@ -367,7 +367,7 @@ def _stop_on_signals() -> Iterator[None]:
 @click.pass_obj
 def new(settings: Settings, brief_id: str) -> None:
     """Write a starter fact sheet briefs/BRIEF_ID.yaml that passes `brief check`."""
-    from generator.authoring.starter import write_starter
+    from generator.authoring import write_starter
 
     path = write_starter(settings, brief_id, _today())
     click.echo(f"wrote {settings.display(path)}")
@@ -400,9 +400,8 @@ def serve(settings: Settings, brief_id: str | None, port: int, host: str, format
 
     A fact sheet with errors shows its errors in the page. Stop with Ctrl-C.
     """
-    from generator.authoring.preview import PreviewState, start_preview
-    from generator.authoring.watch import run_build
-    from generator.factsheet.check import select
+    from generator.authoring import PreviewState, run_build, start_preview
+    from generator.factsheet import select
 
     chosen = _parse_formats(formats)
     ids = tuple(path.stem for path in select(settings, (brief_id,))) if brief_id else ()
@@ -451,9 +450,8 @@ def sources(
     resting on a single source and paragraphs of the summary or a challenge without a
     citation. Exit status 1 when a fact sheet has errors (or, with --strict, flags).
     """
-    from generator.authoring import findings
-    from generator.authoring.sourcing import sourcing_report
-    from generator.factsheet.check import check_all
+    from generator.authoring import findings, sourcing_report
+    from generator.factsheet import check_all
 
     checked = check_all(settings, ids, _today())
     for item in (item for item in checked if item.loaded is None):
@@ -477,7 +475,7 @@ def sources(
 @click.pass_obj
 def schema(settings: Settings, output: Path | None) -> None:
     """Print the fact-sheet format as JSON Schema, for editors and other tools."""
-    from generator.factsheet.schema import schema_text, write_schema
+    from generator.factsheet import schema_text, write_schema
 
     if output is None:
         click.echo(schema_text(), nl=False)
@@ -498,7 +496,7 @@ def schema(settings: Settings, output: Path | None) -> None:
 def clean(settings: Settings, out: Path | None) -> None:
     """Remove built briefings, the index, the build state and leftovers from the output
     folder."""
-    from generator.builder.runner import clean as clean_outputs
+    from generator.builder import clean as clean_outputs
 
     if out is not None:
         settings = settings.with_output(out.resolve())
@@ -563,7 +561,7 @@ def send(
 
 
 def _report_message(result: object, settings: Settings) -> None:
-    from generator.delivery.sender import MessageResult
+    from generator.delivery import MessageResult
 
     assert isinstance(result, MessageResult)
     where = f"{result.brief_id} -> {result.list_name}: {result.recipient}"
@@ -573,7 +571,7 @@ def _report_message(result: object, settings: Settings) -> None:
 
 
 def _summarise(report: object, dry_run: bool, settings: Settings) -> None:
-    from generator.delivery.sender import SendReport
+    from generator.delivery import SendReport
 
     assert isinstance(report, SendReport)
     if report.fatal:
@@ -626,7 +624,7 @@ def doctor(settings: Settings) -> None:
     """
     import os
 
-    from generator.delivery.doctor import run_checks
+    from generator.delivery import run_checks
 
     checks = run_checks(settings, os.environ)
     for check in checks:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from generator.builder.report import BriefResult
+from generator.builder import BriefResult
 from generator.errors import Diagnostic
 from generator.settings import Settings
 

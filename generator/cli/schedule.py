@@ -27,8 +27,8 @@ from generator.settings import Settings
 if TYPE_CHECKING:
     # Types only: the models load pydantic, which `brief --help`, `brief check` and a
     # build with nothing to do must not pay for.
-    from generator.config.model import DeliveryConfig, Schedule
-    from generator.schedule.runner import Context
+    from generator.config import DeliveryConfig, Schedule
+    from generator.schedule import Context
 
 Clock = Callable[[], dt.datetime]
 
@@ -75,7 +75,7 @@ def stop_on_signals() -> Iterator[threading.Event]:
 
 def load_schedules(settings: Settings) -> DeliveryConfig:
     """``delivery.yaml``, fully checked (schedules included); raises ``ConfigError``."""
-    from generator.config.loader import load_delivery
+    from generator.config import load_delivery
 
     return load_delivery(settings.delivery_file, settings.display(settings.delivery_file)).config
 
@@ -83,7 +83,7 @@ def load_schedules(settings: Settings) -> DeliveryConfig:
 def _context(
     settings: Settings, clock: Clock, limit: float | None, stop: threading.Event | None = None
 ) -> Context:
-    from generator.schedule.runner import Context
+    from generator.schedule import Context
 
     config = load_schedules(settings)
     return Context(settings, config, clock, limit, stop, environ=dict(os.environ))
@@ -110,8 +110,7 @@ def list_schedules(settings: Settings, now: str | None) -> None:
 
 
 def _describe(settings: Settings, item: Schedule, moment: dt.datetime) -> None:
-    from generator.schedule.job import resolve
-    from generator.schedule.slots import local_date, timing, upcoming
+    from generator.schedule import local_date, resolve, timing, upcoming
 
     when = timing(item)
     chosen = resolve(settings, item.select, local_date(item, moment))

@@ -42,8 +42,7 @@ class Delivery:
 
 def load_delivery(path: Path, display: str) -> Delivery:
     """Read and check ``delivery.yaml``; raise :class:`ConfigError` listing every problem."""
-    from generator.factsheet import yamlsrc
-    from generator.factsheet.loader import validate_model
+    from generator.factsheet import validate_model, yamlsrc
 
     try:
         data = path.read_bytes()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from generator.factsheet.model import FactSheet
+from generator.factsheet import FactSheet
 
 Kind = Literal[
     "stage",

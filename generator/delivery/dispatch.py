@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator.config.addresses import Mailbox
-from generator.config.loader import Delivery
-from generator.config.smtp import SmtpSettings
+from generator.config import Delivery, Mailbox, SmtpSettings
 from generator.delivery import editions as archive
 from generator.delivery import ledger
 from generator.delivery.plan import Edition, Plan, Planned, build_message, planned_message_id

@@ -13,7 +13,7 @@ import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.config.smtp import ENV_VARS, SmtpSettings, smtp_from_env
+from generator.config import ENV_VARS, SmtpSettings, smtp_from_env
 from generator.errors import GeneratorError
 from generator.settings import Settings
 
@@ -102,7 +102,7 @@ def _server_fix(message: str) -> str:
 
 
 def _delivery_file(settings: Settings) -> Check:
-    from generator.config.loader import load_delivery
+    from generator.config import load_delivery
 
     display = settings.display(settings.delivery_file)
     try:

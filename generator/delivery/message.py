@@ -24,12 +24,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from generator.config.addresses import Mailbox
-from generator.config.subject import header_text, render_subject
+from generator.config import Mailbox, header_text, render_subject
 from generator.delivery.changes import Change
 from generator.errors import TemplateError
-from generator.factsheet.citations import CITATION_RE, cited_ids, number_sources, parse_group
-from generator.factsheet.model import FactSheet
+from generator.factsheet import CITATION_RE, FactSheet, cited_ids, number_sources, parse_group
 
 #: CRLF line endings and 7-bit transfer encodings, so that any server takes the bytes as
 #: they are. Headers are not folded at 78 characters: the standard library's folder adds a
@@ -154,7 +152,7 @@ def render_body(view: EmailView, templates_dir: Path) -> Body:
     import css_inline
     import jinja2
 
-    from generator.render.html import make_environment
+    from generator.render import make_environment
 
     try:
         html = make_environment(templates_dir).get_template(f"{EMAIL_TEMPLATES}/brief.html")

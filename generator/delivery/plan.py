@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator.config.addresses import Mailbox
-from generator.config.loader import Delivery
+from generator.config import Delivery, Mailbox
 from generator.delivery import editions as archive
 from generator.delivery import ledger
 from generator.delivery.changes import Change, compare
@@ -35,7 +34,7 @@ from generator.delivery.message import (
     subject_values,
 )
 from generator.errors import Diagnostic, GeneratorError
-from generator.factsheet.model import FactSheet
+from generator.factsheet import FactSheet
 from generator.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -94,8 +93,8 @@ def prepare_editions(
     settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date
 ) -> list[Edition]:
     """Build the briefings named by ``ids`` and gather what each edition sends."""
-    from generator.builder.runner import build
-    from generator.factsheet.check import select
+    from generator.builder import build
+    from generator.factsheet import select
 
     report = build(settings, ids, today=today, formats=formats)
     if report.failed:
@@ -107,7 +106,7 @@ def prepare_editions(
 
 def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
     """One built briefing as an edition: its archived attachments if it has any yet."""
-    from generator.factsheet.check import check_file
+    from generator.factsheet import check_file
 
     checked = check_file(path, settings, today)
     if checked.loaded is None:

@@ -15,9 +15,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from generator.config.addresses import AddressError, Mailbox, parse_mailbox
-from generator.config.loader import Delivery, closest, load_delivery
-from generator.config.smtp import SmtpSettings, smtp_from_env
+from generator.config import (
+    AddressError,
+    Delivery,
+    Mailbox,
+    SmtpSettings,
+    closest,
+    load_delivery,
+    parse_mailbox,
+    smtp_from_env,
+)
 from generator.delivery import ledger
 from generator.delivery.dispatch import Dispatcher, FaultHook, MessageResult, SendReport
 from generator.delivery.plan import DeliveryError, plan, prepare_editions, presend_checks

@@ -20,7 +20,7 @@ import ssl
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.config.smtp import SmtpSettings
+from generator.config import SmtpSettings
 from generator.errors import GeneratorError
 
 Kind = Literal["sent", "temporary", "permanent", "ambiguous"]

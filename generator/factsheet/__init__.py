@@ -1,0 +1,32 @@
+"""Fact sheets: read one YAML file, validate it against the format, run the rules.
+
+The names below are what the rest of the code imports from this package. Each is
+imported from its module on first use, so that using one does not load the
+libraries of the others (a build with nothing to do stays free of pydantic).
+"""
+
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submodules=["loader", "yamlsrc"],
+    submod_attrs={
+        "check": ["Checked", "check_all", "check_file", "discover", "select"],
+        "citations": ["CITATION_RE", "cited_ids", "number_sources", "parse_group"],
+        "fields": ["iter_fields"],
+        "loader": ["LoadedSheet", "validate_model"],
+        "model": [
+            "CATEGORY_ORDER",
+            "Challenge",
+            "FactSheet",
+            "Initiative",
+            "SEVERITY_ORDER",
+            "Source",
+            "TimelineEvent",
+            "author_names",
+            "quoted",
+        ],
+        "schema": ["schema_text", "write_schema"],
+        "yamlsrc": ["FieldPath", "format_path", "position_key"],
+    },
+)

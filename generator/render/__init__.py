@@ -1,0 +1,18 @@
+"""Rendering: the view model, Markdown, the HTML page and the PDF (the only WeasyPrint user).
+
+The names below are what the rest of the code imports from this package. Each is
+imported from its module on first use, so that using one does not load the
+libraries of the others (a build with nothing to do stays free of pydantic).
+"""
+
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "html": ["IndexEntry", "make_environment", "render_html", "render_index_page"],
+        "markdown": ["make_markdown", "plain_text"],
+        "pdf": ["render_pdf"],
+        "view": ["build_view"],
+    },
+)

@@ -30,7 +30,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import Diagnostic, TemplateError
-from generator.factsheet.model import FactSheet
+from generator.factsheet import FactSheet
 from generator.render.markdown import is_safe_link, render_markdown
 from generator.render.stylesheets import check_css
 from generator.render.view import STAGE_LABELS, STATUS_LABELS, MetaTag, build_view, index_meta

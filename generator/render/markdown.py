@@ -35,7 +35,7 @@ from markdown_it.rules_inline.image import image as image_rule
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from generator.factsheet.citations import CITATION_RE, parse_group
+from generator.factsheet import CITATION_RE, parse_group
 
 #: Schemes a link may use; a link without a scheme (relative, ``#fragment``) is allowed.
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})

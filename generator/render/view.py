@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from generator import __version__
-from generator.factsheet.citations import cited_ids, number_sources
-from generator.factsheet.model import (
+from generator.factsheet import (
     CATEGORY_ORDER,
     SEVERITY_ORDER,
     Challenge,
@@ -29,6 +28,8 @@ from generator.factsheet.model import (
     Source,
     TimelineEvent,
     author_names,
+    cited_ids,
+    number_sources,
 )
 from generator.render.markdown import plain_text
 

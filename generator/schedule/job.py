@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import locks
-from generator.builder.runner import build
-from generator.config.model import Schedule, Selection
+from generator.builder import build
+from generator.config import Schedule, Selection
 from generator.delivery import sender as delivery
 from generator.errors import Diagnostic, GeneratorError
-from generator.factsheet.check import check_file, discover
+from generator.factsheet import check_file, discover
 from generator.schedule.archive import archive_pdfs
 from generator.schedule.slots import local_date
 from generator.settings import Settings

@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass, field, replace
 
 from generator import locks
-from generator.config.model import DeliveryConfig, Schedule
+from generator.config import DeliveryConfig, Schedule
 from generator.errors import GeneratorError
 from generator.schedule import history as run_history
 from generator.schedule.child import Finished, run_limited

@@ -24,14 +24,14 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from generator.config.cron import (
+from generator.config import (
     CronSpec,
+    Schedule,
     fires_between,
     load_zone,
     next_fires,
     parse_cron,
 )
-from generator.config.model import Schedule
 
 UTC = dt.UTC
 
