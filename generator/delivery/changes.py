@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from generator.factsheet import FactSheet
+from generator.render import SEVERITY_LABELS, STAGE_LABELS, format_number
 
 Kind = Literal[
     "stage",
@@ -45,14 +46,8 @@ def _index(items: Iterable[T], key: Callable[[T], str]) -> dict[str, T]:
     return indexed
 
 
-def _value(value: str | int | float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,}" if isinstance(value, (int, float)) else value
-
-
-def _label(stage: str) -> str:
-    return stage.replace("_", " ")
+def _stage(sheet: FactSheet) -> str:
+    return STAGE_LABELS[sheet.initiative.stage]
 
 
 def compare(before: FactSheet, after: FactSheet) -> list[Change]:
@@ -62,7 +57,7 @@ def compare(before: FactSheet, after: FactSheet) -> list[Change]:
         changes.append(
             Change(
                 "stage",
-                f"Stage: {_label(before.initiative.stage)} → {_label(after.initiative.stage)}",
+                f"Stage: {_stage(before)} → {_stage(after)}",
             )
         )
     if before.status != after.status:
@@ -83,12 +78,14 @@ def _fact_changes(before: FactSheet, after: FactSheet) -> list[Change]:
     for key, fact in new.items():
         previous = old.get(key)
         if previous is None:
-            changes.append(Change("new-fact", f"New key fact: {fact.label}: {_value(fact.value)}"))
-        elif _value(previous.value) != _value(fact.value):
+            changes.append(
+                Change("new-fact", f"New key fact: {fact.label}: {format_number(fact.value)}")
+            )
+        elif format_number(previous.value) != format_number(fact.value):
             changes.append(
                 Change(
                     "changed-fact",
-                    f"{fact.label}: {_value(previous.value)} → {_value(fact.value)}",
+                    f"{fact.label}: {format_number(previous.value)} → {format_number(fact.value)}",
                 )
             )
         elif (previous.note or "") != (fact.note or ""):
@@ -108,7 +105,8 @@ def _challenge_changes(before: FactSheet, after: FactSheet) -> list[Change]:
             changes.append(
                 Change(
                     "new-challenge",
-                    f"New challenge: {challenge.title} ({challenge.severity} severity)",
+                    f"New challenge: {challenge.title} "
+                    f"({SEVERITY_LABELS[challenge.severity]} severity)",
                 )
             )
         elif previous.severity != challenge.severity:
@@ -116,7 +114,7 @@ def _challenge_changes(before: FactSheet, after: FactSheet) -> list[Change]:
                 Change(
                     "changed-challenge",
                     f"Challenge {challenge.title}: severity "
-                    f"{previous.severity} → {challenge.severity}",
+                    f"{SEVERITY_LABELS[previous.severity]} → {SEVERITY_LABELS[challenge.severity]}",
                 )
             )
     return changes

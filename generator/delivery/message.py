@@ -28,6 +28,13 @@ from generator.config import Mailbox, header_text, render_subject
 from generator.delivery.changes import Change
 from generator.errors import TemplateError
 from generator.factsheet import CITATION_RE, FactSheet, cited_ids, number_sources, parse_group
+from generator.render import (
+    CATEGORY_LABELS,
+    SEVERITY_LABELS,
+    STAGE_LABELS,
+    format_number,
+    ordered_challenges,
+)
 
 #: CRLF line endings and 7-bit transfer encodings, so that any server takes the bytes as
 #: they are. Headers are not folded at 78 characters: the standard library's folder adds a
@@ -54,6 +61,7 @@ class ChallengeLine:
 
     title: str
     severity: str
+    severity_label: str
     category: str
 
 
@@ -105,12 +113,6 @@ def _cite_text(inner: str, numbers: Mapping[str, int]) -> str:
     return "[" + ", ".join(str(n) for n in known) + "]" if known else ""
 
 
-def _value(value: str | int | float) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
 def email_view(
     sheet: FactSheet,
     brief_id: str,
@@ -127,15 +129,17 @@ def email_view(
         title=sheet.title,
         subtitle=sheet.subtitle,
         jurisdiction=sheet.jurisdiction,
-        stage=sheet.initiative.stage.replace("_", " "),
+        stage=STAGE_LABELS[sheet.initiative.stage],
         as_of=sheet.as_of.isoformat(),
         status=sheet.status,
         summary=sheet.summary,
         numbers={k: v for k, v in numbers.items() if k in shown},
-        facts=tuple(FactLine(f.label, _value(f.value)) for f in sheet.key_facts),
+        facts=tuple(FactLine(f.label, format_number(f.value)) for f in sheet.key_facts),
         challenges=tuple(
-            ChallengeLine(c.title, c.severity, c.category.replace("_", " "))
-            for c in sheet.challenges
+            ChallengeLine(
+                c.title, c.severity, SEVERITY_LABELS[c.severity], CATEGORY_LABELS[c.category]
+            )
+            for c in ordered_challenges(sheet.challenges)
         ),
         sources=tuple(
             SourceLine(numbers[s.id], s.title, s.publisher, s.url)
@@ -197,7 +201,7 @@ def subject_values(sheet: FactSheet, brief_id: str) -> dict[str, str]:
         "jurisdiction": sheet.jurisdiction,
         "status": sheet.status,
         "id": brief_id,
-        "stage": sheet.initiative.stage.replace("_", " "),
+        "stage": STAGE_LABELS[sheet.initiative.stage],
     }
 
 

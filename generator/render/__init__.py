@@ -10,9 +10,11 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
+        "labels": ["CATEGORY_LABELS", "SEVERITY_LABELS", "STAGE_LABELS", "STATUS_LABELS"],
+        "numbers": ["format_amount", "format_number"],
         "html": ["IndexEntry", "make_environment", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],
         "pdf": ["render_pdf"],
-        "view": ["build_view"],
+        "view": ["build_view", "ordered_challenges"],
     },
 )

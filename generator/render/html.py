@@ -31,9 +31,10 @@ from markupsafe import Markup
 
 from generator.errors import Diagnostic, TemplateError
 from generator.factsheet import FactSheet
+from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link, render_markdown
 from generator.render.stylesheets import check_css
-from generator.render.view import STAGE_LABELS, STATUS_LABELS, MetaTag, build_view, index_meta
+from generator.render.view import MetaTag, build_view, index_meta
 from generator.render.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
 Target = Literal["html", "pdf"]

@@ -31,49 +31,18 @@ from generator.factsheet import (
     cited_ids,
     number_sources,
 )
+from generator.render.labels import (
+    CATEGORY_LABELS,
+    PLAYER_KIND_LABELS,
+    SEVERITY_LABELS,
+    SOURCE_KIND_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    STATUS_MARKS,
+)
 from generator.render.markdown import plain_text
+from generator.render.numbers import format_amount, format_number
 
-#: The marking printed on every page of a brief that is not final.
-STATUS_MARKS: Mapping[str, str] = {"draft": "DRAFT", "review": "FOR REVIEW"}
-STATUS_LABELS: Mapping[str, str] = {"draft": "Draft", "review": "For review", "final": "Final"}
-STAGE_LABELS: Mapping[str, str] = {
-    "proposed": "Proposed",
-    "talks": "In talks",
-    "announced": "Announced",
-    "under_construction": "Under construction",
-    "operating": "Operating",
-    "stalled": "Stalled",
-    "cancelled": "Cancelled",
-}
-PLAYER_KIND_LABELS: Mapping[str, str] = {
-    "automaker": "Automaker",
-    "battery": "Battery maker",
-    "supplier": "Supplier",
-    "technology": "Technology",
-    "government": "Government",
-    "investor": "Investor",
-    "other": "Other",
-}
-CATEGORY_LABELS: Mapping[str, str] = {
-    "land_cost": "Land cost",
-    "labor": "Labour",
-    "overcapacity": "Overcapacity",
-    "price_competition": "Price competition",
-    "talent": "Talent",
-    "policy": "Policy",
-    "geopolitics": "Geopolitics",
-    "financing": "Financing",
-    "other": "Other",
-}
-SEVERITY_LABELS: Mapping[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
-SOURCE_KIND_LABELS: Mapping[str, str] = {
-    "news": "News",
-    "government": "Government",
-    "company": "Company",
-    "research": "Research",
-    "dataset": "Dataset",
-    "other": "Other",
-}
 #: Longest running-header title before it is shortened.
 SHORT_TITLE_LENGTH = 60
 #: Longest running-header jurisdiction before it is shortened.
@@ -346,20 +315,6 @@ def reading_order(
     for section in sheet.sections or ():
         ids += cited_ids(section.body)
     return ids
-
-
-def format_number(value: str | int | float) -> str:
-    """A key-fact value as written: text unchanged, numbers without a spurious ``.0``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def format_amount(amount: int | float) -> str:
-    """A money amount with thousands separators: ``1,500,000,000``."""
-    if isinstance(amount, float) and amount.is_integer():
-        amount = int(amount)
-    return f"{amount:,}"
 
 
 def shorten(text: str, limit: int) -> str:

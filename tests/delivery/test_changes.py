@@ -52,12 +52,12 @@ def test_every_kind_of_change_is_listed():
     )
     texts = [c.text for c in compare(sheet(), after)]
     assert texts == [
-        "Stage: talks → announced",
+        "Stage: In talks → Announced",
         "jobs: 100 → 250",
         "New key fact: Investment: HKD 1bn",
         "Key fact dropped: Site",
-        "Challenge Wages: severity low → high",
-        "New challenge: Land (medium severity)",
+        "Challenge Wages: severity Low → High",
+        "New challenge: Land (Medium severity)",
         "New source: B report (Q)",
     ]
 

@@ -215,7 +215,7 @@ def test_what_changed_since_the_last_edition(ready, write_brief, smtp_server):
         assert part.index("What changed".upper() if part is text else "What changed") < part.index(
             "Bottom line"
         )
-        assert "Stage: talks → announced" in part
+        assert "Stage: In talks → Announced" in part
         assert "Jobs: 100 → 250" in part
         assert "New key fact: Site: Tseung Kwan O" in part
     editions = sorted((ready / "output" / "editions" / "hk").iterdir())

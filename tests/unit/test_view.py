@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from generator import __version__
-from generator.render.view import (
-    build_view,
-    format_amount,
-    format_number,
-    partial_date_key,
-    shorten,
-)
+from generator.render.numbers import format_amount, format_number
+from generator.render.view import build_view, partial_date_key, shorten
 from tests.unit.render_samples import make_sheet, minimal_data, rich_data
 
 

@@ -1,0 +1,22 @@
+"""How numbers are written, in the briefing and in everything said about it.
+
+The one number formatter: the PDF, the HTML, the email and the "what changed" text write a
+key fact's value and an investment's amount through these functions, so one fact never
+has two spellings.
+"""
+
+from __future__ import annotations
+
+
+def format_number(value: str | int | float) -> str:
+    """A key-fact value as written: text unchanged, numbers without a spurious ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def format_amount(amount: int | float) -> str:
+    """A money amount with thousands separators: ``1,500,000,000``."""
+    if isinstance(amount, float) and amount.is_integer():
+        amount = int(amount)
+    return f"{amount:,}"
