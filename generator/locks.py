@@ -1,4 +1,5 @@
-"""Advisory file locks: one per schedule (under ``.brief/locks/``) and one per output folder.
+"""Advisory file locks: one per schedule and one for sending (under ``.brief/locks/``),
+and one per output folder.
 
 ``fcntl.flock`` is tied to the open file, so the kernel releases it when the holder
 exits for any reason, SIGKILL included: a lock left by a killed process is simply free
@@ -38,6 +39,11 @@ class LockBusy(GeneratorError):
 def schedule_lock(settings: Settings, name: str) -> Path:
     """The lock file of schedule ``name``."""
     return settings.state_dir / LOCKS / f"schedule-{name}.lock"
+
+
+def send_lock(settings: Settings) -> Path:
+    """The project's send lock: one ``brief send`` (or scheduled send) at a time."""
+    return settings.state_dir / LOCKS / "send.lock"
 
 
 def output_lock(settings: Settings) -> Path:

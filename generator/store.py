@@ -22,22 +22,23 @@ class StateError(GeneratorError):
     """The state store cannot be opened or written."""
 
 
-def state_path(settings: Settings) -> Path:
-    """``<root>/.brief/state.sqlite``."""
-    return settings.state_dir / STATE_FILE
+def store_path(state_dir: Path) -> Path:
+    """``<state_dir>/state.sqlite``: the project's one state store."""
+    return state_dir / STATE_FILE
 
 
-def open_state(settings: Settings) -> sqlite3.Connection:
-    """Open (creating when needed) the state store, in autocommit mode; the caller closes it.
+def open_store(path: Path, shown: str | None = None) -> sqlite3.Connection:
+    """Open (creating when needed) the state store at ``path``, in autocommit mode.
 
-    Transactions are explicit (``BEGIN IMMEDIATE``), so a write never waits half-way.
+    The caller closes it. Transactions are explicit (``BEGIN IMMEDIATE``), so a write
+    never waits half-way. Errors name the file as ``shown`` (default: the path).
     """
-    path = state_path(settings)
+    shown = shown or str(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
-        raise StateError(f"cannot open the state store {settings.display(path)}: {exc}") from None
+        raise StateError(f"cannot open the state store {shown}: {exc}") from None
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode = WAL")
@@ -45,8 +46,14 @@ def open_state(settings: Settings) -> sqlite3.Connection:
         connection.row_factory = sqlite3.Row
     except sqlite3.Error as exc:
         connection.close()
-        raise StateError(f"cannot use the state store {settings.display(path)}: {exc}") from None
+        raise StateError(f"cannot use the state store {shown}: {exc}") from None
     return connection
+
+
+def open_project_store(settings: Settings) -> sqlite3.Connection:
+    """The project's state store (``.brief/state.sqlite``); the caller closes it."""
+    path = store_path(settings.state_dir)
+    return open_store(path, settings.display(path))
 
 
 def ensure_schema(connection: sqlite3.Connection, script: str) -> None:

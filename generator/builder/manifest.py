@@ -211,7 +211,7 @@ class State:
 _TARGET_FIELDS = tuple(TargetRecord.__annotations__)
 
 
-def state_path(output_dir: Path) -> Path:
+def build_state_path(output_dir: Path) -> Path:
     """Where the build state of ``output_dir`` is kept."""
     return output_dir / STATE_NAME
 
@@ -222,7 +222,7 @@ def load_state(output_dir: Path, shown: str) -> tuple[State, str]:
     ``shown`` names the file in that message. A missing file is simply an empty state.
     """
     try:
-        text = state_path(output_dir).read_bytes()
+        text = build_state_path(output_dir).read_bytes()
     except FileNotFoundError:
         return State(), ""
     except OSError as exc:
@@ -239,7 +239,7 @@ def load_state(output_dir: Path, shown: str) -> tuple[State, str]:
 
 def save_state(output_dir: Path, state: State) -> None:
     """Write the state file atomically (raises :class:`~generator.errors.OutputError`)."""
-    write_atomic(state_path(output_dir), state.to_json().encode("utf-8"))
+    write_atomic(build_state_path(output_dir), state.to_json().encode("utf-8"))
 
 
 def _shape_problem(doc: Any) -> str:

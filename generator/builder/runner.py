@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.builder.manifest import state_path
+from generator.builder.manifest import build_state_path
 from generator.builder.plan import FORMATS, Plan, Request
 from generator.builder.report import BriefResult, BuildReport
 from generator.builder.session import ProgressFn, Session, prepare_output_dir
@@ -138,7 +138,7 @@ def clean(settings: Settings) -> list[Path]:
         for path in settings.output_dir.glob(pattern):
             path.unlink()
             removed.append(path)
-    state = state_path(settings.output_dir)
+    state = build_state_path(settings.output_dir)
     if state.exists():
         state.unlink()
         removed.append(state)

@@ -25,11 +25,11 @@ from generator import __version__
 from generator.builder.manifest import (
     BriefRecord,
     Probe,
+    build_state_path,
     load_state,
     save_state,
     sha256_bytes,
     stable_json,
-    state_path,
 )
 from generator.builder.plan import (
     INDEX_NAME,
@@ -68,7 +68,7 @@ class Session:
         self.request = request
         self.today = today
         output_dir = settings.output_dir
-        self.state, problem = load_state(output_dir, settings.display(state_path(output_dir)))
+        self.state, problem = load_state(output_dir, settings.display(build_state_path(output_dir)))
         if problem:
             log.warning("%s", problem)
         self.inputs = Probe(self._locate_input, self.state.inputs)

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from generator.errors import GeneratorError
+from generator.store import ensure_schema, open_store
 
 Status = Literal["queued", "sent", "failed", "ambiguous"]
-STATE_FILE = "state.sqlite"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -57,10 +56,6 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
 """
 
 
-class LedgerError(GeneratorError):
-    """The ledger cannot be opened or written."""
-
-
 @dataclass(frozen=True)
 class Row:
     """One ledger row: a message for one recipient of one list, for one edition."""
@@ -82,28 +77,11 @@ class Row:
     sent_at: str | None
 
 
-def ledger_path(state_dir: Path) -> Path:
-    """The database file under the project's state folder."""
-    return state_dir / STATE_FILE
-
-
 @contextmanager
-def connect(path: Path) -> Iterator[sqlite3.Connection]:
-    """Open (creating when needed) the state database with WAL and a busy timeout."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-    except (OSError, sqlite3.Error) as exc:
-        raise LedgerError(f"cannot open the send ledger {path}: {exc}") from None
-    with closing(connection):
-        try:
-            connection.execute("PRAGMA busy_timeout = 30000")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = FULL")
-            connection.row_factory = sqlite3.Row
-            connection.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
-            raise LedgerError(f"cannot use the send ledger {path}: {exc}") from None
+def connect(path: Path, shown: str | None = None) -> Iterator[sqlite3.Connection]:
+    """The state store at ``path`` with the ledger's tables, closed on leaving."""
+    with closing(open_store(path, shown)) as connection:
+        ensure_schema(connection, _SCHEMA)
         yield connection
 
 

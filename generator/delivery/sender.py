@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from generator import locks
 from generator.config import (
     AddressError,
     Delivery,
@@ -30,8 +31,11 @@ from generator.delivery.dispatch import Dispatcher, FaultHook, MessageResult, Se
 from generator.delivery.plan import DeliveryError, plan, prepare_editions, presend_checks
 from generator.errors import ConfigError
 from generator.settings import Settings
+from generator.store import store_path
 
-LOCK_FILE = "send.lock"
+#: How long a send waits for another one of the same project (a schedule and a person
+#: at once) before it gives up, naming the holder.
+SEND_LOCK_WAIT = 3600.0
 
 __all__ = ["DeliveryError", "MessageResult", "SendOptions", "SendReport", "send"]
 
@@ -112,19 +116,20 @@ def _one_run_at_a_time(settings: Settings, dry_run: bool) -> Iterator[None]:
     if dry_run:
         yield
         return
-    import fcntl
-
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.state_dir / LOCK_FILE, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with locks.hold(
+        locks.send_lock(settings),
+        purpose="brief send",
+        what="sending for this project",
+        wait=SEND_LOCK_WAIT,
+    ):
         yield
 
 
 @contextmanager
 def _ledger(settings: Settings, *, create: bool) -> Iterator[sqlite3.Connection]:
-    path = ledger.ledger_path(settings.state_dir)
+    path = store_path(settings.state_dir)
     if create or path.exists():
-        with ledger.connect(path) as db:
+        with ledger.connect(path, settings.display(path)) as db:
             yield db
     else:
         with ledger.connect_memory() as db:

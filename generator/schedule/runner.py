@@ -30,7 +30,7 @@ from generator.schedule.history import Kind, Outcome, Result
 from generator.schedule.job import Job, JobResult, run_job
 from generator.schedule.slots import Decision, due, iso, local_date, next_wake
 from generator.settings import Settings
-from generator.store import open_state
+from generator.store import open_project_store
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,10 @@ def run_now(context: Context, name: str) -> RunReport:
     """Run schedule ``name`` now, on purpose; raises if it is unknown or already running."""
     schedule = find_schedule(context.config, name)
     now = context.clock().replace(microsecond=0)
-    with _schedule_lock(context.settings, schedule), closing(open_state(context.settings)) as db:
+    with (
+        _schedule_lock(context.settings, schedule),
+        closing(open_project_store(context.settings)) as db,
+    ):
         run_history.prepare(db)
         run_history.close_interrupted(db, schedule.name, now)
         report = _execute(db, context, schedule, Decision(now, "run"), "manual")
@@ -170,7 +173,7 @@ def _schedule_lock(settings: Settings, schedule: Schedule) -> AbstractContextMan
 
 
 def _due_runs(context: Context, schedule: Schedule, now: dt.datetime) -> list[RunReport]:
-    with closing(open_state(context.settings)) as db:
+    with closing(open_project_store(context.settings)) as db:
         run_history.prepare(db)
         if run_history.close_interrupted(db, schedule.name, now):
             log.warning("%s: a run interrupted earlier is recorded as failed", schedule.name)

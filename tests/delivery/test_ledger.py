@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 
 from generator.delivery import ledger
+from generator.store import store_path
 
 NOW = dt.datetime(2026, 1, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -26,7 +27,7 @@ def _queue(db, recipient="ann@example.org", list_name="desk", content_hash="h1")
 
 
 def test_attempts_and_outcomes_are_recorded(tmp_path):
-    with ledger.connect(ledger.ledger_path(tmp_path)) as db:
+    with ledger.connect(store_path(tmp_path)) as db:
         row = _queue(db)
         first = ledger.start_attempt(db, row.id, NOW)
         ledger.finish_attempt(
@@ -42,7 +43,7 @@ def test_attempts_and_outcomes_are_recorded(tmp_path):
         ledger.finish_attempt(
             db, row.id, second, status="sent", outcome="sent", reply="250 OK", now=NOW
         )
-    with ledger.connect(ledger.ledger_path(tmp_path)) as db:
+    with ledger.connect(store_path(tmp_path)) as db:
         done = ledger.find(db, "h1", "desk", "ann@example.org")
         attempts = db.execute("SELECT attempt, outcome FROM delivery_attempts").fetchall()
     assert (done.status, done.attempts, done.reply) == ("sent", 2, "250 OK")
@@ -51,7 +52,7 @@ def test_attempts_and_outcomes_are_recorded(tmp_path):
 
 
 def test_started_attempt_survives_a_crash(tmp_path):
-    path = ledger.ledger_path(tmp_path)
+    path = store_path(tmp_path)
     with ledger.connect(path) as db:
         row = _queue(db)
         ledger.start_attempt(db, row.id, NOW)
@@ -61,7 +62,7 @@ def test_started_attempt_survives_a_crash(tmp_path):
 
 
 def test_schema_creation_is_idempotent_and_shares_the_file(tmp_path):
-    path = ledger.ledger_path(tmp_path)
+    path = store_path(tmp_path)
     with sqlite3.connect(path) as other:
         other.execute("CREATE TABLE schedule_runs (name TEXT)")
     for _ in range(2):
@@ -73,7 +74,7 @@ def test_schema_creation_is_idempotent_and_shares_the_file(tmp_path):
 
 
 def test_last_sent_edition_per_list(tmp_path):
-    with ledger.connect(ledger.ledger_path(tmp_path)) as db:
+    with ledger.connect(store_path(tmp_path)) as db:
         for content_hash in ("h1", "h2"):
             row = _queue(db, content_hash=content_hash)
             attempt = ledger.start_attempt(db, row.id, NOW)

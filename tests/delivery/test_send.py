@@ -17,6 +17,7 @@ from generator.delivery.plan import DeliveryError
 from generator.delivery.sender import SendOptions, send
 from generator.errors import ConfigError
 from generator.settings import default_settings
+from generator.store import store_path
 
 NOW = dt.datetime(2026, 1, 20, 9, 30, tzinfo=dt.UTC)
 TEAM = ["ann@example.org", "Bob Lee <bob@example.org>", "cy@example.org"]
@@ -52,7 +53,7 @@ def run(project, env, ids=("hk",), lists=("team",), **options):
 
 def rows(project):
     """Every ledger row, by recipient."""
-    with ledger.connect(ledger.ledger_path(project / ".brief")) as db:
+    with ledger.connect(store_path(project / ".brief")) as db:
         return {r.recipient: r for r in ledger.history(db)}
 
 
@@ -341,3 +342,16 @@ def test_missing_smtp_settings_stop_before_building(ready):
         run(ready, {})
     assert "BRIEF_SMTP_HOST is not set" in caught.value.diagnostics[0].message
     assert not (ready / "output" / "hk.pdf").exists()
+
+
+def test_a_second_send_waits_for_the_first_and_names_it(ready, smtp_server, monkeypatch):
+    from generator import locks
+    from generator.delivery import sender
+
+    monkeypatch.setattr(sender, "SEND_LOCK_WAIT", 0.3)
+    settings = default_settings(ready)
+    with locks.hold(locks.send_lock(settings), purpose="brief send", what="sending"):
+        with pytest.raises(locks.LockBusy, match=r"in use by pid \d+ .*\(brief send\)"):
+            run(ready, smtp_server.env())
+    assert smtp_server.handler.received == []
+    assert run(ready, smtp_server.env()).count("sent") == 3

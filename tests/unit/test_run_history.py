@@ -10,14 +10,14 @@ from pathlib import Path
 from generator.schedule import history as run_history
 from generator.schedule.history import Outcome
 from generator.settings import default_settings
-from generator.store import open_state, state_path
+from generator.store import open_project_store, store_path
 
 SLOT = dt.datetime(2026, 3, 30, 7, 0, tzinfo=dt.UTC)
 NOW = SLOT + dt.timedelta(minutes=2)
 
 
 def open_db(root: Path):
-    db = open_state(default_settings(root))
+    db = open_project_store(default_settings(root))
     run_history.prepare(db)
     return db
 
@@ -30,7 +30,7 @@ def try_claim(root: str) -> int | None:
 def test_state_file_and_wal(tmp_path):
     with closing(open_db(tmp_path)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert state_path(default_settings(tmp_path)) == tmp_path / ".brief/state.sqlite"
+    assert store_path(default_settings(tmp_path).state_dir) == tmp_path / ".brief/state.sqlite"
 
 
 def test_a_slot_is_claimed_once_by_many_processes_at_once(tmp_path):
