@@ -350,8 +350,8 @@ def test_a_second_send_waits_for_the_first_and_names_it(ready, smtp_server, monk
 
     monkeypatch.setattr(sender, "SEND_LOCK_WAIT", 0.3)
     settings = default_settings(ready)
-    with locks.hold(locks.send_lock(settings), purpose="brief send", what="sending"):
-        with pytest.raises(locks.LockBusy, match=r"in use by pid \d+ .*\(brief send\)"):
-            run(ready, smtp_server.env())
+    held = locks.hold(locks.send_lock(settings), purpose="brief send", what="sending")
+    with held, pytest.raises(locks.LockBusy, match=r"in use by pid \d+ .*\(brief send\)"):
+        run(ready, smtp_server.env())
     assert smtp_server.handler.received == []
     assert run(ready, smtp_server.env()).count("sent") == 3
