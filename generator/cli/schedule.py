@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.cli.common import EXIT_ERRORS, EXIT_OK
 from generator.settings import Settings
 
 if TYPE_CHECKING:
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from generator.schedule import Context
 
 Clock = Callable[[], dt.datetime]
-
-EXIT_OK, EXIT_FAILED = 0, 1
 
 NOW_HELP = "Evaluate as of this moment, e.g. 2026-03-29T09:00+01:00 (default: now)."
 LIMIT_HELP = "Override every schedule's time limit, in seconds."
@@ -136,11 +135,11 @@ def _describe(settings: Settings, item: Schedule, moment: dt.datetime) -> None:
 def _last_run(settings: Settings, name: str) -> str:
     """The latest recorded run of ``name``, without creating the state store."""
     from generator.schedule import history as run_history
-    from generator.store import open_state, state_path
+    from generator.store import open_project_store, store_path
 
-    if not state_path(settings).exists():
+    if not store_path(settings.state_dir).exists():
         return ""
-    with closing(open_state(settings)) as db:
+    with closing(open_project_store(settings)) as db:
         run_history.prepare(db)
         found = run_history.runs(db, name, limit=1)
     if not found:
@@ -171,7 +170,7 @@ def run_due(settings: Settings, now: str | None, time_limit_seconds: float | Non
     click.echo(
         f"{ran} run(s), {failed} failed, {skipped} slot(s) skipped" if reports else "nothing due"
     )
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
 
 
 @schedule.command()
@@ -200,4 +199,4 @@ def run_one(settings: Settings, name: str, time_limit_seconds: float | None) -> 
         context = _context(settings, make_clock(None), time_limit_seconds, stop)
         report = schedule_runner.run_now(context, name)
     click.echo(report.line())
-    sys.exit(EXIT_FAILED if report.failed else EXIT_OK)
+    sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)

@@ -1,0 +1,183 @@
+"""The ``brief build`` and ``brief clean`` commands: thin adapters over the builder.
+
+Registered on the ``brief`` group by :mod:`generator.cli.app`. The builder and the
+progress bar are imported inside the commands, so that ``brief --help`` and a build
+with nothing to do stay quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.cli.common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    FORMATS_OPTION,
+    OUT_OPTION,
+    echo_rebuild,
+    interrupt_on_signals,
+    parse_formats,
+    parse_size,
+    rebuild_on_changes,
+    report_result,
+    today,
+    with_out,
+)
+from generator.settings import PDF_VARIANTS, Settings
+
+
+@click.command()
+@click.argument("ids", nargs=-1)
+@FORMATS_OPTION
+@OUT_OPTION
+@click.option("--template", default=None, help="Render with this template instead of the sheet's.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (no output for them).")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(list(PDF_VARIANTS)),
+    envvar="BRIEF_PDF_VARIANT",
+    default=None,
+    help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b (archives) or plain.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Render this many briefings at once (default: the number of CPUs).",
+)
+@click.option(
+    "-n", "--dry-run", is_flag=True, help="List what would be rebuilt and why; write nothing."
+)
+@click.option("--force", is_flag=True, help="Rebuild everything selected, even if up to date.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    envvar="BRIEF_TIME_LIMIT",
+    help="Seconds one briefing's HTML or PDF may take to render [default: 120; "
+    "env BRIEF_TIME_LIMIT].",
+)
+@click.option(
+    "--memory-limit",
+    default=None,
+    envvar="BRIEF_MEMORY_LIMIT",
+    metavar="SIZE",
+    help="Memory a rendering process may use, e.g. 2G, 512M; 0 for no limit [default: 2G; "
+    "env BRIEF_MEMORY_LIMIT].",
+)
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running and rebuild whenever a fact sheet or template changes.",
+)
+@click.pass_obj
+def build(
+    settings: Settings,
+    ids: tuple[str, ...],
+    formats: str,
+    out: Path | None,
+    template: str | None,
+    strict: bool,
+    pdf_variant: str | None,
+    watch: bool,
+    jobs: int | None,
+    dry_run: bool,
+    force: bool,
+    time_limit: float | None,
+    memory_limit: str | None,
+) -> None:
+    """Bring briefings (all, or IDS) up to date: rebuild only what changed.
+
+    A briefing is rebuilt when its fact sheet, a template, stylesheet or font it uses,
+    the generator or an option changed, or its output is missing or was changed. A fact
+    sheet with errors is reported and skipped; the others still build, and the exit
+    status is 1 at the end. With --watch, it then rebuilds on every change until
+    interrupted (Ctrl-C), and exits 0.
+    """
+    chosen = parse_formats(formats)
+    settings = with_out(settings, out).with_limits(time_limit, parse_size(memory_limit))
+    options = {
+        "formats": chosen,
+        "template": template,
+        "strict": strict,
+        "force": force,
+        "pdf_variant": pdf_variant,
+    }
+    if dry_run:
+        _print_preview(settings, ids, options)
+        sys.exit(EXIT_OK)
+    failed = _build_once(settings, ids, jobs, options)
+    if watch:
+        _keep_building(settings, ids, jobs, options)
+        sys.exit(EXIT_OK)
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+def _build_once(
+    settings: Settings, ids: tuple[str, ...], jobs: int | None, options: dict[str, Any]
+) -> bool:
+    """Build once, with a bar on a terminal; print the summary. True if anything failed."""
+    from generator.builder import runner as builder
+    from generator.cli.progress import Reporter
+
+    strict = options["strict"]
+    with interrupt_on_signals(), Reporter(settings, strict, bar=sys.stderr.isatty()) as reporter:
+        report = builder.build(
+            settings,
+            ids,
+            today=today(),
+            jobs=jobs,
+            on_result=reporter.result,
+            on_progress=reporter.progress,
+            **options,
+        )
+    click.echo(report.summary())
+    return bool(report.failed)
+
+
+def _keep_building(
+    settings: Settings, ids: tuple[str, ...], jobs: int | None, options: dict[str, Any]
+) -> None:
+    """``--watch``: rebuild on every change, reporting in plain lines, until Ctrl-C."""
+    watched = {k: v for k, v in options.items() if k != "formats"}
+    on_result = report_result(settings, options["strict"])
+    rebuild_on_changes(
+        settings, ids, options["formats"], echo_rebuild, jobs=jobs, on_result=on_result, **watched
+    )
+
+
+def _print_preview(settings: Settings, ids: tuple[str, ...], options: dict[str, Any]) -> None:
+    """``--dry-run``: what would be removed, built and written, and why."""
+    from generator.builder import runner as builder
+
+    preview = builder.preview(settings, ids, today=today(), **options)
+    plan = preview.plan
+    for removal in plan.removals:
+        shown = ", ".join(settings.display(settings.output_dir / n) for n in removal.outputs)
+        click.echo(f"would remove {shown or removal.display}: {removal.display} deleted")
+    for work in plan.work:
+        targets = ", ".join(work.targets)
+        click.echo(f"would build {work.display} ({targets}): {'; '.join(work.reasons)}")
+    if preview.index_reasons:
+        index = settings.display(settings.output_dir / "index.html")
+        click.echo(f"would write {index}: {'; '.join(preview.index_reasons)}")
+    click.echo(
+        f"{len(plan.work)} to build, {len(plan.fresh)} up to date, {len(plan.removals)} to remove"
+    )
+
+
+@click.command()
+@OUT_OPTION
+@click.pass_obj
+def clean(settings: Settings, out: Path | None) -> None:
+    """Remove built briefings, the index, the build state and leftovers from the output
+    folder."""
+    from generator.builder import clean as clean_outputs
+
+    removed = clean_outputs(with_out(settings, out))
+    click.echo(f"removed {len(removed)} file(s)")
