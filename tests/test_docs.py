@@ -54,6 +54,6 @@ def test_every_key_of_the_format_is_in_the_writing_guide() -> None:
     assert "stage" in keys and "mitigations" in keys
     missing = sorted(key for key in keys if f"| `{key}` |" not in page)
     assert missing == []
-    choices = [model.Status, model.Stage, model.PlayerKind, model.Category, model.Severity]
+    choices = [model.Status, model.Stage, model.PlayerKind, model.Category, model.ChallengeSeverity]
     values = {value for choice in [*choices, model.SourceKind] for value in get_args(choice)}
     assert sorted(value for value in values if f"`{value}`" not in page) == []

@@ -1,6 +1,6 @@
 """The jobs a build runs in its worker processes, as plain functions of plain values.
 
-``prepare`` checks a fact sheet and renders the HTML of the formats asked for (the HTML
+``prepare_briefing`` checks a fact sheet and renders the HTML of the formats asked for (the HTML
 file itself, and the document the PDF is printed from); ``print_pdf`` turns that
 document into PDF bytes; ``warm_pdf`` loads WeasyPrint ahead of the first PDF;
 ``render_index`` renders ``index.html``. Each returns what the parent needs to write the
@@ -97,7 +97,7 @@ class RenderedIndex:
     used: tuple[str, ...]
 
 
-def prepare(job: PrepareJob) -> Prepared:
+def prepare_briefing(job: PrepareJob) -> Prepared:
     """Check the fact sheet; if it may be rendered, render the HTML of every target.
 
     A fact sheet with errors (or warnings, under ``strict``) gives ``failed`` and its

@@ -21,7 +21,7 @@ from typing import Any
 
 from generator.builder import jobs
 from generator.builder.plan import Work
-from generator.builder.workers import Outcome, Pool, Worker
+from generator.builder.workers import JobOutcome, Pool, Worker
 from generator.errors import Diagnostic
 from generator.settings import Settings
 
@@ -32,7 +32,7 @@ STRICT_PAGE_LIMIT = "the PDF does not fit its template (warnings are errors unde
 
 
 @dataclass
-class Finished:
+class FinishedBrief:
     """A briefing whose jobs are over: its HTML and PDF, or why it failed."""
 
     work: Work
@@ -58,7 +58,7 @@ class Pipeline:
     template: str | None
     strict: bool
     pdf_variant: str
-    describe: Callable[[Outcome, str], str]
+    describe: Callable[[JobOutcome, str], str]
     notes: set[str] = field(default_factory=set)
     _prepare: deque[Work] = field(default_factory=deque)
     _print: deque[tuple[Work, jobs.Prepared, str]] = field(default_factory=deque)
@@ -69,7 +69,7 @@ class Pipeline:
     def run(
         self,
         work: list[Work],
-        on_finished: Callable[[Finished], None],
+        on_finished: Callable[[FinishedBrief], None],
         on_tick: Callable[[], None],
     ) -> None:
         """Render every briefing of ``work``; ``on_finished`` hears of each as it ends."""
@@ -84,7 +84,9 @@ class Pipeline:
                     on_finished(finished)
             on_tick()
 
-    def run_one(self, fn: Callable[[Any], Any], arg: Any, on_tick: Callable[[], None]) -> Outcome:
+    def run_one(
+        self, fn: Callable[[Any], Any], arg: Any, on_tick: Callable[[], None]
+    ) -> JobOutcome:
         """Run one more job (the index page) on a free worker and wait for its outcome."""
         ticket = ("single", None)
         while True:
@@ -115,7 +117,7 @@ class Pipeline:
                 job = jobs.PrepareJob(
                     self.settings, work.path, work.targets, self.template, self.today, self.strict
                 )
-                self._submit(worker, ("prepare", work, None, ""), jobs.prepare, job, STACK)
+                self._submit(worker, ("prepare", work, None, ""), jobs.prepare_briefing, job, STACK)
             elif self._should_warm(worker):
                 self.pool.submit(worker, ("warm", None, None, ""), jobs.warm_pdf, None, PDF)
 
@@ -132,7 +134,7 @@ class Pipeline:
         ready = sum(1 for w in self.pool.workers if PDF in w.tags or (w.tag == PDF and w.busy))
         return ready < min(len(self.pool.workers), self._pdf_left)
 
-    def _handle(self, outcome: Outcome) -> Finished | None:
+    def _handle(self, outcome: JobOutcome) -> FinishedBrief | None:
         stage, work, prepared, log = outcome.ticket
         log += outcome.log
         if stage == "warm":
@@ -146,16 +148,16 @@ class Pipeline:
             # The error's own diagnostics are already worded in its message.
             diagnostics = prepared.diagnostics if prepared is not None else ()
             error = self.describe(outcome, STAGES[stage])
-            return Finished(work, prepared, None, error, diagnostics)
+            return FinishedBrief(work, prepared, None, error, diagnostics)
         if stage == "print":
             printed: jobs.Printed = outcome.value
             self.notes.update(printed.notes)
             found = prepared.diagnostics + printed.diagnostics
             if self.strict and printed.diagnostics:
-                return Finished(work, prepared, None, STRICT_PAGE_LIMIT, found, log)
-            return Finished(work, prepared, printed, "", found, log)
+                return FinishedBrief(work, prepared, None, STRICT_PAGE_LIMIT, found, log)
+            return FinishedBrief(work, prepared, printed, "", found, log)
         ready: jobs.Prepared = outcome.value
         if ready.failed or PDF not in work.targets:
-            return Finished(work, ready, None, "", ready.diagnostics, log)
+            return FinishedBrief(work, ready, None, "", ready.diagnostics, log)
         self._print.append((work, ready, log))
         return None

@@ -68,7 +68,7 @@ class Removal:
 
 
 @dataclass
-class Plan:
+class BuildPlan:
     """The stale briefings (in id order), the up-to-date ones and the removals."""
 
     work: list[Work] = field(default_factory=list)
@@ -132,9 +132,9 @@ class Planner:
         self.options = {fmt: request.options(fmt) for fmt in FORMATS}
         self._deps_memo: dict[str, list[str]] = {}
 
-    def plan(self) -> Plan:
+    def plan(self) -> BuildPlan:
         """The plan of this build."""
-        plan = Plan()
+        plan = BuildPlan()
         sheets = list_sheets(self.briefs_dir)
         if sheets is None:
             sheets = {}

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.builder.manifest import build_state_path
-from generator.builder.plan import FORMATS, Plan, Request
+from generator.builder.plan import FORMATS, BuildPlan, Request
 from generator.builder.report import BriefResult, BuildReport
 from generator.builder.session import ProgressFn, Session, prepare_output_dir
 from generator.settings import Settings
@@ -84,7 +84,7 @@ def build(
 class Preview:
     """What a build would do: the plan, and why the index would be written ([] if not)."""
 
-    plan: Plan
+    plan: BuildPlan
     index_reasons: tuple[str, ...]
 
 

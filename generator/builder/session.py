@@ -33,7 +33,7 @@ from generator.builder.manifest import (
 )
 from generator.builder.plan import (
     INDEX_NAME,
-    Plan,
+    BuildPlan,
     Planner,
     Removal,
     Request,
@@ -48,8 +48,8 @@ from generator.settings import Settings
 from generator.writer import check_writable, output_path, sweep_temporaries, write_atomic
 
 if TYPE_CHECKING:
-    from generator.builder.pipeline import Finished, Pipeline
-    from generator.builder.workers import Outcome
+    from generator.builder.pipeline import FinishedBrief, Pipeline
+    from generator.builder.workers import JobOutcome
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class Session:
         self._changed = False
         self._saved_at = time.monotonic()
 
-    def plan(self) -> Plan:
+    def plan(self) -> BuildPlan:
         """What this build would do (reads only; see :mod:`generator.builder.plan`)."""
         return self.planner.plan()
 
@@ -90,7 +90,7 @@ class Session:
 
     def run(
         self,
-        plan: Plan,
+        plan: BuildPlan,
         jobs_count: int,
         on_result: Callable[[BriefResult], None] | None = None,
         on_progress: ProgressFn | None = None,
@@ -109,7 +109,7 @@ class Session:
 
     def _run(
         self,
-        plan: Plan,
+        plan: BuildPlan,
         jobs_count: int,
         report: BuildReport,
         on_result: Callable[[BriefResult], None] | None,
@@ -127,7 +127,7 @@ class Session:
         ordered = InOrder([w.brief_id for w in plan.work], on_result)
         progress = _Progress(len(plan.work), on_progress)
 
-        def finished(item: Finished) -> None:
+        def finished(item: FinishedBrief) -> None:
             result = self._finish(item)
             report.results.append(result)
             ordered.add(result)
@@ -164,7 +164,7 @@ class Session:
             describe=self._describe,
         )
 
-    def _finish(self, item: Finished) -> BriefResult:
+    def _finish(self, item: FinishedBrief) -> BriefResult:
         """Write and record a finished briefing's outputs; its result."""
         work = item.work
         for line in item.log.splitlines():
@@ -204,7 +204,7 @@ class Session:
         }
         return name
 
-    def _files(self, item: Finished) -> list[tuple[str, bytes, dict[str, str]]]:
+    def _files(self, item: FinishedBrief) -> list[tuple[str, bytes, dict[str, str]]]:
         """(format, bytes, dependencies) of each output of a finished briefing."""
         prepared, printed = item.prepared, item.printed
         assert prepared is not None
@@ -284,7 +284,7 @@ class Session:
     def _entries_key(entries: list[dict[str, object]]) -> str:
         return sha256_bytes(stable_json(entries).encode("utf-8"))
 
-    def _describe(self, outcome: Outcome, stage: str) -> str:
+    def _describe(self, outcome: JobOutcome, stage: str) -> str:
         limits = self.settings
         if outcome.kind == "failed":
             return outcome.message

@@ -8,7 +8,7 @@ Each worker lowers its address-space limit (``RLIMIT_AS``) when it starts, so a 
 that needs more memory fails in that worker alone. The parent enforces the wall-clock
 limit: a job that overruns has its worker killed and replaced, and is reported as a
 ``timeout`` outcome; a worker that dies or runs out of memory is replaced the same way.
-Results come back as values (:class:`Outcome`), never as exceptions.
+Results come back as values (:class:`JobOutcome`), never as exceptions.
 
 Workers ignore SIGINT, so Ctrl-C in a terminal reaches only the parent, which decides
 what to stop; a worker whose parent has gone away exits by itself within a second.
@@ -49,7 +49,7 @@ class Limits:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class JobOutcome:
     """How a job ended.
 
     ``ok``: ``value`` is what the job returned. ``failed``: the job raised a
@@ -96,7 +96,7 @@ class Pool:
         self.release = release
         self._context = multiprocessing.get_context("fork")
         self.workers: list[Worker] = []
-        self._pending: list[Outcome] = []
+        self._pending: list[JobOutcome] = []
         for _ in range(max(1, size)):
             self.workers.append(self._start())
 
@@ -123,10 +123,12 @@ class Pool:
         try:
             worker.conn.send((fn, arg))
         except (OSError, ValueError) as exc:
-            self._pending.append(Outcome(ticket, "crashed", message=f"worker unreachable: {exc}"))
+            self._pending.append(
+                JobOutcome(ticket, "crashed", message=f"worker unreachable: {exc}")
+            )
             self._replace(worker)
 
-    def wait(self, timeout: float) -> list[Outcome]:
+    def wait(self, timeout: float) -> list[JobOutcome]:
         """The outcomes of jobs that ended within ``timeout`` seconds (maybe none)."""
         if self._pending:
             done, self._pending = self._pending, []
@@ -158,7 +160,7 @@ class Pool:
             worker.log.close()
         self.workers = []
 
-    def _check(self, worker: Worker) -> Outcome | None:
+    def _check(self, worker: Worker) -> JobOutcome | None:
         ticket = worker.ticket
         try:
             has_reply = worker.conn.poll()
@@ -170,26 +172,26 @@ class Pool:
             return self._crashed(worker)
         if time.monotonic() >= worker.deadline:
             log = self._replace(worker)
-            return Outcome(ticket, "timeout", message=f"over {self.limits.seconds:g} s", log=log)
+            return JobOutcome(ticket, "timeout", message=f"over {self.limits.seconds:g} s", log=log)
         return None
 
-    def _receive(self, worker: Worker) -> Outcome:
+    def _receive(self, worker: Worker) -> JobOutcome:
         ticket = worker.ticket
         try:
             kind, value, message = worker.conn.recv()
         except (EOFError, OSError):
             return self._crashed(worker)
         if kind == "memory":
-            return Outcome(ticket, kind, value, message, self._replace(worker))
+            return JobOutcome(ticket, kind, value, message, self._replace(worker))
         worker.ticket = None
         if worker.tag:
             worker.tags.add(worker.tag)
-        return Outcome(ticket, kind, value, message, _take_log(worker))
+        return JobOutcome(ticket, kind, value, message, _take_log(worker))
 
-    def _crashed(self, worker: Worker) -> Outcome:
+    def _crashed(self, worker: Worker) -> JobOutcome:
         worker.process.join(CLOSE_GRACE)
         death = _death(worker.process.exitcode)
-        return Outcome(worker.ticket, "crashed", message=death, log=self._replace(worker))
+        return JobOutcome(worker.ticket, "crashed", message=death, log=self._replace(worker))
 
     def _replace(self, worker: Worker) -> str:
         """Put a fresh worker in the place of ``worker`` (killed if it still runs).

@@ -140,7 +140,7 @@ def _last_run(settings: Settings, name: str) -> str:
     if not store_path(settings.state_dir).exists():
         return ""
     with closing(open_project_store(settings)) as db:
-        run_history.prepare(db)
+        run_history.ensure_tables(db)
         found = run_history.runs(db, name, limit=1)
     if not found:
         return ""

@@ -24,8 +24,8 @@ from typing import Literal
 from generator.config import Delivery, Mailbox, SmtpSettings
 from generator.delivery import editions as archive
 from generator.delivery import ledger
-from generator.delivery.plan import Edition, Plan, Planned, build_message, planned_message_id
-from generator.delivery.transport import Outcome, SmtpSetupError, SmtpTransport, backoff_delay
+from generator.delivery.plan import Edition, Planned, SendPlan, build_message, planned_message_id
+from generator.delivery.transport import SmtpOutcome, SmtpSetupError, SmtpTransport, backoff_delay
 from generator.settings import Settings
 from generator.writer import write_atomic
 
@@ -110,7 +110,7 @@ class Dispatcher:
         settings: Settings,
         delivery: Delivery,
         sender: Mailbox,
-        work: Plan,
+        work: SendPlan,
         clock: Callable[[], dt.datetime],
         db: sqlite3.Connection,
         on_result: Callable[[MessageResult], None] | None,
@@ -222,7 +222,7 @@ class Dispatcher:
 
     def _tries(self, item: Planned, row: ledger.Row, data: bytes, link: _Link) -> MessageResult:
         """Try until accepted, refused for good, or out of tries; back off in between."""
-        attempt, outcome = row.attempts, Outcome("temporary", "not tried")
+        attempt, outcome = row.attempts, SmtpOutcome("temporary", "not tried")
         for number in range(1, link.smtp.tries + 1):
             attempt, outcome = self._try_once(row, item.recipient.address, data, link)
             if outcome.kind in ("sent", "permanent"):
@@ -244,7 +244,7 @@ class Dispatcher:
 
     def _try_once(
         self, row: ledger.Row, address: str, data: bytes, link: _Link
-    ) -> tuple[int, Outcome]:
+    ) -> tuple[int, SmtpOutcome]:
         """One try, counted in the ledger before it is made and settled right after."""
         attempt = ledger.start_attempt(self.db, row.id, self.clock())
         link.faults.hit("before-send")

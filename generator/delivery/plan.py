@@ -76,7 +76,7 @@ class Planned:
 
 
 @dataclass
-class Plan:
+class SendPlan:
     """Everything to send, with the rendered body of each (briefing, list)."""
 
     items: list[Planned] = field(default_factory=list)
@@ -139,9 +139,9 @@ def plan(
     settings: Settings,
     *,
     resend: bool,
-) -> Plan:
+) -> SendPlan:
     """Who gets what: one :class:`Planned` per (edition, list, recipient), bodies rendered."""
-    result = Plan()
+    result = SendPlan()
     for edition in editions:
         for list_name in lists:
             changes = _changes_since_last(edition, list_name, db, settings)
@@ -221,7 +221,7 @@ def build_message(
 
 
 def presend_checks(
-    work: Plan, delivery: Delivery, sender: Mailbox, date: dt.datetime, *, allow_draft: bool
+    work: SendPlan, delivery: Delivery, sender: Mailbox, date: dt.datetime, *, allow_draft: bool
 ) -> list[Diagnostic]:
     """Every reason not to send, found before any connection is opened."""
     problems: list[Diagnostic] = []

@@ -1,7 +1,7 @@
 """SMTP transport: one try at handing one message for one recipient to the server.
 
 The only module that speaks SMTP. Every server answer and network fault is turned into an
-:class:`Outcome` the caller can act on — ``sent``, ``temporary`` (try again later),
+:class:`SmtpOutcome` the caller can act on — ``sent``, ``temporary`` (try again later),
 ``permanent`` (do not retry), ``ambiguous`` (the connection broke after the message was
 handed over, so it may have been accepted) — or, for faults that no retry can cure (login
 refused, TLS unavailable or not trusted), into :class:`SmtpSetupError`. The retry policy
@@ -27,7 +27,7 @@ Kind = Literal["sent", "temporary", "permanent", "ambiguous"]
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SmtpOutcome:
     """What became of one try: its kind and the server's reply (or the fault) as text."""
 
     kind: Kind
@@ -92,8 +92,8 @@ def _size(count: int) -> str:
     return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count / 1e3:.1f} KB"
 
 
-def _by_code(code: int, text: str) -> Outcome:
-    return Outcome("temporary" if 400 <= code < 500 or code < 200 else "permanent", text)
+def _by_code(code: int, text: str) -> SmtpOutcome:
+    return SmtpOutcome("temporary" if 400 <= code < 500 or code < 200 else "permanent", text)
 
 
 class SmtpTransport:
@@ -137,22 +137,22 @@ class SmtpTransport:
             raise _setup_error(exc, s) from None
         return conn
 
-    def send(self, sender: str, recipient: str, message: bytes) -> Outcome:
+    def send(self, sender: str, recipient: str, message: bytes) -> SmtpOutcome:
         """Hand ``message`` to the server for ``recipient``: one try, never raises for faults
-        a retry may cure (those become a ``temporary`` or ``ambiguous`` :class:`Outcome`)."""
+        a retry may cure (those become a ``temporary`` or ``ambiguous`` :class:`SmtpOutcome`)."""
         try:
             if self._conn is None:
                 self._conn = self.connect()
             conn = self._conn
             too_big = self._over_server_limit(conn, len(message))
             if too_big:
-                return Outcome("permanent", too_big)
+                return SmtpOutcome("permanent", too_big)
             conn.in_data = False
             refused = conn.sendmail(sender, [recipient], message)
             if refused:
                 code, text = refused.get(recipient, next(iter(refused.values())))
                 return _by_code(code, _reply_text(code, text))
-            return Outcome("sent", _reply_text(*conn.data_reply))
+            return SmtpOutcome("sent", _reply_text(*conn.data_reply))
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = exc.recipients.get(recipient, (550, b"recipient refused"))
             return self._failed(_by_code(code, _reply_text(code, text)))
@@ -172,7 +172,7 @@ class SmtpTransport:
             )
         return ""
 
-    def _network_fault(self, exc: BaseException) -> Outcome:
+    def _network_fault(self, exc: BaseException) -> SmtpOutcome:
         handed_over = self._conn is not None and self._conn.in_data
         cause = exc.__context__ if isinstance(exc, smtplib.SMTPServerDisconnected) else exc
         if isinstance(cause, (socket.timeout, TimeoutError)):
@@ -182,10 +182,10 @@ class SmtpTransport:
         else:
             reason = f"connection lost: {exc or type(exc).__name__}"
         if handed_over:
-            return Outcome("ambiguous", f"{reason} after the message was sent, before a reply")
-        return Outcome("temporary", reason)
+            return SmtpOutcome("ambiguous", f"{reason} after the message was sent, before a reply")
+        return SmtpOutcome("temporary", reason)
 
-    def _failed(self, outcome: Outcome) -> Outcome:
+    def _failed(self, outcome: SmtpOutcome) -> SmtpOutcome:
         self.close()
         return outcome
 

@@ -38,7 +38,7 @@ Category = Literal[
     "financing",
     "other",
 ]
-Severity = Literal["low", "medium", "high"]
+ChallengeSeverity = Literal["low", "medium", "high"]
 SourceKind = Literal["news", "government", "company", "research", "dataset", "other"]
 
 #: Categories of which at least one should be present (a warning otherwise).
@@ -230,7 +230,7 @@ class Challenge(_Model):
 
     category: Category = Field(description="Kind of obstacle.")
     title: Text = Field(description="One-line headline.")
-    severity: Severity = Field(description="How much it threatens the initiative.")
+    severity: ChallengeSeverity = Field(description="How much it threatens the initiative.")
     body: Markdown = Field(description="The analysis (Markdown).")
     mitigations: Markdown | None = Field(None, description="What could reduce it (Markdown).")
     sources: list[SourceId] | None = Field(None, description="Ids of supporting sources.")

@@ -30,7 +30,7 @@ _WATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
-class Finished:
+class ChildResult:
     """How the child ended: its return value, or why there is none."""
 
     value: Any = None
@@ -45,7 +45,7 @@ def run_limited(
     seconds: float,
     *,
     stop: threading.Event | None = None,
-) -> Finished:
+) -> ChildResult:
     """Call ``function(*args)`` in a child process, allowing it ``seconds`` seconds.
 
     ``function`` and ``args`` must be picklable. An exception in the child comes back as
@@ -62,7 +62,7 @@ def run_limited(
         if ended is None:
             _stop(child)
             timed_out = not (stop is not None and stop.is_set())
-            return Finished(timed_out=timed_out, interrupted=not timed_out)
+            return ChildResult(timed_out=timed_out, interrupted=not timed_out)
         return _received(receiver, child)
     finally:
         receiver.close()
@@ -82,13 +82,13 @@ def _wait(receiver: Connection, seconds: float, stop: threading.Event | None) ->
             return True
 
 
-def _received(receiver: Connection, child: multiprocessing.process.BaseProcess) -> Finished:
+def _received(receiver: Connection, child: multiprocessing.process.BaseProcess) -> ChildResult:
     try:
         kind, payload = receiver.recv()
     except (EOFError, OSError):
         child.join(TERM_GRACE)
-        return Finished(error=f"the run ended unexpectedly (exit code {child.exitcode})")
-    return Finished(value=payload) if kind == "value" else Finished(error=payload)
+        return ChildResult(error=f"the run ended unexpectedly (exit code {child.exitcode})")
+    return ChildResult(value=payload) if kind == "value" else ChildResult(error=payload)
 
 
 def _stop(child: multiprocessing.process.BaseProcess) -> None:

@@ -71,7 +71,7 @@ class Run:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class RunOutcome:
     """How a run ended, as recorded."""
 
     result: Result
@@ -82,7 +82,7 @@ class Outcome:
     note: str = ""
 
 
-def prepare(connection: sqlite3.Connection) -> None:
+def ensure_tables(connection: sqlite3.Connection) -> None:
     """Create the history tables if needed."""
     ensure_schema(connection, SCHEMA)
 
@@ -160,7 +160,9 @@ def record_skip(
     return cursor.rowcount == 1
 
 
-def finish(connection: sqlite3.Connection, run_id: int, outcome: Outcome, now: dt.datetime) -> None:
+def finish(
+    connection: sqlite3.Connection, run_id: int, outcome: RunOutcome, now: dt.datetime
+) -> None:
     """Complete a claimed run with its outcome."""
     connection.execute(
         "UPDATE schedule_runs SET result = ?, ended_at = ?, built = ?, sent = ?, archived = ?, "

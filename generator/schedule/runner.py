@@ -25,8 +25,8 @@ from generator import locks
 from generator.config import DeliveryConfig, Schedule
 from generator.errors import GeneratorError
 from generator.schedule import history as run_history
-from generator.schedule.child import Finished, run_limited
-from generator.schedule.history import Kind, Outcome, Result
+from generator.schedule.child import ChildResult, run_limited
+from generator.schedule.history import Kind, Result, RunOutcome
 from generator.schedule.job import Job, JobResult, run_job
 from generator.schedule.slots import Decision, due, iso, local_date, next_wake
 from generator.settings import Settings
@@ -106,7 +106,7 @@ def run_now(context: Context, name: str) -> RunReport:
         _schedule_lock(context.settings, schedule),
         closing(open_project_store(context.settings)) as db,
     ):
-        run_history.prepare(db)
+        run_history.ensure_tables(db)
         run_history.close_interrupted(db, schedule.name, now)
         report = _execute(db, context, schedule, Decision(now, "run"), "manual")
     if report is None:
@@ -174,7 +174,7 @@ def _schedule_lock(settings: Settings, schedule: Schedule) -> AbstractContextMan
 
 def _due_runs(context: Context, schedule: Schedule, now: dt.datetime) -> list[RunReport]:
     with closing(open_project_store(context.settings)) as db:
-        run_history.prepare(db)
+        run_history.ensure_tables(db)
         if run_history.close_interrupted(db, schedule.name, now):
             log.warning("%s: a run interrupted earlier is recorded as failed", schedule.name)
         cursor = run_history.last_slot(db, schedule.name, now)
@@ -231,17 +231,17 @@ def _execute(
     return report
 
 
-def _outcome(finished: Finished, decision: Decision, seconds: float) -> Outcome:
+def _outcome(finished: ChildResult, decision: Decision, seconds: float) -> RunOutcome:
     """The recorded outcome of a run that ended, was stopped or crashed."""
     if finished.timed_out:
-        return Outcome("failed", error=f"stopped: exceeded the time limit of {_span(seconds)}")
+        return RunOutcome("failed", error=f"stopped: exceeded the time limit of {_span(seconds)}")
     if finished.interrupted:
-        return Outcome("failed", error="stopped: the scheduler was asked to shut down")
+        return RunOutcome("failed", error="stopped: the scheduler was asked to shut down")
     job = finished.value
     if not isinstance(job, JobResult):
-        return Outcome("failed", error=finished.error or "the run ended without a result")
+        return RunOutcome("failed", error=finished.error or "the run ended without a result")
     result: Result = "failed" if job.errors else ("late" if decision.late else "ok")
-    return Outcome(result, job.built, job.sent, job.archived, "; ".join(job.errors))
+    return RunOutcome(result, job.built, job.sent, job.archived, "; ".join(job.errors))
 
 
 def _span(seconds: float) -> str:

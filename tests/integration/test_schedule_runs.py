@@ -61,7 +61,7 @@ def context(project: Path, moment: dt.datetime, seconds: float | None = None) ->
 
 def history(project: Path) -> list[run_history.Run]:
     with closing(open_project_store(default_settings(project))) as db:
-        run_history.prepare(db)
+        run_history.ensure_tables(db)
         return list(reversed(run_history.runs(db, "daily-ev", limit=100)))
 
 
@@ -168,7 +168,7 @@ def test_run_past_its_time_limit_is_stopped_and_does_not_block_the_next(ev_proje
 def test_run_left_running_by_a_killed_process_is_closed(ev_project):
     run_due(context(ev_project, BEFORE))
     with closing(open_project_store(default_settings(ev_project))) as db:
-        run_history.prepare(db)
+        run_history.ensure_tables(db)
         run_history.claim(db, "daily-ev", MON_8, kind="scheduled", now=MON_8)
     assert run_due(context(ev_project, MON_8 + dt.timedelta(minutes=2))) == []
     (run,) = history(ev_project)

@@ -8,7 +8,7 @@ from contextlib import closing
 from pathlib import Path
 
 from generator.schedule import history as run_history
-from generator.schedule.history import Outcome
+from generator.schedule.history import RunOutcome
 from generator.settings import default_settings
 from generator.store import open_project_store, store_path
 
@@ -18,7 +18,7 @@ NOW = SLOT + dt.timedelta(minutes=2)
 
 def open_db(root: Path):
     db = open_project_store(default_settings(root))
-    run_history.prepare(db)
+    run_history.ensure_tables(db)
     return db
 
 
@@ -48,7 +48,7 @@ def test_finish_records_what_the_run_did(tmp_path):
     with closing(open_db(tmp_path)) as db:
         run_id = run_history.claim(db, "weekly", SLOT, kind="scheduled", now=NOW, note="missed")
         assert run_id is not None
-        outcome = Outcome("late", ["a", "b"], ["a -> desk"], ["output/archive/x/a.pdf"], "", "")
+        outcome = RunOutcome("late", ["a", "b"], ["a -> desk"], ["output/archive/x/a.pdf"], "", "")
         run_history.finish(db, run_id, outcome, NOW + dt.timedelta(seconds=5))
         (run,) = run_history.runs(db, "weekly")
     assert (run.result, run.built, run.sent, run.archived) == (

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from generator.builder.workers import Limits, Outcome, Pool
+from generator.builder.workers import JobOutcome, Limits, Pool
 from generator.errors import Diagnostic, RenderError
 
 
@@ -48,7 +48,7 @@ def chatter(text: str) -> str:
     return text
 
 
-def run_one(pool: Pool, fn, arg, ticket: object = "job") -> Outcome:
+def run_one(pool: Pool, fn, arg, ticket: object = "job") -> JobOutcome:
     """Submit ``fn(arg)`` to the first idle worker and wait for its outcome."""
     pool.submit(pool.idle()[0], ticket, fn, arg)
     deadline = time.monotonic() + 60
@@ -65,7 +65,7 @@ def pool():
 
 
 def test_values_failures_and_bugs_come_back_as_outcomes(pool: Pool):
-    assert run_one(pool, double, 21) == Outcome("job", "ok", 42)
+    assert run_one(pool, double, 21) == JobOutcome("job", "ok", 42)
     failed = run_one(pool, refuse, None)
     assert (failed.kind, failed.message) == ("failed", "refused a resource")
     assert failed.value[0].message == "refused"
