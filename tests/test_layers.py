@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "writer": 3,
     "store": 4,
     "locks": 5,
+    "processes": 6,
     "factsheet": 10,
     "render": 20,
     "config": 20,

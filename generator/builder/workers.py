@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from generator.errors import GeneratorError
+from generator.processes import stop, watch_parent
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 Kind = Literal["ok", "failed", "bug", "timeout", "memory", "crashed"]
 #: How long workers get to exit when the pool closes before they are killed.
 CLOSE_GRACE = 2.0
-_WATCH_SECONDS = 0.5
 #: The workers' garbage-collector thresholds (Python's defaults are 700, 10, 10).
 GC_THRESHOLDS = (20_000, 20, 100)
 
@@ -147,7 +147,7 @@ class Pool:
         """Stop every worker: idle ones are asked to exit, busy ones (all if ``kill``) killed."""
         for worker in self.workers:
             if kill or worker.busy:
-                _stop(worker.process)
+                stop(worker.process, grace=CLOSE_GRACE)
             else:
                 with contextlib.suppress(OSError, ValueError):
                     worker.conn.send(None)
@@ -155,7 +155,7 @@ class Pool:
         for worker in self.workers:
             worker.process.join(max(0.0, deadline - time.monotonic()))
             if worker.process.is_alive():
-                _stop(worker.process)
+                stop(worker.process, grace=CLOSE_GRACE)
             worker.conn.close()
             worker.log.close()
         self.workers = []
@@ -198,7 +198,7 @@ class Pool:
 
         Returns what the old one wrote since last asked.
         """
-        _stop(worker.process)
+        stop(worker.process, grace=CLOSE_GRACE)
         worker.conn.close()
         log = _take_log(worker)
         worker.log.close()
@@ -237,14 +237,6 @@ def _take_log(worker: Worker) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _stop(process: Any) -> None:
-    """Kill ``process`` (SIGKILL: a render stuck in C code ignores anything gentler)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        if process.is_alive():
-            process.kill()
-        process.join(CLOSE_GRACE)
-
-
 def _death(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         try:
@@ -267,14 +259,12 @@ def _serve(
 
     Its stdout and stderr go to ``log_fd`` (read by the parent), never to the terminal.
     """
-    import threading
-
     for other in inherited:
         other.close()
     _close_descriptors_of(release)
     _redirect_output(log_fd)
     _set_limits(limits)
-    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    watch_parent(parent_pid)
     while True:
         try:
             message = conn.recv()
@@ -345,11 +335,3 @@ def _run(fn: Callable[[Any], Any], arg: Any) -> tuple[Kind, Any, str]:
         import traceback
 
         return "bug", None, traceback.format_exc()
-
-
-def _watch_parent(parent_pid: int) -> None:
-    """End this worker when its parent is gone (killed too hard to stop us)."""
-    while True:
-        time.sleep(_WATCH_SECONDS)
-        if os.getppid() != parent_pid:
-            os._exit(1)

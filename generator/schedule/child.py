@@ -9,7 +9,6 @@ within a second, so no run outlives its time limit unwatched.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import signal
@@ -21,12 +20,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from generator import processes
 from generator.errors import GeneratorError
 
 #: How long a stopped child gets to exit after SIGTERM before SIGKILL.
 TERM_GRACE = 5.0
 _TICK = 0.2
-_WATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -93,14 +92,7 @@ def _received(receiver: Connection, child: multiprocessing.process.BaseProcess) 
 
 def _stop(child: multiprocessing.process.BaseProcess) -> None:
     """SIGTERM to the child's process group, then SIGKILL if it lingers."""
-    for sig, grace in ((signal.SIGTERM, TERM_GRACE), (signal.SIGKILL, TERM_GRACE)):
-        if child.pid is None or not child.is_alive():
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(child.pid, sig)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child.pid, sig)
-        child.join(grace)
+    processes.stop(child, grace=TERM_GRACE, signals=(signal.SIGTERM, signal.SIGKILL), group=True)
 
 
 def _child(
@@ -112,7 +104,7 @@ def _child(
         leader = True
     except OSError:
         leader = False
-    threading.Thread(target=_watch_parent, args=(parent, leader), daemon=True).start()
+    processes.watch_parent(parent, group=leader)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -121,15 +113,6 @@ def _child(
         answer = ("error", _describe(exc))
     sender.send(answer)
     sender.close()
-
-
-def _watch_parent(parent: int, leader: bool) -> None:
-    """End this process (and its group, when it leads one) once ``parent`` is gone."""
-    while os.getppid() == parent:
-        time.sleep(_WATCH_SECONDS)
-    if leader:
-        os.killpg(0, signal.SIGKILL)
-    os._exit(1)
 
 
 def _describe(exc: Exception) -> str:
