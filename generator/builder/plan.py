@@ -20,6 +20,7 @@ from pathlib import Path
 from generator import __version__
 from generator.builder.manifest import BriefRecord, Probe, State, stable_json
 from generator.errors import GeneratorError
+from generator.factsheet import brief_id_of
 from generator.settings import DEFAULT_PDF_VARIANT, Settings
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
@@ -107,7 +108,7 @@ def choose(sheets: dict[str, str], ids: Sequence[str], briefs_shown: str) -> lis
         return sorted(sheets)
     chosen: list[str] = []
     for given in ids:
-        brief_id = Path(given).name.removesuffix(".yaml")
+        brief_id = brief_id_of(given)
         if brief_id not in sheets:
             raise GeneratorError(
                 f"no fact sheet '{given}' (looked for {briefs_shown}/{brief_id}.yaml)"

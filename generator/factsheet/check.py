@@ -40,6 +40,11 @@ class Checked:
         return self.loaded is None or any(d.is_error or strict for d in self.diagnostics)
 
 
+def brief_id_of(given: str) -> str:
+    """The brief id a user means by ``x``, ``x.yaml`` or ``briefs/x.yaml``: ``x``."""
+    return Path(given).name.removesuffix(".yaml")
+
+
 def discover(settings: Settings) -> list[Path]:
     """Every fact sheet of the project, sorted by file name."""
     if not settings.briefs_dir.is_dir():
@@ -57,7 +62,7 @@ def select(settings: Settings, ids: Sequence[str] = ()) -> list[Path]:
         return discover(settings)
     chosen: list[Path] = []
     for given in ids:
-        brief_id = Path(given).name.removesuffix(".yaml")
+        brief_id = brief_id_of(given)
         path = settings.briefs_dir / f"{brief_id}.yaml"
         if not path.is_file():
             raise GeneratorError(f"no fact sheet '{given}' (looked for {settings.display(path)})")
