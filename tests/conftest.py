@@ -6,7 +6,6 @@ import copy
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,13 +14,15 @@ import pytest
 import yaml
 from hypothesis import settings as hypothesis_settings
 
+from tests.support import cli
+
 # Property tests: a few seconds' worth of examples, the same ones every run, in
 # `make test`; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) runs many more, new ones each time.
 hypothesis_settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True)
 hypothesis_settings.register_profile("fuzz", max_examples=5000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = cli.REPO
 
 MINIMAL: dict[str, Any] = {
     "title": "Test initiative",
@@ -84,17 +85,9 @@ def write_brief(project: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def run_brief(project: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run the real ``brief`` CLI in a subprocess inside the project."""
+    """Run the real ``brief`` CLI in a subprocess inside the project (``tests.support.cli``)."""
 
-    def run(*args: str, cwd: Path | None = None, timeout: float = 120):
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        return subprocess.run(
-            [sys.executable, "-m", "generator", *args],
-            cwd=cwd or project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+    def run(*args: str, cwd: Path | None = None, timeout: float = 120, **options: Any):
+        return cli.run_brief(*args, cwd=cwd or project, timeout=timeout, **options)
 
     return run

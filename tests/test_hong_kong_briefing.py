@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.factsheet.loader import load
+from tests.support.cli import run_brief
 
 REPO = Path(__file__).resolve().parent.parent
 SHEET = REPO / "briefs" / "hong-kong-ev-assembly.yaml"
@@ -36,14 +34,9 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hk-out")
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "generator", "-C", str(REPO)),
-            *("build", "hong-kong-ev-assembly", "--out", str(out)),
-        ],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
+    result = run_brief(
+        *("-C", str(REPO), "build", "hong-kong-ev-assembly", "--out", str(out)),
+        cwd=None,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr

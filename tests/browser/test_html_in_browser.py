@@ -16,7 +16,7 @@ import pytest
 from generator.factsheet.loader import load
 from generator.render.html import IndexEntry, render_html, render_index
 from tests.browser.cdp import Browser, Page, file_url
-from tests.unit.render_samples import TEMPLATES, make_sheet, rich_data
+from tests.support.render_samples import TEMPLATES, make_sheet, rich_data
 
 REPO = Path(__file__).resolve().parents[2]
 HK = REPO / "briefs" / "hong-kong-ev-assembly.yaml"

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from tests.conftest import REPO
-from tests.pdf.test_pdf_print import inflate_all
+from tests.support.cli import run_brief
+from tests.support.pdf_samples import inflate_all
 
 HK = REPO / "briefs" / "hong-kong-ev-assembly.yaml"
 
@@ -27,14 +26,7 @@ def checkout(root: Path) -> Path:
 
 def brief(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run ``brief ARGS`` in ``root`` with extra environment variables."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(REPO), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_brief(*args, cwd=root, env=env, timeout=120)
 
 
 def digests(folder: Path) -> dict[str, str]:

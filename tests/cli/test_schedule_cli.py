@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from contextlib import closing
 from pathlib import Path
@@ -18,6 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli.app import cli
+from tests.support.cli import start_brief
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,14 +50,7 @@ def scheduled(project, write_brief):
 
 
 def spawn(project: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "generator", *args],
-        cwd=project,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_brief(*args, cwd=project)
 
 
 def test_list_shows_selection_and_next_runs_in_both_zones(scheduled, run_brief):

@@ -6,12 +6,10 @@ Every wait is bounded; the processes are stopped with SIGINT, as Ctrl-C would.
 from __future__ import annotations
 
 import http.client
-import os
 import queue
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent.parent
+from tests.support.cli import start_brief
+
 WAIT = 30.0
 
 
@@ -28,15 +27,7 @@ class Running:
     """A ``brief`` process with its output lines collected in the background."""
 
     def __init__(self, project: Path, *args: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", *args],
-            cwd=project,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        self.process = start_brief(*args, cwd=project, stderr=subprocess.STDOUT)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()

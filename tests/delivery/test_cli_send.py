@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.cli import run_brief, start_brief
+
 TEAM = ["ann@example.org", "bob@example.org", "cy@example.org"]
+
+
+def without_brief_variables() -> dict[str, str]:
+    """The test run's environment without any BRIEF_* variable."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
 
 
 def brief(project, *args, env=None):
     """Run ``brief`` in ``project`` with only the given BRIEF_* variables set."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=project,
-        env=base | {"PYTHONPATH": str(REPO)} | (env or {}),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_brief(*args, cwd=project, env=env, base_env=without_brief_variables(), timeout=120)
 
 
 @pytest.fixture
@@ -168,11 +163,14 @@ def test_outbox_before_any_send(ready):
 
 def test_two_runs_at_once_send_each_message_once(ready, smtp_server):
     smtp_server.handler.data_script = ["slow"] * 6
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
-    env |= {"PYTHONPATH": str(REPO)} | smtp_server.env()
-    command = [sys.executable, "-m", "generator", "send", "hk", "--to", "team"]
     runs = [
-        subprocess.Popen(command, cwd=ready, env=env, stdout=subprocess.PIPE, text=True)
+        start_brief(
+            *("send", "hk", "--to", "team"),
+            cwd=ready,
+            env=smtp_server.env(),
+            base_env=without_brief_variables(),
+            stderr=None,
+        )
         for _ in range(2)
     ]
     outputs = [run.communicate(timeout=120)[0] for run in runs]

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from generator.factsheet.model import FactSheet, is_markdown
-from tests.unit.render_samples import rich_data
+from tests.support.render_samples import rich_data
 
 #: Markup and template syntax that must come out as the very same text.
 MARKUP = (

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import yaml
 
 from generator.builder.runner import BuildReport, build
 from generator.settings import default_settings
+from tests.support.cli import run_brief, start_brief
 
 REPO = Path(__file__).resolve().parents[2]
 #: A fixed "today" for builds, later than every date in the samples.
@@ -37,13 +36,7 @@ class Canary:
 @functools.cache
 def build_help() -> str:
     """The help text of ``brief build``: which options the command has."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--help"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=False,
-    ).stdout
+    return run_brief("build", "--help", cwd=None, timeout=None).stdout
 
 
 def make_project(root: Path) -> Path:
@@ -67,13 +60,4 @@ def build_project(root: Path, formats: tuple[str, ...] = ("html", "pdf")) -> Bui
 
 def cli(*args: str, cwd: Path, **popen: Any) -> subprocess.Popen[str]:
     """Start the real ``brief`` command in ``cwd`` (stdout and stderr piped)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), **popen.pop("env", {})}
-    return subprocess.Popen(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **popen,
-    )
+    return start_brief(*args, cwd=cwd, **popen)

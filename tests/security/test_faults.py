@@ -15,7 +15,6 @@ import random
 import resource
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,8 +26,9 @@ from pypdf import PdfReader
 
 from generator.locks import OUTPUT_LOCK
 from generator.writer import TEMP_PREFIX
-from tests.security.projects import REPO, build_help, cli, make_project, write_sheet
-from tests.unit.render_samples import minimal_data
+from tests.security.projects import build_help, cli, make_project, write_sheet
+from tests.support.cli import start_brief
+from tests.support.render_samples import minimal_data
 
 IDS = ("alpha",)
 SLOW_DISK = "from tests.security.slow_disk import main; main()"
@@ -42,14 +42,7 @@ def write_edition(root: Path, edition: int, ids: tuple[str, ...] = IDS) -> None:
 
 def slow_build(root: Path) -> subprocess.Popen[str]:
     """``brief build`` on a slow disk, so a kill often lands in the middle of a write."""
-    return subprocess.Popen(
-        [sys.executable, "-c", SLOW_DISK, "build"],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_brief("build", cwd=root, entry=("-c", SLOW_DISK))
 
 
 def edition_of(path: Path) -> int:

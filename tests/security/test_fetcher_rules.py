@@ -1,4 +1,4 @@
-"""The URL fetcher's rules that tests/pdf/test_pdf_fetcher.py does not already pin.
+"""The URL fetcher's rules that tests/render/test_pdf_fetcher.py does not already pin.
 
 Already pinned there: http, https, ftp, data:image/svg+xml, devices, other hosts, files
 outside templates/, traversal, a symlinked file pointing out, a missing asset, a FIFO,
@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from generator.errors import RenderError
 from generator.render.pdf import render_pdf
 from tests.security.projects import REPO, SVG, Canary, cli, make_project, write_sheet
-from tests.unit.render_samples import minimal_data
+from tests.support.render_samples import minimal_data
 
 SECRET = "SECRET-OUTSIDE-TEMPLATES"
 #: A 1x1 PNG, so a refused data: image is refused for its scheme, not its bytes.

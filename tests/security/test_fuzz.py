@@ -29,7 +29,7 @@ from generator.render.html import render_html
 from generator.render.markdown import is_safe_link, plain_text, render_markdown
 from generator.render.webfont import CJK_START
 from tests.security.hostile import CONSTRAINED, Html, compact_rich_data, leaves, pattern_of
-from tests.unit.render_samples import TEMPLATES, make_sheet
+from tests.support.render_samples import TEMPLATES, make_sheet
 
 pytestmark = pytest.mark.fuzz
 

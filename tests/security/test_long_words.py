@@ -19,7 +19,7 @@ from generator.factsheet.model import FactSheet
 from generator.render.html import render_html
 from generator.render.pdf import make_fetcher
 from tests.security.hostile import compact_rich_data, squeeze
-from tests.unit.render_samples import TEMPLATES
+from tests.support.render_samples import TEMPLATES
 
 WORD = "Überlangeswortohneleerzeichen" * 6
 WIDE = "W" * 160

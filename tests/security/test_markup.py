@@ -41,7 +41,7 @@ from tests.security.projects import (
     make_project,
     write_sheet,
 )
-from tests.unit.render_samples import TEMPLATES, make_sheet
+from tests.support.render_samples import TEMPLATES, make_sheet
 
 SECRET = "SECRET-SENTINEL-OUTSIDE-TEMPLATES"
 #: Markdown images pointing outside the document: ``{url}`` is the canary server.

@@ -7,7 +7,7 @@ message naming it and the limit, without a traceback, no PDF of it is written, a
 other briefings still build.
 
 They run against ``brief build --time-limit SECONDS --memory-limit SIZE``, seen from the
-outside as a user would; tests/rebuild/test_limits.py pins the same limits from the
+outside as a user would; tests/builder/test_limits.py pins the same limits from the
 build's side.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.security.projects import build_help, cli, make_project, write_sheet
-from tests.unit.render_samples import minimal_data
+from tests.support.render_samples import minimal_data
 
 TIMEOUT = "--time-limit"
 MEMORY = "--memory-limit"

@@ -1,6 +1,6 @@
 """Values YAML 1.1 would silently convert: clear errors, or the text as written.
 
-The loader's own tests pin the conversions (tests/unit/test_yamlsrc.py) and one fixture
+The loader's own tests pin the conversions (tests/factsheet/test_yamlsrc.py) and one fixture
 per defect (tests/data/invalid: bool-trap-no, number-for-text, impossible-date,
 timestamp-not-date, ...); these add the cases the hostile-input catalogue names and
 follow the YAML 1.1 lookalikes through a real build to the page.

@@ -11,7 +11,6 @@ import io
 import re
 import shutil
 import subprocess
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from generator.render.html import render_html
 from generator.render.pdf import RenderedPdf, render_pdf
 from generator.render.view import build_view
 from tests.conftest import minimal_sheet
-from tests.pdf.pdf_samples import TEMPLATES, render_briefing, rich_data
+from tests.support.pdf_samples import TEMPLATES, inflate_all, render_briefing, rich_data
 
 REPO = Path(__file__).resolve().parents[2]
 HK = REPO / "briefs" / "hong-kong-ev-assembly.yaml"
@@ -228,14 +227,3 @@ def test_pdf_a_identifier_is_the_same_for_the_same_inputs(variants) -> None:
 def test_pdf_holds_no_path_of_the_machine(variants) -> None:
     for path, result in variants.values():
         assert str(REPO).encode() not in inflate_all(result.pdf), path.name
-
-
-def inflate_all(pdf: bytes) -> bytes:
-    """The PDF with every Flate stream decompressed in place, for searching."""
-    parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n", pdf):
-        try:
-            parts.append(zlib.decompressobj().decompress(pdf[match.end() :]))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)

@@ -10,7 +10,7 @@ import pytest
 from generator.errors import TemplateError
 from generator.render.html import render_html
 from generator.render.stylesheets import CssProblem, check_css
-from tests.unit.render_samples import TEMPLATES, make_sheet, minimal_data
+from tests.support.render_samples import TEMPLATES, make_sheet, minimal_data
 
 DECLARATION = "a declaration is not of the form 'property: value'"
 

@@ -11,7 +11,7 @@ import pytest
 
 from generator import __version__
 from generator.builder.manifest import STATE_NAME
-from tests.rebuild.conftest import hashes, plan, rebuilt, run
+from tests.builder.conftest import hashes, plan, rebuilt, run
 
 
 def _append(path: Path, text: str) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.pdf.pdf_samples import Briefing, render_briefing, rich_data
+from tests.support.pdf_samples import Briefing, render_briefing, rich_data
 
 SECTION_HEADINGS = [
     "Summary",

@@ -22,7 +22,7 @@ from generator.render.html import (
     sentence,
 )
 from generator.render.view import build_view
-from tests.unit.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
+from tests.support.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
 
 HOSTILE = {
     "script": "<script>alert(1)</script>",

@@ -71,7 +71,7 @@ def test_errors_come_back_as_text():
         "cannot write output/x.pdf: no space left on the device"
     )
     error = run_limited(fail_badly, (), 60).error
-    assert error.startswith("internal error KeyError: 'oops' at test_limits.py:")
+    assert error.startswith("internal error KeyError: 'oops' at test_child.py:")
 
 
 def test_crash_is_reported_with_the_exit_code():
@@ -90,7 +90,7 @@ def test_stop_request_interrupts_the_run(tmp_path):
 PARENT = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from test_limits import sleep_with_grandchild
+from test_child import sleep_with_grandchild
 from generator.schedule.child import run_limited
 run_limited(sleep_with_grandchild, (sys.argv[1],), 600)
 """

@@ -8,10 +8,8 @@ completes the set.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,19 +17,11 @@ import pytest
 from pypdf import PdfReader
 
 from generator.builder.manifest import STATE_NAME, sha256_bytes
-from tests.conftest import REPO
+from tests.support.cli import start_brief
 
 
 def _start(project: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", *args],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_brief("build", *args, cwd=project)
 
 
 def _wait_for(folder: Path, pattern: str, count: int, process: subprocess.Popen[str]) -> None:

@@ -6,6 +6,8 @@ import copy
 import io
 import json
 import logging
+import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,3 +79,14 @@ def render_briefing(data: dict[str, Any], templates: Path = TEMPLATES) -> Briefi
 def rich_data() -> dict[str, Any]:
     """A fresh copy of the rich sample fact sheet."""
     return copy.deepcopy(json.loads(RICH_SHEET.read_text(encoding="utf-8")))
+
+
+def inflate_all(pdf: bytes) -> bytes:
+    """The PDF with every Flate stream decompressed in place, for searching."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            parts.append(zlib.decompressobj().decompress(pdf[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)

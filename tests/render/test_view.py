@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator import __version__
 from generator.render.numbers import format_amount, format_number
 from generator.render.view import build_view, partial_date_key, shorten
-from tests.unit.render_samples import make_sheet, minimal_data, rich_data
+from tests.support.render_samples import make_sheet, minimal_data, rich_data
 
 
 def test_timeline_is_in_date_order_partial_dates_as_their_first_day() -> None:

@@ -9,7 +9,7 @@ import re
 from fontTools.ttLib import TTFont
 
 from generator.render.webfont import CJK_FONT, cjk_characters, cjk_font_face
-from tests.unit.render_samples import TEMPLATES
+from tests.support.render_samples import TEMPLATES
 
 FONT = TEMPLATES / CJK_FONT
 

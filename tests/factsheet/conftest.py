@@ -1,4 +1,4 @@
-"""Shared helpers for the unit tests: sample fact sheets and a parser switch."""
+"""Fixtures of the fact-sheet tests: the smallest valid sheet and a parser switch."""
 
 from __future__ import annotations
 

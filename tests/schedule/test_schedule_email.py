@@ -3,11 +3,9 @@ briefings to a real SMTP server on 127.0.0.1, and records what it did."""
 
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.cli import run_brief
 
 
 @dataclass
@@ -67,14 +65,8 @@ def smtp_env(port: int) -> dict[str, str]:
 
 
 def run_due(project: Path, now: str, port: int) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), **smtp_env(port)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "schedule", "run-due", "--now", now],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return run_brief(
+        "schedule", "run-due", "--now", now, cwd=project, env=smtp_env(port), timeout=300
     )
 
 

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from generator.render.markdown import is_safe_link, make_markdown, plain_text, render_markdown
 
-FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "markdown"
 NUMBERS = {"a": 1, "b": 2, "c": 3}
 CASES = [
     pytest.param(source, expected, id=f"{path.stem}:{line}:{title}")

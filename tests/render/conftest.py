@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pdf.pdf_samples import Briefing, render_briefing, rich_data
+from tests.support.pdf_samples import Briefing, render_briefing, rich_data
 
 
 @pytest.fixture(scope="session")

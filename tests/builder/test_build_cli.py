@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import pty
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import REPO
-from tests.rebuild.conftest import hashes
+from tests.builder.conftest import hashes
+from tests.support.cli import run_brief, start_brief
 
 SUMMARY = re.compile(r"^(\d+) built, (\d+) up to date, (\d+) failed in \d+\.\d\d s$", re.M)
 
@@ -73,14 +71,11 @@ def test_progress_bar_on_a_terminal(project: Path, write_brief):
     for name in ("alpha", "beta", "gamma"):
         write_brief(name)
     controller, terminal = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100", "TERM": "xterm"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "--formats", "html"],
+    process = start_brief(
+        *("build", "--formats", "html"),
         cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
+        env={"COLUMNS": "100", "TERM": "xterm"},
         stderr=terminal,
-        text=True,
     )
     os.close(terminal)
     shown = b""
@@ -125,15 +120,7 @@ main()
 
 def _imports(project: Path, *args: str) -> tuple[int, set[str]]:
     """Run ``brief ARGS``: exit status, and every module the process imported."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-c", _LIST_MODULES, *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_brief(*args, cwd=project, timeout=60, entry=("-c", _LIST_MODULES))
     line = next(line for line in result.stderr.splitlines() if line.startswith("MODULES "))
     return result.returncode, set(line.split()[1:])
 
