@@ -8,7 +8,7 @@ JSON or CI annotations alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -76,8 +76,14 @@ class GeneratorError(Exception):
         return self.message
 
 
+@dataclass
 class FactSheetError(GeneratorError):
     """A fact sheet could not be loaded; ``diagnostics`` holds every problem found."""
+
+    #: The file's data when it parsed but did not validate, else None: what a caller that
+    #: needs one field of a broken sheet (a schedule selecting by tags) can still read,
+    #: without reading or parsing the file again.
+    data: Any = None
 
 
 class TemplateError(GeneratorError):

@@ -109,10 +109,10 @@ def list_schedules(settings: Settings, now: str | None) -> None:
 
 
 def _describe(settings: Settings, item: Schedule, moment: dt.datetime) -> None:
-    from generator.schedule import local_date, resolve, timing, upcoming
+    from generator.schedule import resolve, timing, upcoming
 
     when = timing(item)
-    chosen = resolve(settings, item.select, local_date(item, moment))
+    chosen = resolve(settings, item.select)
     click.echo(f"{item.name}: '{item.cron}' in {item.timezone} ({when.spec.kind})")
     click.echo(f"  selects: {', '.join(chosen.ids) or 'nothing'}")
     for problem in chosen.problems:

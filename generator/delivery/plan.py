@@ -33,7 +33,7 @@ from generator.delivery.message import (
     render_body,
     subject_values,
 )
-from generator.errors import Diagnostic, GeneratorError
+from generator.errors import Diagnostic, FactSheetError, GeneratorError
 from generator.factsheet import FactSheet
 from generator.settings import Settings
 
@@ -105,22 +105,25 @@ def prepare_editions(
 
 
 def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
-    """One built briefing as an edition: its archived attachments if it has any yet."""
-    from generator.factsheet import check_file
+    """One built briefing as an edition: its archived attachments if it has any yet.
 
-    checked = check_file(path, settings, today)
-    if checked.loaded is None:
-        raise DeliveryError(
-            f"nothing sent: {checked.display} has errors", list(checked.diagnostics)
-        )
-    sheet, brief_id = checked.loaded.sheet, checked.brief_id
-    digest = content_hash(sheet)
+    The fact sheet is read once: the same bytes are loaded, hashed and archived.
+    """
+    from generator.factsheet import load_bytes, read_sheet
+
+    display = settings.display(path)
+    try:
+        source = read_sheet(path, display, settings.max_bytes)
+        sheet = load_bytes(source, display, path.stem, max_bytes=settings.max_bytes).sheet
+    except FactSheetError as exc:
+        raise DeliveryError(f"nothing sent: {display} has errors", exc.diagnostics) from None
+    brief_id, digest = path.stem, content_hash(sheet)
     folder = archive.edition_folder(settings.output_dir, brief_id, digest, today)
     names = [f"{brief_id}.{fmt}" for fmt in formats]
     attachments = archive.archived_attachments(folder, names) or {
         name: _read(settings.output_dir / name) for name in names
     }
-    return Edition(brief_id, checked.display, sheet, path.read_bytes(), digest, attachments, folder)
+    return Edition(brief_id, display, sheet, source, digest, attachments, folder)
 
 
 def _read(path: Path) -> bytes:
@@ -169,8 +172,7 @@ def _changes_since_last(
     edition: Edition, list_name: str, db: sqlite3.Connection, settings: Settings
 ) -> list[Change] | None:
     """What changed since the edition ``list_name`` last received; None if it had none."""
-    from generator.errors import FactSheetError
-    from generator.factsheet import loader
+    from generator.factsheet import load
 
     last = ledger.last_sent_edition(db, edition.brief_id, list_name, edition.content_hash)
     if last is None:
@@ -185,7 +187,7 @@ def _changes_since_last(
         )
         return None
     try:
-        previous = loader.load(path, settings.display(path), max_bytes=settings.max_bytes)
+        previous = load(path, settings.display(path), max_bytes=settings.max_bytes)
     except FactSheetError:
         log.warning(
             "%s: the archived edition %s no longer loads; not listing changes",

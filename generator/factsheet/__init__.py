@@ -14,7 +14,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "check": ["brief_id_of", "Checked", "check_all", "check_file", "discover", "select"],
         "citations": ["CITATION_RE", "cited_ids", "number_sources", "parse_group"],
         "fields": ["iter_fields"],
-        "loader": ["LoadedSheet", "validate_model"],
+        "loader": ["LoadedSheet", "load", "load_bytes", "read_sheet", "validate_model"],
         "model": [
             "CATEGORY_ORDER",
             "Challenge",

@@ -78,7 +78,7 @@ def load(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loa
 
     Raises :class:`FactSheetError` with every problem found, sorted by position.
     """
-    return load_bytes(_read(path, display, max_bytes), display, path.stem, max_bytes=max_bytes)
+    return load_bytes(read_sheet(path, display, max_bytes), display, path.stem, max_bytes=max_bytes)
 
 
 def load_bytes(
@@ -98,7 +98,7 @@ def load_bytes(
     except ValidationError as exc:
         problems += _limit(_convert(exc, value, source_map, display, FactSheet))
     if problems:
-        raise failure(display, problems)
+        raise failure(display, problems, value)
     return LoadedSheet(brief_id, display, sheet, source_map, [])
 
 
@@ -114,7 +114,7 @@ def validate_model(model: type[M], data: Any, source_map: SourceMap, display: st
         raise failure(display, _limit(_convert(exc, data, source_map, display, model))) from None
 
 
-def _read(path: Path, display: str, max_bytes: int) -> bytes:
+def read_sheet(path: Path, display: str, max_bytes: int) -> bytes:
     """The file's bytes, one more than ``max_bytes`` at most: enough to tell it is too big."""
     try:
         # A folder, a FIFO or a device is refused before opening: a FIFO would block.

@@ -122,11 +122,11 @@ def parse(data: bytes, display: str, *, max_bytes: int) -> tuple[Any, SourceMap]
     return builder.root, builder.source_map()
 
 
-def failure(display: str, diagnostics: list[Diagnostic]) -> FactSheetError:
-    """The error for a file with these problems, sorted by position."""
+def failure(display: str, diagnostics: list[Diagnostic], data: Any = None) -> FactSheetError:
+    """The error for a file with these problems, sorted by position; ``data`` as parsed."""
     ordered = sorted(diagnostics, key=position_key)
     count = sum(d.is_error for d in ordered)
-    return FactSheetError(f"{display}: {count} error{'' if count == 1 else 's'}", ordered)
+    return FactSheetError(f"{display}: {count} error{'' if count == 1 else 's'}", ordered, data)
 
 
 def position_key(diagnostic: Diagnostic) -> tuple[int, int]:

@@ -19,8 +19,8 @@ from generator import locks
 from generator.builder import build
 from generator.config import Schedule, Selection
 from generator.delivery import sender as delivery
-from generator.errors import Diagnostic, GeneratorError
-from generator.factsheet import check_file, discover
+from generator.errors import Diagnostic, FactSheetError, GeneratorError
+from generator.factsheet import discover
 from generator.schedule.archive import archive_pdfs
 from generator.schedule.slots import local_date
 from generator.settings import Settings
@@ -55,7 +55,7 @@ class JobResult:
         return text + (f", {len(self.already)} already had it" if self.already else "")
 
 
-def resolve(settings: Settings, selection: Selection, today: dt.date) -> Resolved:
+def resolve(settings: Settings, selection: Selection) -> Resolved:
     """The briefings a selection names: ids, plus every brief carrying one of the tags.
 
     An empty selection means every briefing. A fact sheet with errors is still selected
@@ -73,7 +73,7 @@ def resolve(settings: Settings, selection: Selection, today: dt.date) -> Resolve
     for path in paths if wanted else ():
         if path.stem in chosen:
             continue
-        tags, problem = _tags(settings, path, today)
+        tags, problem = _tags(settings, path)
         if problem:
             problems.append(problem)
         elif wanted & tags:
@@ -81,21 +81,20 @@ def resolve(settings: Settings, selection: Selection, today: dt.date) -> Resolve
     return Resolved(tuple(sorted(dict.fromkeys(chosen))), tuple(problems))
 
 
-def _tags(settings: Settings, path: Path, today: dt.date) -> tuple[set[str], str]:
-    """A fact sheet's tags, read leniently when the sheet has errors; or why they cannot be."""
-    from generator.factsheet import yamlsrc
+def _tags(settings: Settings, path: Path) -> tuple[set[str], str]:
+    """A fact sheet's tags, read from its data when the sheet has errors; or why they
+    cannot be read. The file is read and parsed once."""
+    from generator.factsheet import load
 
-    item = check_file(path, settings, today)
-    if item.loaded is not None:
-        return set(item.loaded.sheet.tags or ()), ""
+    display = settings.display(path)
     try:
-        value, _ = yamlsrc.parse(path.read_bytes(), item.display, max_bytes=settings.max_bytes)
-    except (GeneratorError, OSError):
-        value = None
+        return set(load(path, display, max_bytes=settings.max_bytes).sheet.tags or ()), ""
+    except FactSheetError as exc:
+        value, problem = exc.data, _first_error(exc.diagnostics)
     tags = value.get("tags") if isinstance(value, dict) else None
     if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
         return set(tags), ""
-    reason = _first_error(item.diagnostics) or f"{item.display}: cannot be read"
+    reason = problem or f"{display}: cannot be read"
     return set(), f"{reason} (so its tags are unknown)"
 
 
@@ -124,7 +123,7 @@ def run_job(job: Job) -> JobResult:
     """Build, archive and send a schedule's selection; never raises for bad input."""
     settings, schedule = job.settings, job.schedule
     result = JobResult()
-    selection = resolve(settings, schedule.select, job.today)
+    selection = resolve(settings, schedule.select)
     result.errors += selection.problems
     try:
         with locks.hold(
