@@ -84,3 +84,11 @@ def default_settings(root: Path | None = None) -> Settings:
     """Settings for the project at ``root`` (the current folder by default)."""
     base = (root or Path.cwd()).resolve()
     return Settings(root=base, output_dir=base / "output")
+
+
+def format_size(size: int) -> str:
+    """A size as every message writes it: ``2 MiB``, ``1.95 KiB``, ``512 bytes``."""
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"

@@ -44,7 +44,7 @@ from generator.builder.plan import (
 )
 from generator.builder.report import BriefResult, BuildReport, InOrder
 from generator.errors import GeneratorError, OutputError
-from generator.settings import Settings
+from generator.settings import Settings, format_size
 from generator.writer import check_writable, output_path, sweep_temporaries, write_atomic
 
 if TYPE_CHECKING:
@@ -336,16 +336,6 @@ class _Progress:
     def tick(self) -> None:
         if self.on_progress:
             self.on_progress(self.done, self.total)
-
-
-def format_size(size: int | None) -> str:
-    """``2147483648`` -> ``2 GiB``; ``536870912`` -> ``512 MiB``."""
-    if not size:
-        return "none"
-    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if size >= factor:
-            return f"{size / factor:g} {unit}"
-    return f"{size} B"
 
 
 def prepare_output_dir(settings: Settings) -> None:

@@ -20,6 +20,7 @@ from generator.config.model import DeliveryConfig, Recipient, RecipientList
 from generator.config.schedules import check_schedules
 from generator.config.subject import SUBJECT_FIELDS, SubjectTemplateError, parse_subject
 from generator.errors import ConfigError, Diagnostic, FactSheetError
+from generator.factsheet import format_path
 
 #: delivery.yaml is small; anything near this is a mistake.
 MAX_BYTES = 1024 * 1024
@@ -82,7 +83,7 @@ class _Checker:
     def error(self, path: PathT, message: str, suggestion: str | None = None) -> None:
         """Record a problem at the value of ``path``."""
         line, col = self._position(path)
-        dotted = _dotted(path)
+        dotted = format_path(path)
         self.diagnostics.append(
             Diagnostic(self.display, line, col, dotted, message, "error", suggestion)
         )
@@ -191,10 +192,3 @@ def resolve(
             result.setdefault(mailbox.key, mailbox)
         visiting.extend(config.lists[current].include)
     return tuple(result.values())
-
-
-def _dotted(path: PathT) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from generator.config import SmtpSettings
 from generator.errors import GeneratorError
+from generator.settings import format_size
 
 Kind = Literal["sent", "temporary", "permanent", "ambiguous"]
 
@@ -86,10 +87,6 @@ def backoff_delay(
 def _reply_text(code: int, message: bytes | str) -> str:
     text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
     return f"{code} {' '.join(text.split())}".strip()
-
-
-def _size(count: int) -> str:
-    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count / 1e3:.1f} KB"
 
 
 def _by_code(code: int, text: str) -> SmtpOutcome:
@@ -167,8 +164,8 @@ class SmtpTransport:
         limit = conn.esmtp_features.get("size", "").strip()
         if limit.isdigit() and int(limit) > 0 and size > int(limit):
             return (
-                f"message {_size(size)} is over the server's limit of {_size(int(limit))} "
-                f"(SIZE {limit})"
+                f"message {format_size(size)} is over the server's limit of "
+                f"{format_size(int(limit))} (SIZE {limit})"
             )
         return ""
 

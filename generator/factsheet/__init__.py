@@ -27,6 +27,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "quoted",
         ],
         "schema": ["schema_text", "write_schema"],
-        "yamlsrc": ["FieldPath", "format_path", "position_key"],
+        "locations": ["FieldPath", "format_path", "position_key"],
     },
 )

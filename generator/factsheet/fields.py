@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from generator.factsheet.locations import FieldPath
 from generator.factsheet.model import is_markdown
-from generator.factsheet.yamlsrc import FieldPath
 
 
 def iter_fields(

@@ -20,17 +20,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.errors import Diagnostic, FactSheetError
+from generator.factsheet.locations import FieldPath, SourceMap, failure, format_path, position_key
 from generator.factsheet.lookalikes import explain_lookalike
 from generator.factsheet.model import SLUG_PATTERN, SOURCE_ID_PATTERN, FactSheet, quoted, type_name
-from generator.factsheet.yamlsrc import (
-    MAX_DIAGNOSTICS,
-    FieldPath,
-    SourceMap,
-    failure,
-    format_path,
-    parse,
-    position_key,
-)
+from generator.factsheet.yamlsrc import MAX_DIAGNOSTICS, parse
 from generator.settings import DEFAULT_MAX_BYTES
 
 #: What each of pydantic's type errors says was expected.

@@ -24,8 +24,8 @@ from generator.factsheet import text_hazards
 from generator.factsheet.citations import find_citations
 from generator.factsheet.fields import iter_fields
 from generator.factsheet.loader import LoadedSheet
+from generator.factsheet.locations import FieldPath, Position, format_path, position_key
 from generator.factsheet.model import CORE_CATEGORIES, quoted
-from generator.factsheet.yamlsrc import FieldPath, Position, format_path, position_key
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 from generator.errors import Diagnostic
 from generator.factsheet.citations import find_citations
 from generator.factsheet.fields import iter_texts
+from generator.factsheet.locations import FieldPath, format_path
 from generator.factsheet.lookalikes import WORD, describe, lookalike
-from generator.factsheet.yamlsrc import FieldPath, format_path
 
 if TYPE_CHECKING:
     from generator.factsheet.loader import LoadedSheet

@@ -23,17 +23,22 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from generator.errors import Diagnostic, FactSheetError
+from generator.errors import Diagnostic
+from generator.factsheet.locations import (
+    FieldPath,
+    Position,
+    SourceMap,
+    failure,
+    format_path,
+    offset_position,
+)
 from generator.factsheet.model import type_name
-
-FieldPath = tuple[str | int, ...]
-Position = tuple[int, int]
+from generator.settings import format_size
 
 #: Deepest nesting of lists and mappings accepted.
 MAX_DEPTH = 64
@@ -46,61 +51,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 _NOT_FINITE = re.compile(r"[-+]?\.(?:inf|nan)", re.IGNORECASE)
-_LINE_BREAK = re.compile("[\n\x85\u2028\u2029]")
 _ANCHOR_MESSAGE = "anchors and aliases are not allowed"
-
-
-def format_path(path: Iterable[str | int]) -> str:
-    """A field path as shown in messages: ``("challenges", 2, "severity")`` ->
-    ``challenges[2].severity``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    """Where each value and key of a parsed file stands (1-based line and column)."""
-
-    values: Mapping[FieldPath, Position]
-    keys: Mapping[FieldPath, Position]
-    #: The source text of plain scalars that were read as something other than text.
-    raw: Mapping[FieldPath, str] = field(default_factory=dict)
-    #: Character offsets ``(start, end)`` of each scalar value in ``text``.
-    spans: Mapping[FieldPath, tuple[int, int]] = field(default_factory=dict)
-    #: The decoded text, line breaks normalised to ``\\n``.
-    text: str = field(default="", repr=False)
-
-    def position(self, path: FieldPath) -> Position:
-        """The value at ``path``, or its nearest recorded ancestor; ``(1, 1)`` at worst."""
-        for end in range(len(path), -1, -1):
-            found = self.values.get(path[:end])
-            if found is not None:
-                return found
-        return (1, 1)
-
-    def key_position(self, path: FieldPath) -> Position:
-        """The key of ``path`` (a list item's own start); falls back like :meth:`position`."""
-        return self.keys.get(path) or self.position(path)
-
-    def raw_text(self, path: FieldPath) -> str | None:
-        """How a null, boolean or number at ``path`` was written, e.g. ``'1.10'``."""
-        return self.raw.get(path)
-
-    def locate(self, path: FieldPath, pattern: re.Pattern[str], occurrence: int = 0) -> Position:
-        """Where the ``occurrence``-th match of ``pattern`` stands inside the scalar at
-        ``path``; the scalar's own position when the source does not show it."""
-        span = self.spans.get(path)
-        if span is not None:
-            matches = pattern.finditer(self.text, span[0], span[1])
-            found = next((m for i, m in enumerate(matches) if i == occurrence), None)
-            if found is not None:
-                return _offset_position(self.text, found.start())
-        return self.position(path)
 
 
 def parse(data: bytes, display: str, *, max_bytes: int) -> tuple[Any, SourceMap]:
@@ -122,22 +73,10 @@ def parse(data: bytes, display: str, *, max_bytes: int) -> tuple[Any, SourceMap]
     return builder.root, builder.source_map()
 
 
-def failure(display: str, diagnostics: list[Diagnostic], data: Any = None) -> FactSheetError:
-    """The error for a file with these problems, sorted by position; ``data`` as parsed."""
-    ordered = sorted(diagnostics, key=position_key)
-    count = sum(d.is_error for d in ordered)
-    return FactSheetError(f"{display}: {count} error{'' if count == 1 else 's'}", ordered, data)
-
-
-def position_key(diagnostic: Diagnostic) -> tuple[int, int]:
-    """Sort key putting diagnostics in file order, file-wide ones first."""
-    return (diagnostic.line or 0, diagnostic.col or 0)
-
-
 def _decode(data: bytes, display: str, max_bytes: int) -> str:
     """Check the size, decode strict UTF-8 (dropping a BOM) and normalise line breaks."""
     if len(data) > max_bytes:
-        message = f"the file is larger than the size limit of {_size(max_bytes)}"
+        message = f"the file is larger than the size limit of {format_size(max_bytes)}"
         raise failure(display, [Diagnostic(display, None, None, "", message, code="too-large")])
     body = data.removeprefix(_BOM)
     try:
@@ -159,21 +98,6 @@ def _decode(data: bytes, display: str, max_bytes: int) -> str:
 def _normalise(text: str) -> str:
     """CRLF and lone CR become LF, so a file reads the same on every platform."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _size(limit: int) -> str:
-    """``2 MiB``, ``64 KiB`` or ``1000 bytes``."""
-    for unit, scale in (("MiB", 1024 * 1024), ("KiB", 1024)):
-        if limit >= scale and limit % scale == 0:
-            return f"{limit // scale} {unit}"
-    return f"{limit} bytes"
-
-
-def _offset_position(text: str, offset: int) -> Position:
-    """1-based line and column of a character offset, counting breaks as PyYAML does."""
-    breaks = list(_LINE_BREAK.finditer(text, 0, offset))
-    line_start = breaks[-1].end() if breaks else 0
-    return (len(breaks) + 1, offset - line_start + 1)
 
 
 def _mark(mark: Any) -> Position:
@@ -414,7 +338,7 @@ class _Builder:
                 message += f" ({exc.context} started at line {c_line}, column {c_col})"
             return Diagnostic(self.display, line, col, "", message, code="yaml")
         if isinstance(exc, yaml.reader.ReaderError):
-            line, col = _offset_position(self.text, exc.position)
+            line, col = offset_position(self.text, exc.position)
             message = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
             return Diagnostic(self.display, line, col, "", message, code="yaml")
         return Diagnostic(self.display, None, None, "", str(exc), code="yaml")

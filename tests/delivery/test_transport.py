@@ -157,7 +157,7 @@ def test_message_over_the_servers_size_limit_is_refused_before_data():
     finally:
         controller.stop()
     assert outcome.kind == "permanent"
-    assert "KB is over the server's limit of 2.0 KB (SIZE 2000)" in outcome.reply
+    assert "KiB is over the server's limit of 1.95 KiB (SIZE 2000)" in outcome.reply
     assert handler.rcpt_calls == 0 and handler.data_calls == 0
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from generator.errors import FactSheetError
-from generator.factsheet.yamlsrc import MAX_DEPTH, MAX_DIAGNOSTICS, format_path, parse
+from generator.factsheet.locations import format_path
+from generator.factsheet.yamlsrc import MAX_DEPTH, MAX_DIAGNOSTICS, parse
 
 LIMIT = 2 * 1024 * 1024
 SHOWN = "briefs/x.yaml"
