@@ -110,6 +110,8 @@ def _resolve(source, module, name, line, trees) -> list[Edge]:
     if name is None or not is_package(module):
         return [Edge(source, module, line, "direct")]
     exported = face_exports(trees[module])
+    if is_package(f"{module}.{name}"):  # ``from generator import builder``: the face itself
+        return [Edge(source, f"{module}.{name}", line, "name")]
     if f"{module}.{name}" in trees:
         return [Edge(source, f"{module}.{name}", line, "module", name in exported)]
     if name not in exported:

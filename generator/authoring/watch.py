@@ -2,7 +2,7 @@
 
 The watcher waits on file-system events for ``briefs/`` and ``templates/`` (fonts and
 stylesheets included) through the ``watchfiles`` library, works out which briefings a
-batch of changes affects, and rebuilds them through :func:`generator.builder.runner.build`, the
+batch of changes affects, and rebuilds them through :func:`generator.builder.build`, the
 same build the ``build`` command runs. A changed fact sheet rebuilds that briefing; a
 changed template, stylesheet or font rebuilds every selected briefing; a removed fact
 sheet rebuilds the selection so the index forgets it.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.builder import runner as builder
+from generator import builder
 from generator.errors import GeneratorError
 from generator.settings import Settings
 

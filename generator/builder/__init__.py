@@ -9,9 +9,8 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=["runner"],
     submod_attrs={
-        "report": ["BriefResult"],
-        "runner": ["BriefResult", "FORMATS", "Preview", "build", "clean"],
+        "report": ["BriefResult", "BuildReport"],
+        "runner": ["FORMATS", "Preview", "build", "clean", "preview"],
     },
 )

@@ -16,12 +16,6 @@ from pathlib import Path
 from generator.errors import Diagnostic
 from generator.settings import Settings
 
-#: Said once per build when WeasyPrint has to subset fonts without HarfBuzz's subsetter.
-NO_HARFBUZZ_SUBSET = (
-    "libharfbuzz-subset is not installed: PDF fonts are subset by the much slower "
-    "fontTools path (run `make system` to install libharfbuzz-subset0)"
-)
-
 
 @dataclass(frozen=True)
 class PrepareJob:
@@ -132,14 +126,14 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
 def print_pdf(job: PrintJob) -> Printed:
     """Render the PDF (raises :class:`~generator.errors.RenderError` on a refused resource
     or an unknown variant); warn when it runs past its template's page limit."""
-    from generator.render import render_pdf
+    from generator.render import engine_file, render_pdf
 
     notes = warm_pdf(None)
     rendered = render_pdf(job.html, job.templates_dir, variant=job.variant)
     found = []
     if job.page_limit is not None and rendered.pages > job.page_limit:
         found.append(page_limit_warning(job.display, job.template, job.page_limit, rendered.pages))
-    return Printed(rendered.pdf, rendered.files_read, _weasyprint_file(), notes, tuple(found))
+    return Printed(rendered.pdf, rendered.files_read, engine_file(), notes, tuple(found))
 
 
 def page_limit_warning(display: str, template: str, limit: int, pages: int) -> Diagnostic:
@@ -153,9 +147,9 @@ def page_limit_warning(display: str, template: str, limit: int, pages: int) -> D
 
 def warm_pdf(_: object) -> tuple[str, ...]:
     """Import WeasyPrint now, so the first PDF does not wait for it; return notes."""
-    from weasyprint.text.ffi import harfbuzz_subset
+    from generator.render import warm_up
 
-    return () if harfbuzz_subset is not None else (NO_HARFBUZZ_SUBSET,)
+    return warm_up()
 
 
 def render_index(job: IndexJob) -> RenderedIndex:
@@ -177,9 +171,3 @@ def render_index(job: IndexJob) -> RenderedIndex:
     ]
     page = render_index_page(entries, job.templates_dir)
     return RenderedIndex(page.html.encode("utf-8"), page.templates_used)
-
-
-def _weasyprint_file() -> str:
-    import weasyprint
-
-    return str(weasyprint.__file__)

@@ -122,7 +122,7 @@ def _build_once(
     settings: Settings, ids: tuple[str, ...], jobs: int | None, options: dict[str, Any]
 ) -> bool:
     """Build once, with a bar on a terminal; print the summary. True if anything failed."""
-    from generator.builder import runner as builder
+    from generator import builder
     from generator.cli.progress import Reporter
 
     strict = options["strict"]
@@ -153,7 +153,7 @@ def _keep_building(
 
 def _print_preview(settings: Settings, ids: tuple[str, ...], options: dict[str, Any]) -> None:
     """``--dry-run``: what would be removed, built and written, and why."""
-    from generator.builder import runner as builder
+    from generator import builder
 
     preview = builder.preview(settings, ids, today=today(), **options)
     plan = preview.plan

@@ -14,7 +14,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "numbers": ["format_amount", "format_number"],
         "html": ["IndexEntry", "make_environment", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],
-        "pdf": ["render_pdf"],
-        "view": ["build_view", "ordered_challenges"],
+        "pdf": ["engine_file", "render_pdf", "warm_up"],
+        "order": ["ordered_challenges"],
+        "view": ["build_view"],
     },
 )

@@ -16,10 +16,10 @@ bytes, and the fonts are the bundled ones, subset under names derived from the f
 never has attachments: those that ``rel=attachment`` links would embed are dropped before
 writing.
 
-Variants (:data:`PDF_VARIANTS`): ``pdf/ua-1`` is a tagged PDF (structure tree, document
-language, headings, tables and lists marked up for screen readers), ``pdf/a-3b`` is for
-archives (PDF/A-3 level B: embedded output intent and XMP metadata), ``plain`` is an
-untagged PDF 1.7.
+Variants (:data:`generator.settings.PDF_VARIANTS`): ``pdf/ua-1`` is a tagged PDF
+(structure tree, document language, headings, tables and lists marked up for screen
+readers), ``pdf/a-3b`` is for archives (PDF/A-3 level B: embedded output intent and XMP
+metadata), ``plain`` is an untagged PDF 1.7.
 """
 
 from __future__ import annotations
@@ -50,6 +50,13 @@ MEDIA_TYPES = {
 SHOWN_URL_LENGTH = 200
 
 
+#: Said once per build when WeasyPrint has to subset fonts without HarfBuzz's subsetter.
+NO_HARFBUZZ_SUBSET = (
+    "libharfbuzz-subset is not installed: PDF fonts are subset by the much slower "
+    "fontTools path (run `make system` to install libharfbuzz-subset0)"
+)
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     """PDF bytes, their page count and the files (relative to ``templates/``) read."""
@@ -64,9 +71,9 @@ def render_pdf(
 ) -> RenderedPdf:
     """Render ``html`` to an A4 PDF; relative URLs resolve against ``templates/static/``.
 
-    ``variant`` is one of :data:`PDF_VARIANTS`. Raises :class:`RenderError` for an
-    unknown variant, or if the document asks for anything but a regular file under
-    ``templates_dir``.
+    ``variant`` is one of :data:`~generator.settings.PDF_VARIANTS`. Raises
+    :class:`RenderError` for an unknown variant, or if the document asks for anything
+    but a regular file under ``templates_dir``.
     """
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
@@ -184,3 +191,18 @@ def _missing_under(url: str, root: Path) -> str | None:
     if not path.is_relative_to(root) or os.path.lexists(path):
         return None
     return path.relative_to(root).as_posix()
+
+
+def warm_up() -> tuple[str, ...]:
+    """Import WeasyPrint now, so the first PDF does not wait for it; notes on what it lacks."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return () if harfbuzz_subset is not None else (NO_HARFBUZZ_SUBSET,)
+
+
+def engine_file() -> str:
+    """The file of the WeasyPrint package in use: an input of every PDF (an upgrade
+    rebuilds them)."""
+    import weasyprint
+
+    return str(weasyprint.__file__)

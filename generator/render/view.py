@@ -14,21 +14,18 @@ them, so the only place Markdown becomes markup is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from generator import __version__
 from generator.factsheet import (
-    CATEGORY_ORDER,
     SEVERITY_ORDER,
     Challenge,
     FactSheet,
     Initiative,
     Source,
-    TimelineEvent,
     author_names,
-    cited_ids,
     number_sources,
 )
 from generator.render.labels import (
@@ -42,6 +39,7 @@ from generator.render.labels import (
 )
 from generator.render.markdown import plain_text
 from generator.render.numbers import format_amount, format_number
+from generator.render.order import ordered_challenges, partial_date_key, reading_order
 
 #: Longest running-header title before it is shortened.
 SHORT_TITLE_LENGTH = 60
@@ -282,39 +280,6 @@ def contents(sheet: FactSheet, sections: Sequence[SectionEntry]) -> tuple[Conten
     entries += [ContentsEntry(s.anchor, s.heading) for s in sections]
     entries.append(ContentsEntry("sources", "Sources"))
     return tuple(entries)
-
-
-def partial_date_key(date: str) -> tuple[int, int, int]:
-    """Sort key of a partial date: ``2024`` and ``2024-01`` sort as 2024-01-01."""
-    year, month, day = ([*date.split("-"), "1", "1"])[:3]
-    return int(year), int(month), int(day)
-
-
-def ordered_challenges(challenges: Iterable[Challenge]) -> list[Challenge]:
-    """Challenges by category in the format's order, then most severe first, then file order."""
-    return sorted(
-        challenges,
-        key=lambda c: (CATEGORY_ORDER.index(c.category), SEVERITY_ORDER.index(c.severity)),
-    )
-
-
-def reading_order(
-    sheet: FactSheet, timeline: Sequence[TimelineEvent], challenges: Sequence[Challenge]
-) -> list[str]:
-    """Every cited source id in the order a reader meets it, repeats included."""
-    ids = cited_ids(sheet.summary)
-    for fact in sheet.key_facts:
-        ids += [*cited_ids(fact.note or ""), *fact.sources]
-    for player in sheet.players or ():
-        ids += [*cited_ids(player.role), *(player.sources or ())]
-    for event in timeline:
-        ids += [*cited_ids(event.event), *(event.sources or ())]
-    for challenge in challenges:
-        ids += cited_ids(challenge.body) + cited_ids(challenge.mitigations or "")
-        ids += challenge.sources or ()
-    for section in sheet.sections or ():
-        ids += cited_ids(section.body)
-    return ids
 
 
 def shorten(text: str, limit: int) -> str:

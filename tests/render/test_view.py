@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from generator import __version__
 from generator.render.numbers import format_amount, format_number
-from generator.render.view import build_view, partial_date_key, shorten
+from generator.render.order import partial_date_key
+from generator.render.view import build_view, shorten
 from tests.support.render_samples import make_sheet, minimal_data, rich_data
 
 

@@ -1,0 +1,51 @@
+"""The order of things in every output: timeline, challenges, and sources as a reader meets them.
+
+The briefing, its email and the "what changed" text list challenges in the same order,
+so each takes it from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from generator.factsheet import (
+    CATEGORY_ORDER,
+    SEVERITY_ORDER,
+    Challenge,
+    FactSheet,
+    TimelineEvent,
+    cited_ids,
+)
+
+
+def partial_date_key(date: str) -> tuple[int, int, int]:
+    """Sort key of a partial date: ``2024`` and ``2024-01`` sort as 2024-01-01."""
+    year, month, day = ([*date.split("-"), "1", "1"])[:3]
+    return int(year), int(month), int(day)
+
+
+def ordered_challenges(challenges: Iterable[Challenge]) -> list[Challenge]:
+    """Challenges by category in the format's order, then most severe first, then file order."""
+    return sorted(
+        challenges,
+        key=lambda c: (CATEGORY_ORDER.index(c.category), SEVERITY_ORDER.index(c.severity)),
+    )
+
+
+def reading_order(
+    sheet: FactSheet, timeline: Sequence[TimelineEvent], challenges: Sequence[Challenge]
+) -> list[str]:
+    """Every cited source id in the order a reader meets it, repeats included."""
+    ids = cited_ids(sheet.summary)
+    for fact in sheet.key_facts:
+        ids += [*cited_ids(fact.note or ""), *fact.sources]
+    for player in sheet.players or ():
+        ids += [*cited_ids(player.role), *(player.sources or ())]
+    for event in timeline:
+        ids += [*cited_ids(event.event), *(event.sources or ())]
+    for challenge in challenges:
+        ids += cited_ids(challenge.body) + cited_ids(challenge.mitigations or "")
+        ids += challenge.sources or ()
+    for section in sheet.sections or ():
+        ids += cited_ids(section.body)
+    return ids
