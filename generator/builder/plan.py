@@ -12,15 +12,13 @@ nothing to do is over in milliseconds.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
 from generator.builder.manifest import BriefRecord, Probe, State, stable_json
-from generator.errors import GeneratorError
-from generator.factsheet import brief_id_of
+from generator.factsheet import list_sheets, pick
 from generator.settings import DEFAULT_PDF_VARIANT, Settings
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
@@ -87,37 +85,6 @@ def template_key(name: str) -> str:
     return f"templates/{name}"
 
 
-def list_sheets(briefs_dir: Path) -> dict[str, str] | None:
-    """Brief id -> file name of every ``*.yaml`` in ``briefs_dir``; None if it is no folder."""
-    try:
-        with os.scandir(briefs_dir) as entries:
-            names = [e.name for e in entries if e.name.endswith(".yaml")]
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        raise GeneratorError(f"cannot list {briefs_dir}: {exc.strerror}") from None
-    return {name[: -len(".yaml")]: name for name in sorted(names)}
-
-
-def choose(sheets: dict[str, str], ids: Sequence[str], briefs_shown: str) -> list[str]:
-    """The brief ids named by ``ids`` (``x``, ``x.yaml`` or ``briefs/x.yaml``), all if none.
-
-    An id naming no fact sheet raises :class:`GeneratorError`.
-    """
-    if not ids:
-        return sorted(sheets)
-    chosen: list[str] = []
-    for given in ids:
-        brief_id = brief_id_of(given)
-        if brief_id not in sheets:
-            raise GeneratorError(
-                f"no fact sheet '{given}' (looked for {briefs_shown}/{brief_id}.yaml)"
-            )
-        if brief_id not in chosen:
-            chosen.append(brief_id)
-    return sorted(chosen)
-
-
 class Planner:
     """Compares the project with the build state; see the module docstring."""
 
@@ -141,7 +108,7 @@ class Planner:
             sheets = {}
         else:
             plan.removals = [self._removal(b) for b in sorted(self.state.briefs) if b not in sheets]
-        for brief_id in choose(sheets, self.request.ids, self.briefs_shown):
+        for brief_id in sorted(pick(sheets, self.request.ids, self.briefs_shown)):
             work = self._work(brief_id, sheets[brief_id])
             if work is None:
                 plan.fresh.append(brief_id)

@@ -11,7 +11,16 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submodules=["loader", "yamlsrc"],
     submod_attrs={
-        "check": ["brief_id_of", "Checked", "check_all", "check_file", "discover", "select"],
+        "check": [
+            "list_sheets",
+            "pick",
+            "brief_id_of",
+            "Checked",
+            "check_all",
+            "check_file",
+            "discover",
+            "select",
+        ],
         "citations": ["CITATION_RE", "cited_ids", "number_sources", "parse_group"],
         "fields": ["iter_fields"],
         "loader": ["LoadedSheet", "load", "load_bytes", "read_sheet", "validate_model"],

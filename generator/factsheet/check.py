@@ -9,7 +9,8 @@ the fact sheets, as a build with nothing to do does, stays cheap.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,30 +46,55 @@ def brief_id_of(given: str) -> str:
     return Path(given).name.removesuffix(".yaml")
 
 
+def list_sheets(briefs_dir: Path) -> dict[str, str] | None:
+    """Brief id -> file name of every ``*.yaml`` in ``briefs_dir``; None if it is no folder.
+
+    One directory scan and no stat per file: a build with nothing to do starts here.
+    """
+    try:
+        with os.scandir(briefs_dir) as entries:
+            names = [e.name for e in entries if e.name.endswith(".yaml")]
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise GeneratorError(f"cannot list {briefs_dir}: {exc.strerror}") from None
+    return {name[: -len(".yaml")]: name for name in sorted(names)}
+
+
+def pick(sheets: Mapping[str, str], ids: Sequence[str], briefs_shown: str) -> list[str]:
+    """The brief ids named by ``ids`` (``x``, ``x.yaml`` or ``briefs/x.yaml``) in the order
+    given, each once; every id of ``sheets`` when ``ids`` is empty.
+
+    An id naming no fact sheet raises :class:`GeneratorError`.
+    """
+    if not ids:
+        return list(sheets)
+    chosen: list[str] = []
+    for given in ids:
+        brief_id = brief_id_of(given)
+        if brief_id not in sheets:
+            raise GeneratorError(
+                f"no fact sheet '{given}' (looked for {briefs_shown}/{brief_id}.yaml)"
+            )
+        if brief_id not in chosen:
+            chosen.append(brief_id)
+    return chosen
+
+
 def discover(settings: Settings) -> list[Path]:
     """Every fact sheet of the project, sorted by file name."""
-    if not settings.briefs_dir.is_dir():
-        return []
-    return sorted(settings.briefs_dir.glob("*.yaml"))
+    return select(settings)
 
 
 def select(settings: Settings, ids: Sequence[str] = ()) -> list[Path]:
-    """The fact sheets named by ``ids`` (all of them when empty).
+    """The fact sheets named by ``ids`` in the order given (all of them, sorted, when empty).
 
     An id may be given as ``x``, ``x.yaml`` or ``briefs/x.yaml``; one that names no fact
     sheet raises :class:`GeneratorError`.
     """
-    if not ids:
-        return discover(settings)
-    chosen: list[Path] = []
-    for given in ids:
-        brief_id = brief_id_of(given)
-        path = settings.briefs_dir / f"{brief_id}.yaml"
-        if not path.is_file():
-            raise GeneratorError(f"no fact sheet '{given}' (looked for {settings.display(path)})")
-        if path not in chosen:
-            chosen.append(path)
-    return chosen
+    folder = settings.briefs_dir
+    sheets = list_sheets(folder) or {}
+    return [folder / sheets[b] for b in pick(sheets, ids, settings.display(folder))]
 
 
 def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
