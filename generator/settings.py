@@ -22,7 +22,7 @@ PDF_VARIANTS: dict[str, str | None] = {
 }
 #: Wall-clock seconds one rendering job (a briefing's HTML, or its PDF) may take.
 DEFAULT_RENDER_SECONDS = 120.0
-#: Address space, in bytes, a rendering worker process may use.
+#: Memory, in bytes, a rendering worker process may use (its data limit, RLIMIT_DATA).
 DEFAULT_RENDER_MEMORY = 2 * 1024**3
 
 

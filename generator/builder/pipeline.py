@@ -65,6 +65,7 @@ class Pipeline:
     _active: int = 0
     _pdf_left: int = 0
     _warm_failed: bool = False
+    _retried: set[tuple[str, str]] = field(default_factory=set)
 
     def run(
         self,
@@ -144,6 +145,15 @@ class Pipeline:
                 self._warm_failed = True
             return None
         self._active -= 1
+        if outcome.kind == "crashed" and (stage, work.brief_id) not in self._retried:
+            # A worker can die of what is not the briefing's fault (a thread it could not
+            # start while the machine was short of memory): one more try, on a new worker.
+            self._retried.add((stage, work.brief_id))
+            if stage == "print":
+                self._print.appendleft((work, prepared, log))
+            else:
+                self._prepare.appendleft(work)
+            return None
         if outcome.kind != "ok":
             # The error's own diagnostics are already worded in its message.
             diagnostics = prepared.diagnostics if prepared is not None else ()

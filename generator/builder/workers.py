@@ -4,8 +4,10 @@ Workers are forked once per build and kept for every job, so what a job imports 
 fact-sheet stack, WeasyPrint) stays loaded for the next one: a warm worker renders a
 small briefing in a fraction of the time a fresh process takes.
 
-Each worker lowers its address-space limit (``RLIMIT_AS``) when it starts, so a render
-that needs more memory fails in that worker alone. The parent enforces the wall-clock
+Each worker lowers its data limit (``RLIMIT_DATA``: heap and private writable mappings,
+thread stacks included) when it starts, so a render that needs more memory fails in that
+worker alone; it also keeps glibc to two malloc arenas. A job whose worker crashes is
+tried once more on a new worker before it counts as failed. The parent enforces the wall-clock
 limit: a job that overruns has its worker killed and replaced, and is reported as a
 ``timeout`` outcome; a worker that dies or runs out of memory is replaced the same way.
 Results come back as values (:class:`JobOutcome`), never as exceptions.
@@ -36,13 +38,16 @@ if TYPE_CHECKING:
 Kind = Literal["ok", "failed", "bug", "timeout", "memory", "crashed"]
 #: How long workers get to exit when the pool closes before they are killed.
 CLOSE_GRACE = 2.0
+#: glibc's mallopt parameter number of M_ARENA_MAX, and the arenas a worker may have.
+M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
 #: The workers' garbage-collector thresholds (Python's defaults are 700, 10, 10).
 GC_THRESHOLDS = (20_000, 20, 100)
 
 
 @dataclass(frozen=True)
 class Limits:
-    """The wall-clock seconds a job may take and the bytes of address space a worker may use."""
+    """The wall-clock seconds a job may take and the bytes of data a worker may use."""
 
     seconds: float
     memory: int | None
@@ -304,11 +309,28 @@ def _set_limits(limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
+    _cap_malloc_arenas()
     if limits.memory:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+        # The data limit (heap, anonymous and thread-stack mappings), not the address
+        # space: glibc reserves 64 MiB of address space per thread's malloc arena and Pango
+        # starts threads, so a small briefing using 85 MiB spans over 400 MiB of address
+        # space, and an address-space limit failed healthy briefings at random.
+        resource.setrlimit(resource.RLIMIT_DATA, (limits.memory, limits.memory))
     # Rendering allocates millions of short-lived objects: collecting the young generation
     # every 700 allocations costs about a tenth of a render, and cycles are rare.
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _cap_malloc_arenas() -> None:
+    """At most ``MALLOC_ARENAS`` glibc malloc arenas in this worker (one per thread by
+    default), which halves a render's peak memory. ``MALLOC_ARENA_MAX`` in the environment
+    would come too late: a forked worker inherits a malloc already set up."""
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
 def _close_descriptors_of(paths: tuple[str, ...]) -> None:

@@ -4,6 +4,7 @@ message, and the others still build."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import os
 import time
 from pathlib import Path
@@ -67,3 +68,48 @@ def test_a_render_over_the_memory_limit_fails_and_the_others_build(
     out = project / "output"
     assert {p.name for p in out.glob("*.html")} == {"fine-one.html", "fine-two.html", "index.html"}
     assert result.stdout.startswith("2 built, 0 up to date, 1 failed")
+
+
+# A worker that dies once, for no fault of the briefing: the job is tried again on a new
+# worker. The fault is injected in the real worker process (forked after the patch).
+_REAL_PRINT_PDF = None
+
+
+def _print_pdf_dying_once(job):
+    marker = Path(os.environ["CRASH_ONCE_MARKER"])
+    if not marker.exists():
+        marker.write_text("crashed", encoding="utf-8")
+        os.kill(os.getpid(), 9)
+    return _REAL_PRINT_PDF(job)
+
+
+def test_a_crashed_render_is_tried_once_more_on_a_new_worker(project, write_brief, monkeypatch):
+    global _REAL_PRINT_PDF
+    from generator.builder import build, jobs
+    from generator.settings import default_settings
+
+    _REAL_PRINT_PDF = jobs.print_pdf
+    marker = project / "crashed-once"
+    monkeypatch.setenv("CRASH_ONCE_MARKER", str(marker))
+    monkeypatch.setattr(jobs, "print_pdf", _print_pdf_dying_once)
+    write_brief("alpha")
+    report = build(default_settings(project), today=dt.date(2026, 1, 20), formats=("pdf",), jobs=1)
+    assert marker.read_text(encoding="utf-8") == "crashed"
+    assert not report.failed
+    assert len(PdfReader(project / "output" / "alpha.pdf").pages) >= 1
+
+
+def _print_pdf_always_dying(job):
+    os.kill(os.getpid(), 9)
+
+
+def test_a_render_that_crashes_twice_fails_alone(project, write_brief, monkeypatch):
+    from generator.builder import build, jobs
+    from generator.settings import default_settings
+
+    monkeypatch.setattr(jobs, "print_pdf", _print_pdf_always_dying)
+    write_brief("alpha")
+    write_brief("beta")
+    report = build(default_settings(project), today=dt.date(2026, 1, 20), formats=("pdf",), jobs=2)
+    assert [r.brief_id for r in report.failed] == ["alpha", "beta"]
+    assert all("killed by SIGKILL" in r.error for r in report.failed)

@@ -71,12 +71,21 @@ def finish(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, s
 
 
 def folder_state(folder: Path) -> dict[str, tuple[int, int]]:
-    """Each file of ``folder`` but the lock, with its modification time and size."""
-    return {
-        p.name: (p.stat().st_mtime_ns, p.stat().st_size)
-        for p in folder.iterdir()
-        if p.name != OUTPUT_LOCK
-    }
+    """Each file of ``folder`` but the lock, with its modification time and size.
+
+    A file the build removes between the listing and its stat (its writability probe, a
+    temporary file renamed into place) is left out: it is not there any more.
+    """
+    state: dict[str, tuple[int, int]] = {}
+    for path in folder.iterdir():
+        if path.name == OUTPUT_LOCK:
+            continue
+        try:
+            found = path.stat()
+        except FileNotFoundError:
+            continue
+        state[path.name] = (found.st_mtime_ns, found.st_size)
+    return state
 
 
 def kill_while_writing(process: subprocess.Popen[str], folder: Path, delay: float) -> None:
