@@ -3,10 +3,10 @@
 A *target* is one briefing in one format (``x.html``, ``x.pdf``). It is stale when
 something it was built from is no longer what the build state recorded, and each such
 difference is a reason worded for people: ``briefs/x.yaml changed``,
-``templates/partials/challenges.html changed``, ``output missing``, ``generator upgraded
-(0.1.0 -> 0.2.0)``, ``new``. Planning only reads file stats and, for files whose stat
-changed, their bytes: no fact sheet is parsed and no template is loaded, so a build with
-nothing to do is over in milliseconds.
+``templates/partials/brief/challenges.html changed``, ``output missing``,
+``generator upgraded (0.1.0 -> 0.2.0)``, ``new``. Planning only reads file stats and, for
+files whose stat changed, their bytes: no fact sheet is parsed and no template is loaded,
+so a build with nothing to do is over in milliseconds.
 """
 
 from __future__ import annotations

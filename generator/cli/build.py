@@ -100,6 +100,7 @@ def build(
     interrupted (Ctrl-C), and exits 0.
     """
     chosen = parse_formats(formats)
+    _check_page_template(settings, template)
     settings = with_out(settings, out).with_limits(time_limit, parse_size(memory_limit))
     options = {
         "formats": chosen,
@@ -116,6 +117,18 @@ def build(
         _keep_building(settings, ids, jobs, options)
         sys.exit(EXIT_OK)
     sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+def _check_page_template(settings: Settings, template: str | None) -> None:
+    """``--template`` must name a page template of the project; else a usage error."""
+    from generator.factsheet import not_a_page, page_templates
+
+    choices = page_templates(settings.templates_dir)
+    problem = None if template is None else not_a_page(template, choices or ())
+    if problem is not None:
+        message, suggestion = problem
+        hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+        raise click.BadParameter(message + hint, param_hint="--template")
 
 
 def _build_once(

@@ -6,9 +6,10 @@ with its CSS inlined for mail clients) followed by the attachments (``<id>.pdf``
 changed since the list's last edition, the summary, the key facts, the challenges'
 headlines — and the PDF carries the rest.
 
-Both body parts are rendered from ``templates/email/``: the HTML through the project's
-autoescaping Jinja environment, the text through a separate environment without escaping.
-Fact-sheet text only ever arrives as values, never as template source. Header values are
+Both body parts are rendered from ``templates/email/`` with the project's one Jinja recipe
+(``generator.render.make_environment``): the HTML escaped, the text without escaping.
+``email.css`` is read and syntax-checked like the briefing's stylesheets. Fact-sheet text
+only ever arrives as values, never as template source. Header values are
 put on one line before use, so a line break in a title cannot add a header.
 """
 
@@ -152,38 +153,33 @@ def email_view(
 
 
 def render_body(view: EmailView, templates_dir: Path) -> Body:
-    """Render both body parts from ``templates/email/``; CSS is inlined into the HTML."""
-    import css_inline
-    import jinja2
+    """Render both body parts from ``templates/email/``; CSS is inlined into the HTML.
 
-    from generator.render import make_environment
+    Raises :class:`TemplateError` when a template or the stylesheet is missing or broken,
+    its diagnostics naming the file, line and (for CSS) column, so that nothing goes out
+    half-styled.
+    """
+    import css_inline
+
+    from generator.render import make_environment, read_stylesheet, render_template
 
     try:
-        html = make_environment(templates_dir).get_template(f"{EMAIL_TEMPLATES}/brief.html")
-        page = html.render(view=view, source_numbers=view.numbers)
-        text = _text_environment(templates_dir).get_template("brief.txt").render(view=view)
-        css = (templates_dir / EMAIL_TEMPLATES / CSS_NAME).read_text(encoding="utf-8")
-    except (jinja2.TemplateError, OSError) as exc:
-        raise TemplateError(f"email template: {exc}") from None
+        html_env = make_environment(templates_dir)
+        css = read_stylesheet(html_env, f"{EMAIL_TEMPLATES}/{CSS_NAME}")
+        page = render_template(
+            html_env, f"{EMAIL_TEMPLATES}/brief.html", view=view, source_numbers=view.numbers
+        )
+        # The plain-text part is not HTML: the same recipe, without escaping.
+        text_env = make_environment(templates_dir, output="text")
+        text = render_template(text_env, f"{EMAIL_TEMPLATES}/brief.txt", view=view)
+    except TemplateError as exc:
+        # The diagnostics say where; the message says what could not be done.
+        message = f"the email of {view.brief_id} cannot be rendered"
+        raise TemplateError(message, exc.diagnostics) from None
     inliner = css_inline.CSSInliner(
-        load_remote_stylesheets=False, keep_at_rules=True, extra_css=css
+        load_remote_stylesheets=False, keep_at_rules=True, extra_css=str(css)
     )
     return Body(text=text, html=inliner.inline(page))
-
-
-def _text_environment(templates_dir: Path):  # type: ignore[no-untyped-def]
-    """A Jinja environment for the plain-text part: strict, and without HTML escaping."""
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir / EMAIL_TEMPLATES),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
 
 
 def message_id(content_hash: str, recipient: Mailbox, generation: int, domain: str) -> str:

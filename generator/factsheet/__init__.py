@@ -35,6 +35,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "author_names",
             "quoted",
         ],
+        "pages": ["not_a_page", "page_templates"],
         "schema": ["schema_text", "write_schema"],
         "locations": ["FieldPath", "format_path", "position_key"],
     },

@@ -99,14 +99,15 @@ def select(settings: Settings, ids: Sequence[str] = ()) -> list[Path]:
 
 def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
     """Load one fact sheet and run every rule on it; never raises for bad input."""
-    from generator.factsheet import loader, rules
+    from generator.factsheet import loader, pages, rules
 
     display = settings.display(path)
     try:
         loaded = loader.load(path, display, max_bytes=settings.max_bytes)
     except FactSheetError as exc:
         return Checked(path, display, None, tuple(exc.diagnostics))
-    findings = [*loaded.warnings, *rules.check(loaded, today)]
+    choices = pages.page_templates(settings.templates_dir)
+    findings = [*loaded.warnings, *rules.check(loaded, today, choices)]
     findings.sort(key=lambda d: (d.line or 0, d.col or 0, d.path))
     return Checked(path, display, loaded, tuple(findings))
 

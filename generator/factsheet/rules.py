@@ -1,8 +1,9 @@
 """Cross-field rules on a loaded fact sheet: the checks no single field can make.
 
 Errors: a citation or ``sources`` entry naming no source of the file; two sources with
-one id. Warnings: a source nothing cites; a news source without ``url``; ``as_of`` or an
-``accessed`` date later than today; none of the core challenge categories present.
+one id; a ``template`` that is not one of the project's page templates. Warnings: a
+source nothing cites; a news source without ``url``; ``as_of`` or an ``accessed`` date
+later than today; none of the core challenge categories present.
 Today's date is a parameter, so the same sheet gives the same findings on any clock.
 The Unicode text hazards of :mod:`generator.factsheet.text_hazards` (bidirectional controls,
 invisible characters, lookalike letters) are warnings reported here too.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from generator.factsheet.fields import iter_fields
 from generator.factsheet.loader import LoadedSheet
 from generator.factsheet.locations import FieldPath, Position, format_path, position_key
 from generator.factsheet.model import CORE_CATEGORIES, quoted
+from generator.factsheet.pages import not_a_page
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,20 @@ class _Reference:
     occurrence: int = 0
 
 
-def check(loaded: LoadedSheet, today: dt.date) -> list[Diagnostic]:
-    """Every cross-field error and warning of ``loaded``, in file order."""
+def check(
+    loaded: LoadedSheet, today: dt.date, page_templates: Sequence[str] | None = None
+) -> list[Diagnostic]:
+    """Every cross-field error and warning of ``loaded``, in file order.
+
+    ``page_templates`` are the names ``template`` may take; None skips that rule (no
+    ``templates/`` folder to tell).
+    """
     finder = _Finder(loaded)
     references = list(_references(loaded.sheet))
     found = [
         *finder.unknown_references(references),
         *finder.duplicate_ids(),
+        *finder.template_choice(page_templates),
         *finder.uncited(references),
         *finder.news_without_url(),
         *finder.future_dates(today),
@@ -119,6 +128,17 @@ class _Finder:
                 yield self._at(("sources", index, "id"), message, code="duplicate-source")
             else:
                 first[source_id] = index
+
+    def template_choice(self, choices: Sequence[str] | None) -> Iterator[Diagnostic]:
+        """A ``template`` the sheet names that is not a page template (``base`` is the
+        layout, ``index`` the index page). Left out, the default is for templates/ to provide."""
+        sheet = self.loaded.sheet
+        if choices is None or "template" not in sheet.model_fields_set:
+            return
+        problem = not_a_page(sheet.template, choices)
+        if problem is not None:
+            message, suggestion = problem
+            yield self._at(("template",), message, suggestion=suggestion, code="unknown-template")
 
     def uncited(self, references: list[_Reference]) -> Iterator[Diagnostic]:
         """Sources that no citation and no ``sources`` list names."""

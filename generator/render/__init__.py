@@ -12,9 +12,10 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     submod_attrs={
         "labels": ["CATEGORY_LABELS", "SEVERITY_LABELS", "STAGE_LABELS", "STATUS_LABELS"],
         "numbers": ["format_amount", "format_number"],
-        "html": ["IndexEntry", "make_environment", "render_html", "render_index_page"],
+        "html": ["IndexEntry", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],
         "pdf": ["engine_file", "render_pdf", "warm_up"],
+        "templating": ["make_environment", "read_stylesheet", "render_template"],
         "order": ["ordered_challenges"],
         "view": ["build_view"],
     },

@@ -1,9 +1,9 @@
 """Render a fact sheet to an HTML briefing, and the briefings to an index page.
 
-One Jinja environment recipe (:func:`make_environment`): autoescape on for every
-template whatever its file name, undefined names are errors, templates are never
-reloaded behind our back, and every filter is registered there. Fact-sheet text is only
-ever a value printed by a template, never a template source.
+The Jinja environment is the project's one recipe
+(:func:`generator.render.templating.make_environment`): autoescape on for every template
+whatever its file name, undefined names are errors, every filter registered. Fact-sheet
+text is only ever a value printed by a template, never a template source.
 
 Two targets share one document. ``html`` is a single self-contained file: the
 stylesheets are inlined, nothing is fetched, fonts fall back to the reader's own.
@@ -18,10 +18,8 @@ brief depends on which template file.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,11 +27,15 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from generator.errors import Diagnostic, TemplateError
 from generator.factsheet import FactSheet
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
-from generator.render.markdown import is_safe_link, render_markdown
-from generator.render.stylesheets import check_css
+from generator.render.markdown import is_safe_link
+from generator.render.templating import (
+    make_environment,
+    recording_loader,
+    stylesheet_text,
+    template_errors,
+)
 from generator.render.view import MetaTag, build_view, index_meta
 from generator.render.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
@@ -44,20 +46,6 @@ STYLESHEETS: Mapping[str, tuple[tuple[str, str | None], ...]] = {
     "html": (("screen.css", None), ("print.css", "print")),
     "pdf": (("screen.css", None), ("print.css", None), ("fonts.css", None)),
 }
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -117,53 +105,6 @@ class PageHead:
     styles: tuple[StyleBlock, ...]
 
 
-class RecordingLoader(jinja2.FileSystemLoader):
-    """A file-system loader that remembers the name of every file it served."""
-
-    def __init__(self, searchpath: Path) -> None:
-        super().__init__(str(searchpath))
-        self._used: list[str] = []
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        """Load ``template`` as the file-system loader does, and record its name."""
-        source = super().get_source(environment, template)
-        self.record(template)
-        return source
-
-    def record(self, name: str) -> None:
-        """Record a file under ``templates/`` read other than as a template (a font)."""
-        if name not in self._used:
-            self._used.append(name)
-
-    @property
-    def used(self) -> tuple[str, ...]:
-        """The names served so far, sorted."""
-        return tuple(sorted(self._used))
-
-
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """The Jinja environment of the project: strict, always escaped, all filters."""
-    env = jinja2.Environment(
-        loader=RecordingLoader(templates_dir),
-        # A callable: select_autoescape() would leave "*.j2" and unknown names unescaped.
-        autoescape=lambda _name: True,
-        undefined=jinja2.StrictUndefined,
-        auto_reload=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        markdown=_markdown_filter,
-        markdown_inline=_markdown_inline_filter,
-        cite=_cite_filter,
-        long_date=long_date,
-        partial_date=partial_date,
-        sentence=sentence,
-    )
-    env.globals["stylesheet"] = functools.partial(stylesheet_text, env)
-    return env
-
-
 def render_html(
     sheet: FactSheet,
     brief_id: str,
@@ -180,7 +121,7 @@ def render_html(
     env = make_environment(templates_dir)
     view = build_view(sheet, brief_id)
     name = template_file_name(template or sheet.template)
-    with _template_errors(templates_dir, name):
+    with template_errors(templates_dir, name):
         styles = _styles(env, target)
         if target == "html":
             styles += _cjk_styles(env, templates_dir, sheet.model_dump_json())
@@ -194,7 +135,7 @@ def render_html(
             # What Template.render does: rewrite the traceback to template files and lines.
             env.handle_exception()
         html, limit = str(module), _page_limit(module)
-    return RenderedHtml(html, _loader(env).used, limit)
+    return RenderedHtml(html, recording_loader(env).used, limit)
 
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
@@ -215,55 +156,17 @@ def render_index_page(entries: Sequence[IndexEntry], templates_dir: Path) -> Ren
         )
         for entry in entries
     ]
-    with _template_errors(templates_dir, "index.html"):
+    with template_errors(templates_dir, "index.html"):
         text = " ".join(f"{e.title} {e.jurisdiction}" for e in entries)
         styles = _styles(env, "html") + _cjk_styles(env, templates_dir, text)
         page = PageHead("en", "Briefings", "html", index_meta(), styles)
         html = env.get_template("index.html").render(page=page, rows=rows)
-    return RenderedHtml(html, _loader(env).used)
+    return RenderedHtml(html, recording_loader(env).used)
 
 
 def template_file_name(template: str) -> str:
     """``brief`` -> ``brief.html``; a name that already has a suffix is kept."""
     return template if "." in template else f"{template}.html"
-
-
-def long_date(value: dt.date) -> str:
-    """``2026-01-20`` -> ``20 January 2026`` (fixed English names, never the locale)."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def partial_date(value: str) -> str:
-    """``2024`` -> ``2024``, ``2024-03`` -> ``March 2024``, ``2024-03-05`` -> ``5 March 2024``."""
-    parts = [int(part) for part in value.split("-")]
-    if len(parts) == 3:
-        return long_date(dt.date(*parts))
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0])
-
-
-def sentence(text: str) -> str:
-    """``text`` ending in a full stop unless it already ends in punctuation."""
-    return text if text.rstrip().endswith((".", "?", "!", "…")) else f"{text}."
-
-
-@jinja2.pass_context
-def _markdown_filter(context: jinja2.runtime.Context, text: str, heading_level: int = 3) -> Markup:
-    return render_markdown(text, context.get("source_numbers", {}), heading_level=heading_level)
-
-
-@jinja2.pass_context
-def _markdown_inline_filter(context: jinja2.runtime.Context, text: str) -> Markup:
-    return render_markdown(text, context.get("source_numbers", {}), inline=True)
-
-
-@jinja2.pass_context
-def _cite_filter(context: jinja2.runtime.Context, ids: Sequence[str]) -> Markup:
-    if not ids:
-        return Markup("")
-    group = "[" + "; ".join(f"@{source_id}" for source_id in ids) + "]"
-    return render_markdown(group, context.get("source_numbers", {}), inline=True)
 
 
 def _page_limit(module: Any) -> int | None:
@@ -280,13 +183,6 @@ def _safe_href(href: str | None) -> str | None:
     return href if href and is_safe_link(href) else None
 
 
-def _loader(env: jinja2.Environment) -> RecordingLoader:
-    loader = env.loader
-    if not isinstance(loader, RecordingLoader):
-        raise TypeError("environment was not made by make_environment()")
-    return loader
-
-
 def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:
     """The stylesheets of ``target``, read through the loader so they are recorded."""
     return tuple(
@@ -299,78 +195,6 @@ def _cjk_styles(env: jinja2.Environment, templates_dir: Path, text: str) -> tupl
     characters = cjk_characters(text)
     if not characters:
         return ()
-    _loader(env).record(CJK_FONT)
+    recording_loader(env).record(CJK_FONT)
     css = cjk_font_face(characters, templates_dir / CJK_FONT)
     return (StyleBlock(None, Markup(css)),) if css else ()
-
-
-def stylesheet_text(env: jinja2.Environment, name: str) -> Markup:
-    """The text of ``templates/static/<name>``, read through the loader, safe to inline.
-
-    Templates call it as ``{{ stylesheet("onepager.css") }}`` inside a ``<style>``
-    element to add a stylesheet of their own after the shared ones. Raises
-    :class:`TemplateError` listing every syntax error of the stylesheet.
-    """
-    path = f"static/{name}"
-    loader = _loader(env)
-    css, _, _ = loader.get_source(env, path)
-    if "</" in css:
-        # Inlined CSS must not be able to close its <style> element.
-        raise jinja2.TemplateSyntaxError("'</' is not allowed in a stylesheet", 1, path)
-    _check_stylesheet(css, f"{Path(loader.searchpath[0]).name}/{path}")
-    return Markup(css)
-
-
-def _check_stylesheet(css: str, shown: str) -> None:
-    # Browsers and WeasyPrint skip a rule they cannot parse and carry on silently.
-    problems = check_css(css)
-    if not problems:
-        return
-    diagnostics = [
-        Diagnostic(shown, p.line, p.col, "", f"CSS syntax error: {p.message}", code="stylesheet")
-        for p in problems
-    ]
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    raise TemplateError(diagnostics[0].format() + more, diagnostics)
-
-
-@contextlib.contextmanager
-def _template_errors(templates_dir: Path, name: str) -> Iterator[None]:
-    """Turn any Jinja error raised inside the block into a located :class:`TemplateError`."""
-    try:
-        yield
-    except jinja2.TemplateError as exc:
-        raise template_error(exc, templates_dir, name) from exc
-
-
-def template_error(exc: jinja2.TemplateError, templates_dir: Path, name: str) -> TemplateError:
-    """A :class:`TemplateError` naming ``templates/<file>:<line>`` and what went wrong."""
-    file, line = _error_location(exc, templates_dir, name)
-    if isinstance(exc, jinja2.TemplateNotFound):
-        message = f"template '{exc.name}' not found"
-    else:
-        message = exc.message or type(exc).__name__
-    where = f"{templates_dir.name}/{file}"
-    diagnostic = Diagnostic(where, line, None, "", message, code="template")
-    return TemplateError(diagnostic.format(), [diagnostic])
-
-
-def _error_location(
-    exc: jinja2.TemplateError, templates_dir: Path, name: str
-) -> tuple[str, int | None]:
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return (exc.name or name), exc.lineno
-    # Jinja rewrites tracebacks so template frames carry the template's file and line.
-    root = templates_dir.resolve()
-    location: tuple[str, int | None] | None = None
-    tb = exc.__traceback__
-    while tb is not None:
-        path = Path(tb.tb_frame.f_code.co_filename).resolve()
-        if path.is_relative_to(root):
-            location = (path.relative_to(root).as_posix(), tb.tb_lineno)
-        tb = tb.tb_next
-    if location is not None:
-        return location
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return exc.name or name, None
-    return name, None

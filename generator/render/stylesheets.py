@@ -6,6 +6,10 @@ finds such mistakes before anything is rendered, each with its line and column: 
 without their ``{ }`` block, declarations that are not ``property: value``, strings and
 ``url()`` cut short, brackets and comments never closed. Whether a property or value is
 known is WeasyPrint's business, not this check's.
+
+Every stylesheet goes through :func:`check_stylesheet`: the briefing's under
+``templates/static/`` and the email's ``templates/email/email.css`` alike (a mail client
+drops a broken rule just as silently).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import tinycss2
+
+from generator.errors import Diagnostic, TemplateError
 
 #: At-rules whose block holds rules; the others (``@page``, ``@font-face``, margin boxes)
 #: hold declarations.
@@ -45,6 +51,20 @@ def check_css(css: str) -> list[CssProblem]:
     problems = list(_in_rules(rules))
     problems += _unclosed(css)
     return sorted(set(problems))
+
+
+def check_stylesheet(css: str, shown: str) -> None:
+    """Raise :class:`TemplateError` listing every syntax error of ``css``, the file shown
+    as ``shown`` (``templates/static/print.css``); the message names the first one."""
+    problems = check_css(css)
+    if not problems:
+        return
+    diagnostics = [
+        Diagnostic(shown, p.line, p.col, "", f"CSS syntax error: {p.message}", code="stylesheet")
+        for p in problems
+    ]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise TemplateError(diagnostics[0].format() + more, diagnostics)
 
 
 def _in_rules(rules: Sequence[Any]) -> Iterator[CssProblem]:

@@ -52,8 +52,8 @@ def test_change_with_size_and_mtime_restored_is_still_seen(three: Path):
 
 
 def test_edited_partial_rebuilds_only_the_briefings_using_it(three: Path):
-    _append(three / "templates" / "partials" / "challenges.html", "{# reworded #}\n")
-    reason = ("templates/partials/challenges.html changed",)
+    _append(three / "templates" / "partials" / "brief" / "challenges.html", "{# reworded #}\n")
+    reason = ("templates/partials/brief/challenges.html changed",)
     assert rebuilt(run(three)) == {"alpha": reason, "gamma": reason}
     _append(three / "templates" / "partials" / "compact_note.html", "<p>More.</p>\n")
     assert rebuilt(run(three)) == {"beta": ("templates/partials/compact_note.html changed",)}

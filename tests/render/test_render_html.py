@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import TemplateError
-from generator.render.html import (
-    IndexEntry,
-    long_date,
-    make_environment,
-    partial_date,
-    render_html,
-    render_index,
-    sentence,
-)
+from generator.render.html import IndexEntry, render_html, render_index
+from generator.render.templating import long_date, make_environment, partial_date, sentence
 from generator.render.view import build_view
 from tests.support.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
 
@@ -161,24 +154,24 @@ def test_empty_optional_sections_are_left_out() -> None:
     ids = Document(rendered.html).ids()
     assert "players" not in ids and "timeline" not in ids and "section-1" not in ids
     assert {"summary", "initiative", "key-facts", "challenges", "sources"} <= set(ids)
-    assert "partials/players.html" not in rendered.templates_used
+    assert "partials/brief/players.html" not in rendered.templates_used
 
 
 def test_templates_used_lists_every_file_read() -> None:
     rendered = render_html(make_sheet(rich_data()), "hk", TEMPLATES, target="pdf")
     partials = [
-        "title_block",
-        "summary",
-        "initiative",
-        "key_facts",
-        "players",
-        "timeline",
-        "challenges",
-        "sections",
-        "sources",
-        "page_start",
-        "page_furniture",
-        "contents",
+        "brief/title_block",
+        "brief/summary",
+        "brief/initiative",
+        "brief/key_facts",
+        "brief/players",
+        "brief/timeline",
+        "brief/challenges",
+        "brief/sections",
+        "brief/contents",
+        "common/sources",
+        "common/page_start",
+        "common/page_furniture",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     expected |= {"static/fonts.css"} | {f"partials/{p}.html" for p in partials}
@@ -265,9 +258,10 @@ def test_undefined_variable_names_the_template_file_and_line(templates_copy: Pat
 
 
 def test_undefined_variable_in_a_partial_names_the_partial(templates_copy: Path) -> None:
-    partial = templates_copy / "partials" / "summary.html"
+    partial = templates_copy / "partials" / "brief" / "summary.html"
     partial.write_text(partial.read_text() + "{% for x in missing %}{% endfor %}\n")
-    with pytest.raises(TemplateError, match=r"^templates/partials/summary\.html:5: .*missing"):
+    pattern = r"^templates/partials/brief/summary\.html:5: .*missing"
+    with pytest.raises(TemplateError, match=pattern):
         render_html(make_sheet(minimal_data()), "x", templates_copy)
 
 
@@ -375,7 +369,7 @@ def test_onepager_uses_its_own_partials_and_stylesheet_and_declares_one_page() -
     assert rendered.page_limit == 1
     assert "static/onepager.css" in rendered.templates_used
     assert "partials/onepager/leading_facts.html" in rendered.templates_used
-    assert "partials/sources.html" in rendered.templates_used
+    assert "partials/common/sources.html" in rendered.templates_used
     doc = Document(rendered.html)
     levels = [int(tag[1]) for tag, _ in doc.elements if re.fullmatch(r"h[1-6]", tag)]
     assert levels == [1, 2, 2, 2, 2]

@@ -257,15 +257,15 @@ def run_html_build(root: Path, **popen: object) -> tuple[int, str]:
     ("file", "text", "expected"),
     [
         (
-            "partials/summary.html",
+            "partials/brief/summary.html",
             "{% for x in %}\n",
-            "templates/partials/summary.html:1: Expected an expression,"
+            "templates/partials/brief/summary.html:1: Expected an expression,"
             " got 'end of statement block'",
         ),
         (
-            "partials/sources.html",
+            "partials/common/sources.html",
             "{{ brief.sourcez }}\n",
-            "templates/partials/sources.html:1:",
+            "templates/partials/common/sources.html:1:",
         ),
         ("base.html", "{% if %}", "templates/base.html:1: Expected an expression"),
         (
