@@ -1,8 +1,7 @@
 """Fact sheets: read one YAML file, validate it against the format, run the rules.
 
-The names below are what the rest of the code imports from this package. Each is
-imported from its module on first use, so that using one does not load the
-libraries of the others (a build with nothing to do stays free of pydantic).
+What other packages import from this one; each name loads its module on first use
+(docs/architecture.md, "Layers and the import rule").
 """
 
 import lazy_loader
