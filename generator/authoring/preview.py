@@ -13,11 +13,12 @@ from __future__ import annotations
 import html
 import logging
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import GeneratorError, OutputError
@@ -34,6 +35,16 @@ VERSION_PATH = "/__brief__/version"
 #: Host names a loopback-only server answers to; any other ``Host`` header is refused, so
 #: a web page cannot read the briefings through a name it points at 127.0.0.1.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+#: Seconds a client may stay silent before its connection is closed: a connection that
+#: never sends a request must not hold a thread for ever.
+CLIENT_TIMEOUT = 10.0
+#: Requests answered at once; further connections wait in the listen queue.
+MAX_CLIENTS = 32
+#: Connections the kernel queues before refusing: a page and its reload polling, several
+#: tabs, a link checker, never a 15-second wait for a retried connection.
+LISTEN_BACKLOG = 256
+#: A client that goes away mid-answer is its own business, not an error of the preview.
+_CLIENT_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 _SERVABLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(html|pdf)$")
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 _CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
@@ -114,6 +125,7 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview's HTTP server, bound to one address, serving one output folder."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(
         self, address: tuple[str, int], settings: Settings, state: PreviewState, home: str
@@ -122,6 +134,30 @@ class PreviewServer(ThreadingHTTPServer):
         self.settings = settings
         self.state = state
         self.home = home
+        self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Answer in a thread of its own, at most ``MAX_CLIENTS`` at once."""
+        self._slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that disconnected or fell silent is logged quietly; anything else is a
+        fault of the preview and keeps its traceback."""
+        if isinstance(sys.exc_info()[1], _CLIENT_GONE):
+            log.debug("%s went away", client_address[0])
+            return
+        super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
@@ -166,6 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: PreviewServer
     server_version = "brief-serve"
+    timeout = CLIENT_TIMEOUT
 
     def do_GET(self) -> None:
         """Answer a GET request."""
@@ -206,7 +243,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _host_allowed(self) -> bool:
         if self.server.server_address[0] not in LOOPBACK_NAMES:
             return True  # listening elsewhere was asked for with --host
-        host = urlsplit(f"//{self.headers.get('Host', '')}").hostname or ""
+        try:
+            host = urlsplit(f"//{self.headers.get('Host', '')}").hostname or ""
+        except ValueError:  # ``Host: [::1`` and the like: no host this preview answers to
+            return False
         return host in LOOPBACK_NAMES
 
     def _send_file(self, name: str, kind: str, send_body: bool) -> None:
