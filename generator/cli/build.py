@@ -121,10 +121,11 @@ def build(
 
 def _check_page_template(settings: Settings, template: str | None) -> None:
     """``--template`` must name a page template of the project; else a usage error."""
+    if template is None:
+        return
     from generator.factsheet import not_a_page, page_templates
 
-    choices = page_templates(settings.templates_dir)
-    problem = None if template is None else not_a_page(template, choices or ())
+    problem = not_a_page(template, page_templates(settings.templates_dir) or ())
     if problem is not None:
         message, suggestion = problem
         hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
