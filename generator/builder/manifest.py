@@ -221,20 +221,28 @@ def load_state(output_dir: Path, shown: str) -> tuple[State, str]:
 
     ``shown`` names the file in that message. A missing file is simply an empty state.
     """
+    state, problem = read_state(output_dir)
+    if state is None:
+        return State(), f"build state {shown} {problem}; rebuilding everything"
+    return state, ""
+
+
+def read_state(output_dir: Path) -> tuple[State | None, str]:
+    """The stored state and ``''`` (an empty state when there is no file), or None and what
+    is wrong with the file: ``cannot be read (...)``, ``is damaged``, ``has an unknown
+    format (7)``; never raises."""
     try:
         text = build_state_path(output_dir).read_bytes()
     except FileNotFoundError:
         return State(), ""
     except OSError as exc:
-        return State(), f"build state {shown} cannot be read ({exc.strerror}); rebuilding"
+        return None, f"cannot be read ({exc.strerror})"
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError):
-        return State(), f"build state {shown} is damaged; rebuilding everything"
+        return None, "is damaged"
     problem = _shape_problem(doc)
-    if problem:
-        return State(), f"build state {shown} {problem}; rebuilding everything"
-    return State(doc), ""
+    return (None, problem) if problem else (State(doc), "")
 
 
 def save_state(output_dir: Path, state: State) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.builder.manifest import BriefRecord, Probe, State, stable_json
-from generator.factsheet import list_sheets, pick
+from generator.factsheet import outside_sheets, pick, scan_sheets
 from generator.settings import DEFAULT_PDF_VARIANT, Settings
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
@@ -95,19 +95,23 @@ class Planner:
         self.inputs = inputs
         self.outputs = outputs
         self.request = request
+        self.root = settings.root
         self.briefs_dir = settings.briefs_dir
         self.briefs_shown = settings.display(settings.briefs_dir)
+        self._outside: dict[str, str] = {}
         self.options = {fmt: request.options(fmt) for fmt in FORMATS}
         self._deps_memo: dict[str, list[str]] = {}
 
     def plan(self) -> BuildPlan:
         """The plan of this build."""
         plan = BuildPlan()
-        sheets = list_sheets(self.briefs_dir)
-        if sheets is None:
-            sheets = {}
-        else:
+        folder = scan_sheets(self.briefs_dir)
+        sheets = {} if folder is None else folder.names
+        if folder is not None:
             plan.removals = [self._removal(b) for b in sorted(self.state.briefs) if b not in sheets]
+            # Resolves only links: a sheet that now leads out of the project is never
+            # hashed (nor read), and is stale even if its bytes are those once built.
+            self._outside = outside_sheets(folder, self.root)
         for brief_id in sorted(pick(sheets, self.request.ids, self.briefs_shown)):
             work = self._work(brief_id, sheets[brief_id])
             if work is None:
@@ -145,6 +149,11 @@ class Planner:
     def _work(self, brief_id: str, name: str) -> Work | None:
         """The briefing's stale targets and why; None when it is up to date."""
         display = f"{self.briefs_shown}/{name}"
+        path = self.briefs_dir / name
+        if brief_id in self._outside:
+            # Its build fails, reading nothing, with the sheet's located error.
+            reason = f"{display} {self._outside[brief_id]}"
+            return Work(brief_id, path, display, None, self.request.formats, (reason,))
         sheet_sha = self.inputs.sha(sheet_key(brief_id))
         record = self.state.briefs.get(brief_id)
         targets: list[str] = []
@@ -156,7 +165,6 @@ class Planner:
                 reasons.update(dict.fromkeys(found))
         if not targets:
             return None
-        path = self.briefs_dir / name
         return Work(brief_id, path, display, sheet_sha, tuple(targets), tuple(reasons))
 
     def _target_reasons(

@@ -15,19 +15,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.builder.manifest import build_state_path
-from generator.builder.plan import FORMATS, BuildPlan, Request
+from generator.builder.manifest import State, build_state_path, read_state
+from generator.builder.plan import FORMATS, INDEX_NAME, BuildPlan, Request
 from generator.builder.report import BriefResult, BuildReport
 from generator.builder.session import ProgressFn, Session, prepare_output_dir
+from generator.errors import GeneratorError, OutputError
 from generator.settings import Settings
-from generator.writer import sweep_temporaries
+from generator.writer import describe_os_error, output_path, sweep_temporaries
+
+log = logging.getLogger(__name__)
 
 #: How long a build waits for another process writing to the same output folder (a
 #: scheduled run, another build).
@@ -126,20 +132,107 @@ def _output_locked(settings: Settings, wait: float | None) -> AbstractContextMan
     )
 
 
-def clean(settings: Settings) -> list[Path]:
-    """Remove every built briefing, the index, the build state and temporary files.
+def clean(settings: Settings, *, lock_wait: float | None = OUTPUT_LOCK_WAIT) -> list[Path]:
+    """Remove what brief wrote to the output folder: the outputs and the index its build
+    state records, the build state and brief's temporary files. Returns what was removed.
 
-    Returns what was removed.
+    Nothing else is touched. A folder without a build state is not brief's and is left
+    alone (logged). A recorded output whose content is no longer what brief wrote was
+    changed by someone and is kept (a warning names it). A build state that cannot be
+    read raises :class:`GeneratorError`, only the temporary files removed: without it,
+    brief cannot tell its files from the user's. The output folder's lock is held
+    meanwhile, so a clean never removes what a running build is writing.
     """
-    removed = sweep_temporaries(settings.output_dir)
-    if not settings.output_dir.is_dir():
-        return removed
-    for pattern in ("*.html", "*.pdf"):
-        for path in settings.output_dir.glob(pattern):
-            path.unlink()
-            removed.append(path)
-    state = build_state_path(settings.output_dir)
-    if state.exists():
-        state.unlink()
-        removed.append(state)
+    out = settings.output_dir
+    state_file = build_state_path(out)
+    if not os.path.lexists(state_file):
+        # Checked before taking the lock, whose file would be written into the folder.
+        log.info("nothing to clean: %s has no build state of brief", settings.display(out))
+        return []
+    with _output_locked(settings, lock_wait):
+        removed = sweep_temporaries(out)
+        state, problem = read_state(out)
+        if state is None:
+            raise GeneratorError(_unusable_state(settings, state_file, problem))
+        for path, sha in _recorded_outputs(settings, state).items():
+            if _remove_if_unchanged(settings, path, sha):
+                removed.append(path)
+        _remove(state_file)
+        removed.append(state_file)
     return removed
+
+
+def _recorded_outputs(settings: Settings, state: State) -> dict[Path, str]:
+    """Every output the build state records -> the SHA-256 of what brief wrote there."""
+    recorded = {
+        f"{brief_id}.{fmt}": target["output"]
+        for brief_id, record in state.briefs.items()
+        for fmt, target in record["targets"].items()
+    }
+    if state.index is not None:
+        recorded[INDEX_NAME] = state.index["output"]
+    found: dict[Path, str] = {}
+    for name in sorted(recorded):
+        try:
+            found[output_path(settings.output_dir, name)] = recorded[name]
+        except OutputError:
+            # The state file lies among the outputs, where anyone may edit it: a name that
+            # would lead out of the folder is never acted on.
+            log.warning("not removing '%s': not a plain file name", name)
+    return found
+
+
+def _remove_if_unchanged(settings: Settings, path: Path, sha: str) -> bool:
+    """Remove ``path`` if it still holds what brief wrote (``sha``); whether it did."""
+    try:
+        current = _sha_of_file(path)
+    except FileNotFoundError:
+        return False
+    if current != sha:
+        log.warning(
+            "kept %s: it changed since brief wrote it (remove it yourself if it is not needed)",
+            # Not settings.display(path): that would name a link's target, not the output.
+            f"{settings.display(path.parent)}/{path.name}",
+        )
+        return False
+    return _remove(path)
+
+
+def _sha_of_file(path: Path) -> str | None:
+    """The SHA-256 of the regular file at ``path``; None for anything else (a link, a
+    folder, a FIFO: not what brief writes). Raises FileNotFoundError when there is none."""
+    try:
+        # No link followed, and no wait on a FIFO (O_NONBLOCK).
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        try:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return None
+
+
+def _remove(path: Path) -> bool:
+    """Unlink ``path``; False when it was already gone. Raises :class:`OutputError`."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise OutputError(f"cannot remove {path}: {describe_os_error(exc)}") from None
+    return True
+
+
+def _unusable_state(settings: Settings, state_file: Path, problem: str) -> str:
+    """Why a clean removed nothing, and how to get on."""
+    return (
+        f"build state {settings.display(state_file)} {problem}: brief cannot tell which files"
+        " it wrote, so it removed none (only its temporary files). Build into the folder"
+        " again (`brief build`, with the same --out), which writes a new build state, then"
+        " clean; or remove the files yourself"
+    )

@@ -12,7 +12,11 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     submod_attrs={
         "check": [
             "list_sheets",
+            "outside_sheets",
             "pick",
+            "scan_sheets",
+            "sheet_display",
+            "SheetFolder",
             "brief_id_of",
             "Checked",
             "check_all",

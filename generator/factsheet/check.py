@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import Diagnostic, FactSheetError, GeneratorError
+from generator.factsheet.files import confine
 from generator.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,19 +47,55 @@ def brief_id_of(given: str) -> str:
     return Path(given).name.removesuffix(".yaml")
 
 
-def list_sheets(briefs_dir: Path) -> dict[str, str] | None:
-    """Brief id -> file name of every ``*.yaml`` in ``briefs_dir``; None if it is no folder.
+@dataclass(frozen=True)
+class SheetFolder:
+    """The fact sheets of a ``briefs/`` folder as one directory scan sees them."""
+
+    path: Path
+    #: Brief id -> file name, in id order.
+    names: dict[str, str]
+    #: The brief ids whose entry is a symbolic link (known from the scan, without a stat).
+    links: frozenset[str]
+
+
+def scan_sheets(briefs_dir: Path) -> SheetFolder | None:
+    """Every ``*.yaml`` in ``briefs_dir``, and which are links; None if it is no folder.
 
     One directory scan and no stat per file: a build with nothing to do starts here.
     """
     try:
         with os.scandir(briefs_dir) as entries:
-            names = [e.name for e in entries if e.name.endswith(".yaml")]
+            found = {e.name: e.is_symlink() for e in entries if e.name.endswith(".yaml")}
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
         raise GeneratorError(f"cannot list {briefs_dir}: {exc.strerror}") from None
-    return {name[: -len(".yaml")]: name for name in sorted(names)}
+    names = {name[: -len(".yaml")]: name for name in sorted(found)}
+    links = frozenset(brief_id for brief_id, name in names.items() if found[name])
+    return SheetFolder(briefs_dir, names, links)
+
+
+def list_sheets(briefs_dir: Path) -> dict[str, str] | None:
+    """Brief id -> file name of every ``*.yaml`` in ``briefs_dir``; None if it is no folder."""
+    folder = scan_sheets(briefs_dir)
+    return None if folder is None else folder.names
+
+
+def outside_sheets(folder: SheetFolder, root: Path) -> dict[str, str]:
+    """Brief id -> what is wrong (``is a link to a file outside the project``) for every
+    sheet of ``folder`` that is not a file of the project at ``root``.
+
+    Only links are resolved, and the folder's own path once: the rest costs nothing, so
+    a build with nothing to do can ask every time and a link changed since is noticed.
+    """
+    _, folder_out = confine(folder.path, root)
+    suspects = folder.names if folder_out else folder.links
+    found = {}
+    for brief_id in suspects:
+        _, outside = confine(folder.path / folder.names[brief_id], root)
+        if outside is not None:
+            found[brief_id] = outside.what
+    return found
 
 
 def pick(sheets: Mapping[str, str], ids: Sequence[str], briefs_shown: str) -> list[str]:
@@ -97,13 +134,22 @@ def select(settings: Settings, ids: Sequence[str] = ()) -> list[Path]:
     return [folder / sheets[b] for b in pick(sheets, ids, settings.display(folder))]
 
 
+def sheet_display(settings: Settings, path: Path) -> str:
+    """``briefs/x.yaml``: how messages name the sheet at ``path``; a link by its own name,
+    where ``settings.display`` would resolve it and name its target."""
+    try:
+        return path.relative_to(settings.root).as_posix()
+    except ValueError:
+        return settings.display(path)
+
+
 def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
     """Load one fact sheet and run every rule on it; never raises for bad input."""
     from generator.factsheet import loader, pages, rules
 
-    display = settings.display(path)
+    display = sheet_display(settings, path)
     try:
-        loaded = loader.load(path, display, max_bytes=settings.max_bytes)
+        loaded = loader.load(path, display, max_bytes=settings.max_bytes, root=settings.root)
     except FactSheetError as exc:
         return Checked(path, display, None, tuple(exc.diagnostics))
     choices = pages.page_templates(settings.templates_dir)

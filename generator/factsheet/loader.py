@@ -8,6 +8,7 @@ validates the data; each of pydantic's errors is then rewritten as a short, loca
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import stat
 import types
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.errors import Diagnostic, FactSheetError
+from generator.factsheet.files import OUTSIDE_CODE, confine
 from generator.factsheet.locations import FieldPath, SourceMap, failure, format_path, position_key
 from generator.factsheet.lookalikes import explain_lookalike
 from generator.factsheet.model import SLUG_PATTERN, SOURCE_ID_PATTERN, FactSheet, quoted, type_name
@@ -66,12 +68,16 @@ class _Problem:
     union: FieldPath | None
 
 
-def load(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSheet:
+def load(
+    path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES, root: Path | None = None
+) -> LoadedSheet:
     """Read and validate the fact sheet at ``path``; its file name stem is the brief id.
 
-    Raises :class:`FactSheetError` with every problem found, sorted by position.
+    ``root`` is the project the sheet must belong to (see :func:`read_sheet`). Raises
+    :class:`FactSheetError` with every problem found, sorted by position.
     """
-    return load_bytes(read_sheet(path, display, max_bytes), display, path.stem, max_bytes=max_bytes)
+    data = read_sheet(path, display, max_bytes, root)
+    return load_bytes(data, display, path.stem, max_bytes=max_bytes)
 
 
 def load_bytes(
@@ -107,19 +113,41 @@ def validate_model(model: type[M], data: Any, source_map: SourceMap, display: st
         raise failure(display, _limit(_convert(exc, data, source_map, display, model))) from None
 
 
-def read_sheet(path: Path, display: str, max_bytes: int) -> bytes:
-    """The file's bytes, one more than ``max_bytes`` at most: enough to tell it is too big."""
+def read_sheet(path: Path, display: str, max_bytes: int, root: Path | None = None) -> bytes:
+    """The file's bytes, one more than ``max_bytes`` at most: enough to tell it is too big.
+
+    The file must be one of the project at ``root``; by default the folder above the
+    sheet's own, as fact sheets live in ``<root>/briefs/``. A link leading out of it is
+    refused before anything is read (:mod:`generator.factsheet.files`).
+    """
+    real, outside = confine(path, path.parent.parent if root is None else root)
+    if outside is not None:
+        diagnostic = Diagnostic(display, None, None, "", outside.message, code=OUTSIDE_CODE)
+        raise failure(display, [diagnostic])
     try:
-        # A folder, a FIFO or a device is refused before opening: a FIFO would block.
-        if not stat.S_ISREG(path.stat().st_mode):
-            reason = "not a regular file"
-        else:
-            with path.open("rb") as handle:
-                return handle.read(max_bytes + 1)
+        data = _read_regular(real, max_bytes)
+        if data is not None:
+            return data
+        reason = "not a regular file"
     except OSError as exc:
         reason = exc.strerror or str(exc)
     message = f"cannot read the file: {reason}"
     raise failure(display, [Diagnostic(display, None, None, "", message, code="io")])
+
+
+def _read_regular(real: str, max_bytes: int) -> bytes | None:
+    """Up to ``max_bytes + 1`` bytes of the regular file at the resolved path ``real``;
+    None for anything else."""
+    # A folder, a FIFO or a device is refused before opening: a FIFO would block.
+    if not stat.S_ISREG(os.stat(real).st_mode):
+        return None
+    # The path checked is the path opened: no link followed at its end, so a link put
+    # there since cannot lead the read elsewhere; no wait should a FIFO be put there.
+    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return handle.read(max_bytes + 1)
 
 
 def _check_brief_id(brief_id: str, display: str) -> list[Diagnostic]:
