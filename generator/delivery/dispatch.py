@@ -7,10 +7,16 @@ re-run therefore skips every message the ledger knows was accepted and tries the
 again with the same Message-ID — from the archived ``.eml``, so byte for byte the same.
 Temporary failures are retried with exponential backoff a bounded number of times;
 permanent ones are recorded and the next recipient is served.
+
+Before a message is handed over, its bytes are checked to be that message: addressed to
+that one recipient, with the Message-ID the ledger records. A file that is some other
+message (a name shared by two addresses under the old naming, a hand-edited archive) is
+refused for that recipient, never sent to them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -102,6 +108,10 @@ class FaultHook:
                 os.kill(os.getpid(), signal.SIGKILL)
 
 
+class _WrongMessage(Exception):
+    """The bytes about to be sent are not the planned message; the text says why."""
+
+
 class Dispatcher:
     """The sending loop of one ``brief send``, with what it needs at hand."""
 
@@ -129,7 +139,7 @@ class Dispatcher:
         return build_message(item, body, self.delivery, self.sender, self.clock())
 
     def write_outbox(self) -> SendReport:
-        """``--dry-run``: write each due message as ``output/outbox/<id>/<list>--<addr>.eml``."""
+        """``--dry-run``: write each due message to ``output/outbox/<id>/``, one file each."""
         for item in self.work.items:
             if item.state != "send":
                 self._record(_skipped(item, item.state))
@@ -187,20 +197,87 @@ class Dispatcher:
             ledger.mark_covered(self.db, row.id, covering, self.clock())
             return _skipped(item, "covered", covering.list_name)
         archive.store_edition(edition.folder, edition.attachments, edition.source)
-        return self._tries(item, row, self._bytes(item, row), link)
+        try:
+            row, data = self._bytes(item, row)
+        except _WrongMessage as exc:
+            return self._refuse(item, row, str(exc))
+        return self._tries(item, row, data, link)
 
-    def _bytes(self, item: Planned, row: ledger.Row) -> bytes:
+    def _bytes(self, item: Planned, row: ledger.Row) -> tuple[ledger.Row, bytes]:
         """The message as archived when an earlier run got this far, else a new one.
 
         A repeat after an interruption is then byte-identical to what the server may
-        already have accepted, Date header included.
+        already have accepted, Date header included. Raises :class:`_WrongMessage`.
         """
-        path = archive.eml_path(item.edition.folder, item.list_name, item.recipient.key)
-        if item.row is not None and item.row.generation == row.generation and path.is_file():
-            return path.read_bytes()
-        data = self._message(item)[1]
-        archive.write_eml(path, data)
+        if item.row is not None and item.row.generation == row.generation:
+            stored = self._archived(item, row)
+            if stored is not None:
+                return row, stored
+        return self._compose(item, row)
+
+    def _archived(self, item: Planned, row: ledger.Row) -> bytes | None:
+        """This row's archived message, checked to be it; None when there is none to reuse.
+
+        An edition archived before names carried a hash has the message under its old
+        name. That file is used when it is this very message, and ignored (the message is
+        composed again, with the same Message-ID) when it is the message of another
+        address that shared the name: a mismatch there is the old naming's known flaw,
+        not damage.
+        """
+        folder, name, address = item.edition.folder, item.list_name, item.recipient.address
+        path = archive.eml_path(folder, name, row.recipient)
+        if path.is_file():
+            data = path.read_bytes()
+            self._check_archived(data, row, address, path)
+            return data
+        legacy = archive.legacy_eml_path(folder, name, row.recipient)
+        if not legacy.is_file():
+            return None
+        data = legacy.read_bytes()
+        if archive.eml_mismatch(data, address, row.message_id):
+            log.info("%s: %s is another message; composing it again", address, legacy.name)
+            return None
+        archive.write_eml(path, data)  # under its own name too, which the manifest lists
         return data
+
+    def _compose(self, item: Planned, row: ledger.Row) -> tuple[ledger.Row, bytes]:
+        """A new message for ``row``, archived before it is tried."""
+        msg_id, data = self._message(item)
+        if msg_id != row.message_id:
+            # Queued with another Message-ID (another sender domain) and no archived file
+            # left to repeat: the ledger must name the message actually handed over.
+            log.warning("%s: Message-ID %s replaces %s", item.recipient, msg_id, row.message_id)
+            ledger.set_message_id(self.db, row.id, msg_id, self.clock())
+            row = dataclasses.replace(row, message_id=msg_id)
+        problem = archive.eml_mismatch(data, item.recipient.address, row.message_id)
+        if problem:  # only if composing itself went wrong; even then, no wrong send
+            raise _WrongMessage(f"not sent: the message composed for it {problem}")
+        archive.write_eml(
+            archive.eml_path(item.edition.folder, item.list_name, row.recipient), data
+        )
+        return row, data
+
+    def _check_archived(self, data: bytes, row: ledger.Row, address: str, path: Path) -> None:
+        """Raise :class:`_WrongMessage` unless the archived ``data`` is the message of ``row``."""
+        problem = archive.eml_mismatch(data, address, row.message_id)
+        if problem:
+            raise _WrongMessage(
+                f"not sent: the archived message {self.settings.display(path)} {problem}; "
+                "move the file aside and run brief send again to compose the message anew"
+            )
+
+    def _refuse(self, item: Planned, row: ledger.Row, reason: str) -> MessageResult:
+        """Nothing sent: the reason goes to the ledger, so ``brief outbox --failed`` shows it."""
+        ledger.refuse(self.db, row.id, reason, self.clock())
+        return MessageResult(
+            item.edition.brief_id,
+            item.list_name,
+            item.recipient.address,
+            "failed",
+            row.attempts,
+            reason,
+            row.message_id,
+        )
 
     def _queue(self, item: Planned) -> ledger.Row:
         """The ledger row of a message: the unsent one of this generation, or a new one."""
@@ -278,7 +355,7 @@ class Dispatcher:
                 "attempts": r.attempts,
                 "reply": r.reply,
                 "sent_at": r.sent_at,
-                "eml": archive.eml_path(edition.folder, r.list_name, r.recipient)
+                "eml": archive.archived_eml(edition.folder, r.list_name, r.recipient, r.message_id)
                 .relative_to(edition.folder.path)
                 .as_posix(),
             }

@@ -200,6 +200,34 @@ def finish_attempt(
         )
 
 
+def set_message_id(db: sqlite3.Connection, row_id: int, message_id: str, now: dt.datetime) -> None:
+    """Give an unsent row the Message-ID of the message composed for it, before it is tried.
+
+    The ledger must name the Message-ID of the bytes handed to the server.
+    """
+    with _transaction(db):
+        db.execute(
+            "UPDATE deliveries SET message_id=?, updated_at=? WHERE id=? AND status<>'sent'",
+            (message_id, now.isoformat(), row_id),
+        )
+
+
+def refuse(db: sqlite3.Connection, row_id: int, reason: str, now: dt.datetime) -> None:
+    """Record why a message was not tried; no try is counted.
+
+    The row becomes ``failed`` so that ``brief outbox --failed`` shows the reason and the
+    next run tries it again; an ``ambiguous`` row stays ambiguous, since an earlier try may
+    still have reached the server.
+    """
+    with _transaction(db):
+        db.execute(
+            "UPDATE deliveries SET reply=?, updated_at=?, "
+            "status=CASE WHEN status='ambiguous' THEN status ELSE 'failed' END "
+            "WHERE id=? AND status<>'sent'",
+            (reason, now.isoformat(), row_id),
+        )
+
+
 def mark_covered(db: sqlite3.Connection, row_id: int, by: Row, now: dt.datetime) -> None:
     """Record that a recipient already has this edition through another list."""
     with _transaction(db):
