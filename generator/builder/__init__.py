@@ -9,6 +9,7 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
+        "manifest": ["built_from"],
         "report": ["BriefResult", "BuildReport"],
         "runner": ["FORMATS", "Preview", "build", "clean", "preview"],
     },

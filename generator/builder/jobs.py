@@ -45,6 +45,8 @@ class Prepared:
     index: dict[str, str] = field(default_factory=dict)
     template: str = ""
     page_limit: int | None = None
+    #: SHA-256 of the fact sheet's bytes this HTML was rendered from.
+    sheet_sha: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,10 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
         "as_of": sheet.as_of.isoformat(),
     }
     template = job.template or sheet.template
-    return Prepared(item.diagnostics, False, html, printable, used, index, template, limit)
+    sheet_sha = item.loaded.source_sha
+    return Prepared(
+        item.diagnostics, False, html, printable, used, index, template, limit, sheet_sha
+    )
 
 
 def print_pdf(job: PrintJob) -> Printed:

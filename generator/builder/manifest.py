@@ -303,3 +303,13 @@ def _check_fields(record: Any, fields: Iterable[str]) -> None:
 def _require(condition: bool) -> None:
     if not condition:
         raise ValueError("unexpected build state")
+
+
+def built_from(output_dir: Path, brief_id: str) -> dict[str, str]:
+    """Format -> SHA-256 of the fact-sheet bytes each recorded output of ``brief_id`` was
+    built from ({} when nothing is recorded or the state cannot be read)."""
+    state, _ = read_state(output_dir)
+    record = state.briefs.get(brief_id) if state is not None else None
+    if record is None:
+        return {}
+    return {fmt: target["sheet"] for fmt, target in record["targets"].items()}

@@ -178,8 +178,9 @@ class Session:
             "index": {},
             "warnings": 0,
         }
+        sha = item.prepared.sheet_sha
         files = self._files(item)
-        written = [self._write(work, fmt, data, deps, record) for fmt, data, deps in files]
+        written = [self._write(work, fmt, data, deps, record, sha) for fmt, data, deps in files]
         record["index"] = item.prepared.index
         record["warnings"] = sum(not d.is_error for d in item.diagnostics)
         self.state.briefs[work.brief_id] = record
@@ -188,7 +189,13 @@ class Session:
         return result("built", item.diagnostics, tuple(written))
 
     def _write(
-        self, work: Work, fmt: str, data: bytes, deps: dict[str, str], record: BriefRecord
+        self,
+        work: Work,
+        fmt: str,
+        data: bytes,
+        deps: dict[str, str],
+        record: BriefRecord,
+        sheet_sha: str,
     ) -> str:
         """Write one output atomically, then record what it was built from; its name."""
         name = f"{work.brief_id}.{fmt}"
@@ -196,7 +203,9 @@ class Session:
         sha = sha256_bytes(data)
         self.outputs.note_written(name, sha)
         record["targets"][fmt] = {
-            "sheet": work.sheet_sha or "",
+            # The bytes the worker rendered, not those hashed when planning: a sheet
+            # saved in between must not pass for what this output shows.
+            "sheet": sheet_sha or work.sheet_sha or "",
             "deps": self.state.intern_deps(deps),
             "options": self.request.options(fmt),
             "generator": __version__,

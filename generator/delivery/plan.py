@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 #: Webmail (Gmail first) clips an HTML body larger than about 102 KB.
 HTML_LIMIT = 100 * 1024
 MIB = 1024 * 1024
+#: Builds a send tries when a fact sheet keeps changing while it is built.
+SNAPSHOT_TRIES = 3
 
 State = Literal["send", "already-sent", "covered"]
 
@@ -92,22 +94,42 @@ def content_hash(sheet: FactSheet) -> str:
 def prepare_editions(
     settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date
 ) -> list[Edition]:
-    """Build the briefings named by ``ids`` and gather what each edition sends."""
-    from generator.builder import build
+    """Build the briefings named by ``ids`` and gather what each edition sends.
+
+    An edition is a snapshot: its sheet is read once, and its attachments must have been
+    built from those very bytes. A sheet saved while it was being built is built again.
+    """
     from generator.factsheet import select
 
-    report = build(settings, ids, today=today, formats=formats)
+    todo, force = list(ids), False
+    for _ in range(SNAPSHOT_TRIES):
+        _build(settings, todo, formats, today, force)
+        editions = [_edition(path, settings, formats, today) for path in select(settings, ids)]
+        stale = [e.brief_id for e in editions if not e.attachments]
+        if not stale:
+            return editions
+        log.info("%s changed while being built; building again", ", ".join(stale))
+        todo, force = stale, True
+    raise DeliveryError(
+        f"nothing sent: {', '.join(stale)} kept changing while being built; send again"
+    )
+
+
+def _build(
+    settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date, force: bool
+) -> None:
+    from generator.builder import build
+
+    report = build(settings, ids, today=today, formats=formats, force=force)
     if report.failed:
         diagnostics = [d for r in report.failed for d in r.diagnostics]
         names = ", ".join(f"{r.display}{': ' + r.error if r.error else ''}" for r in report.failed)
         raise DeliveryError(f"nothing sent: these briefings did not build: {names}", diagnostics)
-    return [_edition(path, settings, formats, today) for path in select(settings, ids)]
 
 
 def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
-    """One built briefing as an edition: its archived attachments if it has any yet.
-
-    The fact sheet is read once: the same bytes are loaded, hashed and archived.
+    """One built briefing as an edition: its archived attachments if it has any yet, else
+    the outputs, but only those built from the bytes read here (none: built from others).
     """
     from generator.factsheet import load_bytes, read_sheet
 
@@ -120,10 +142,24 @@ def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.d
     brief_id, digest = path.stem, content_hash(sheet)
     folder = archive.edition_folder(settings.output_dir, brief_id, digest, today)
     names = [f"{brief_id}.{fmt}" for fmt in formats]
-    attachments = archive.archived_attachments(folder, names) or {
-        name: _read(settings.output_dir / name) for name in names
-    }
+    attachments = archive.archived_attachments(folder, names) or _built(
+        settings, brief_id, formats, hashlib.sha256(source).hexdigest()
+    )
     return Edition(brief_id, display, sheet, source, digest, attachments, folder)
+
+
+def _built(
+    settings: Settings, brief_id: str, formats: Sequence[str], source_sha: str
+) -> dict[str, bytes]:
+    """The built outputs of ``brief_id``, or {} if one was not built from ``source_sha``."""
+    from generator.builder import built_from
+
+    recorded = built_from(settings.output_dir, brief_id)
+    if any(recorded.get(fmt) != source_sha for fmt in formats):
+        return {}
+    return {
+        f"{brief_id}.{fmt}": _read(settings.output_dir / f"{brief_id}.{fmt}") for fmt in formats
+    }
 
 
 def _read(path: Path) -> bytes:

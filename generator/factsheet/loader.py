@@ -8,6 +8,7 @@ validates the data; each of pydantic's errors is then rewritten as a short, loca
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import stat
@@ -56,6 +57,8 @@ class LoadedSheet:
     source_map: SourceMap
     #: Loader-level warnings (none are defined by format 1; kept for the contract).
     warnings: list[Diagnostic]
+    #: SHA-256 of the exact bytes loaded: what an output built from this sheet records.
+    source_sha: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def load_bytes(
         problems += _limit(_convert(exc, value, source_map, display, FactSheet))
     if problems:
         raise failure(display, problems, value)
-    return LoadedSheet(brief_id, display, sheet, source_map, [])
+    return LoadedSheet(brief_id, display, sheet, source_map, [], hashlib.sha256(data).hexdigest())
 
 
 def validate_model(model: type[M], data: Any, source_map: SourceMap, display: str) -> M:
