@@ -19,6 +19,7 @@ rule the browser quietly drops.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import functools
@@ -192,6 +193,27 @@ def template_errors(templates_dir: Path, name: str) -> Iterator[None]:
         yield
     except jinja2.TemplateError as exc:
         raise template_error(exc, templates_dir, name) from exc
+    except RecursionError as exc:
+        raise _loop_error(exc, templates_dir, name) from None
+
+
+def _loop_error(exc: RecursionError, templates_dir: Path, name: str) -> TemplateError:
+    """A template that includes or extends itself, directly or through others: named by
+    the template file that stands most often in the runaway traceback."""
+    root = templates_dir.resolve()
+    seen: collections.Counter[tuple[str, int]] = collections.Counter()
+    tb = exc.__traceback__
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if path.is_absolute() and path.resolve().is_relative_to(root):
+            seen[(path.resolve().relative_to(root).as_posix(), tb.tb_lineno)] += 1
+        tb = tb.tb_next
+    file, line = seen.most_common(1)[0][0] if seen else (name, None)
+    message = "includes or extends itself, directly or through other templates"
+    diagnostic = Diagnostic(
+        f"{templates_dir.name}/{file}", line, None, "", message, code="template"
+    )
+    return TemplateError(diagnostic.format(), [diagnostic])
 
 
 def template_error(exc: jinja2.TemplateError, templates_dir: Path, name: str) -> TemplateError:
