@@ -46,7 +46,11 @@ def open_store(path: Path, shown: str | None = None) -> sqlite3.Connection:
         connection.row_factory = sqlite3.Row
     except sqlite3.Error as exc:
         connection.close()
-        raise StateError(f"cannot use the state store {shown}: {exc}") from None
+        raise StateError(
+            f"cannot use the state store {shown}: {exc}; restore it from a backup, or move it"
+            " aside to start a new one (the send ledger and the schedule history it holds"
+            " are then forgotten)"
+        ) from None
     return connection
 
 

@@ -75,7 +75,30 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(f"Error: {exc}", err=True)
         print_diagnostics(exc.diagnostics, False)
         sys.exit(EXIT_ERRORS)
+    except Exception as exc:
+        if not _store_fault(exc):
+            raise
+        sys.exit(EXIT_ERRORS)
     sys.exit(EXIT_OK)
+
+
+def _store_fault(exc: Exception) -> bool:
+    """Say what to do about a damaged or unwritable state store; False if ``exc`` is not
+    one. The store's one opener checks the file, but a page can be found damaged, or the
+    disk full, at any query: this is the one place every query's error comes through."""
+    sqlite3 = sys.modules.get("sqlite3")  # loaded by whoever opened the store
+    if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    store = ".brief/state.sqlite"
+    if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+        advice = "free some space or fix its permissions, then run the command again"
+    else:
+        advice = (
+            "restore it from a backup, or move it aside to start a new one (the send ledger"
+            " and the schedule history it holds are then forgotten)"
+        )
+    click.echo(f"Error: the state store {store} failed: {exc}; {advice}", err=True)
+    return True
 
 
 def _interrupted(exc: BaseException) -> None:
