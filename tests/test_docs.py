@@ -15,7 +15,8 @@ from generator.factsheet import model
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
-COMMANDS = sorted(cli.commands)
+_CONTEXT = click.Context(cli)
+COMMANDS = cli.list_commands(_CONTEXT)
 EXPECTED = [
     *sorted((REPO / "tests" / "data" / "invalid").glob("*.expected")),
     *sorted((REPO / "tests" / "data" / "sourcing").glob("*.expected")),
@@ -26,7 +27,8 @@ _LOCATION = re.compile(r"^briefs/[^:]+\.yaml(?::\d+)?(?::\d+)?: ")
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_has_help_and_a_section_in_the_commands_page(name: str) -> None:
-    command = cli.commands[name]
+    command = cli.get_command(_CONTEXT, name)
+    assert command is not None, name
     assert command.help and command.short_help != "", name
     assert f"### `brief {name}`" in (DOCS / "commands.md").read_text(encoding="utf-8")
     if isinstance(command, click.Group):

@@ -2,13 +2,16 @@
 
 Only this package knows about click, exit codes and logging set-up. The commands live
 in one module per family (:mod:`~generator.cli.build`, :mod:`~generator.cli.authoring`,
-:mod:`~generator.cli.send`, :mod:`~generator.cli.schedule`) and are registered here;
+:mod:`~generator.cli.send`, :mod:`~generator.cli.schedule`) and are listed here; a
+command's module is imported only when that command runs, or for ``--help`` (click's
+lazily loading group), so ``brief build`` with nothing to do loads no other command.
 ``main`` turns errors, usage mistakes and signals into the exit codes of
 :mod:`generator.cli.common`.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -17,8 +20,6 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli.authoring import check, new, schema, serve, sources
-from generator.cli.build import build, clean
 from generator.cli.common import (
     EXIT_ERRORS,
     EXIT_INTERRUPTED,
@@ -27,15 +28,44 @@ from generator.cli.common import (
     Stopped,
     print_diagnostics,
 )
-from generator.cli.schedule import schedule
-from generator.cli.send import doctor, outbox, send
 from generator.errors import GeneratorError
 from generator.settings import default_settings
 
 log = logging.getLogger("generator")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Each command and the module that defines it (``brief --help`` sorts them by name).
+COMMANDS = {
+    "check": "authoring",
+    "build": "build",
+    "new": "authoring",
+    "serve": "authoring",
+    "sources": "authoring",
+    "schema": "authoring",
+    "clean": "build",
+    "send": "send",
+    "outbox": "send",
+    "doctor": "send",
+    "schedule": "schedule",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported from their module when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        family = COMMANDS.get(cmd_name)
+        if family is None:
+            return None
+        command = getattr(importlib.import_module(f"generator.cli.{family}"), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brief")
 @click.option(
     "-C",
@@ -52,11 +82,6 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     log.setLevel(logging.INFO)
     ctx.obj = default_settings(project)
-
-
-# `brief --help` lists the commands by name, whatever the order here.
-for _command in (check, build, new, serve, sources, schema, clean, send, outbox, doctor, schedule):
-    cli.add_command(_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -10,19 +10,14 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submodules=["loader", "yamlsrc"],
     submod_attrs={
-        "check": [
+        "check": ["Checked", "check_all", "check_file", "discover", "select", "sheet_display"],
+        "listing": [
+            "SheetFolder",
+            "brief_id_of",
             "list_sheets",
             "outside_sheets",
             "pick",
             "scan_sheets",
-            "sheet_display",
-            "SheetFolder",
-            "brief_id_of",
-            "Checked",
-            "check_all",
-            "check_file",
-            "discover",
-            "select",
         ],
         "citations": ["CITATION_RE", "cited_ids", "number_sources", "parse_group"],
         "fields": ["iter_fields"],

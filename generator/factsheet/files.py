@@ -13,15 +13,14 @@ Plain ``os.path`` and no heavy import: the planner of a build with nothing to do
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 #: The code of the diagnostic for a sheet that is not a file of the project.
 OUTSIDE_CODE = "outside-project"
 
 
-@dataclass(frozen=True)
-class Outside:
+class Outside(NamedTuple):
     """Why a fact sheet is not a file of the project: what it is, and what to do."""
 
     what: str

@@ -10,6 +10,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import time_machine
 import yaml
@@ -215,9 +216,12 @@ def test_spring_forward_slot_runs_right_after_the_change_with_a_travelling_clock
     assert run_due_at("2026-03-09T02:31-04:00") == "1 run(s), 0 failed, 0 slot(s) skipped"
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands["schedule"].commands))  # type: ignore[attr-defined]
+SCHEDULE = cli.get_command(click.Context(cli), "schedule")
+
+
+@pytest.mark.parametrize("command", sorted(SCHEDULE.commands))  # type: ignore[union-attr]
 def test_every_schedule_command_has_help_and_is_documented(command):
-    group = cli.commands["schedule"]
+    group = SCHEDULE
     assert group.commands[command].help  # type: ignore[attr-defined]
     docs = (REPO / "docs" / "scheduling.md").read_text(encoding="utf-8")
     assert f"brief schedule {command}" in docs

@@ -15,8 +15,8 @@ import yaml
 
 from generator.config import Selection
 from generator.errors import FactSheetError
-from generator.factsheet import check, files
-from generator.factsheet.check import outside_sheets, scan_sheets
+from generator.factsheet import files, listing
+from generator.factsheet.listing import outside_sheets, scan_sheets
 from generator.factsheet.loader import load, read_sheet
 from generator.schedule import resolve
 from generator.settings import default_settings
@@ -100,7 +100,7 @@ def test_outside_sheets_resolves_only_the_links(root: Path, monkeypatch):
         resolved.append(path)
         return real_confine(path, project)
 
-    monkeypatch.setattr(check, "confine", counting)
+    monkeypatch.setattr(listing, "confine", counting)
     folder = scan_sheets(briefs)
     assert folder is not None and folder.links == {"inside", "leak"}
     found = outside_sheets(folder, root)
