@@ -7,6 +7,7 @@ so that ``brief --help`` and ``brief check`` load only what they use.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,24 @@ def new(settings: Settings, brief_id: str) -> None:
     """Write a starter fact sheet briefs/BRIEF_ID.yaml that passes `brief check`."""
     from generator.authoring import write_starter
 
+    _check_new_id(brief_id)
     path = write_starter(settings, brief_id, today())
     click.echo(f"wrote {settings.display(path)}")
+
+
+def _check_new_id(brief_id: str) -> None:
+    """A usage error (exit 2) for an id no fact sheet can have: a mistyped argument.
+
+    The loader's own rules: the same limit and pattern as a fact sheet's file name."""
+    from generator.factsheet import MAX_BRIEF_ID, SLUG_PATTERN
+
+    if len(brief_id) > MAX_BRIEF_ID:
+        problem = f"the brief id is {len(brief_id)} characters long; at most {MAX_BRIEF_ID}"
+    elif not re.fullmatch(SLUG_PATTERN, brief_id):
+        problem = f"'{brief_id}' is not a valid brief id: use lower-case letters, digits and '-'"
+    else:
+        return
+    raise click.UsageError(problem, click.get_current_context())
 
 
 @click.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -77,23 +78,39 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+#: ``2G``, ``512M``, ``1.5G``, ``2GiB``, ``512``: digits, perhaps a fraction, a unit. Only
+#: ASCII digits: ``float()`` would also take ``inf``, ``nan``, ``1e400`` and ``1_0``.
+_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([KMGT]?)(?:I?B)?\s*", re.IGNORECASE)
+_SIZE_FACTORS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+#: The largest memory limit: 1024T (1 PiB). More than any machine has, and far below
+#: what ``setrlimit`` overflows on (``9e30`` crashed every worker).
+MAX_SIZE = 1024**5
+
+
 def parse_size(value: str | None) -> int | None:
-    """``2G`` -> 2 GiB in bytes, ``512M``, ``1.5G``, ``0`` (no limit); None stays None."""
+    """``2G`` -> 2 GiB in bytes, ``512M``, ``1.5G``, ``0`` (no limit); None stays None.
+
+    Anything else, a size under one byte but not 0, or one over :data:`MAX_SIZE` is a
+    usage error naming ``--memory-limit``.
+    """
     if value is None:
         return None
-    text = value.strip().upper().removesuffix("IB").removesuffix("B")
-    factors = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
-    factor = factors.get(text[-1:], 1)
-    number = text[:-1] if text[-1:] in factors else text
-    try:
-        size = float(number) * factor
-    except ValueError:
-        size = -1
-    if size < 0 or size != size:
-        raise click.BadParameter(
-            f"'{value}' is not a size such as 2G, 512M or 0", param_hint="--memory-limit"
-        )
+    found = _SIZE.fullmatch(value)
+    size = float(found[1]) * _SIZE_FACTORS[found[2].upper()] if found else -1.0
+    if size == 0:
+        return 0
+    if not 1 <= size <= MAX_SIZE:
+        raise click.BadParameter(f"'{value}' is {_size_problem(size)}", param_hint="--memory-limit")
     return int(size)
+
+
+def _size_problem(size: float) -> str:
+    """What is wrong with a memory limit of ``size`` bytes (-1: not a size at all)."""
+    if size > MAX_SIZE:
+        return "more than 1024T, the largest limit (0 means no limit)"
+    if size > 0:
+        return "less than one byte (0 means no limit)"
+    return "not a size such as 2G, 512M or 0"
 
 
 class Stopped(KeyboardInterrupt):

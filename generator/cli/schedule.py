@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.cli.common import EXIT_ERRORS, EXIT_OK
+from generator.errors import GeneratorError
 from generator.settings import Settings
 
 if TYPE_CHECKING:
@@ -41,6 +42,37 @@ def make_clock(now: str | None) -> Clock:
     """The real clock, or one that starts at ``now`` (ISO 8601 with an offset) and runs on."""
     if now is None:
         return lambda: dt.datetime.now(dt.UTC)
+    start = parse_now(now)
+    began = time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
+
+
+def parse_now(now: str) -> dt.datetime:
+    """``--now`` as an instant in UTC; a usage error unless schedules can fire around it.
+
+    The range is the schedulable instants of :mod:`generator.config.cron`: outside it the
+    real clock never is, fire times end, and a run's claim or a schedule's first sighting
+    dated there would be recorded for good.
+    """
+    from generator.config import SCHEDULABLE_FROM, SCHEDULABLE_UNTIL
+
+    start = _aware(now)
+    try:
+        utc = start.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first instant there is
+        utc = None
+    if utc is None or not SCHEDULABLE_FROM <= utc < SCHEDULABLE_UNTIL:
+        last = (SCHEDULABLE_UNTIL - dt.timedelta(days=1)).date()
+        raise click.BadParameter(
+            f"'{now}' is out of range: give a moment from {SCHEDULABLE_FROM.date()} to {last} "
+            "(UTC)",
+            param_hint="--now",
+        )
+    return utc
+
+
+def _aware(now: str) -> dt.datetime:
+    """``--now`` as an aware datetime; a usage error for anything else."""
     try:
         start = dt.datetime.fromisoformat(now.replace("z", "Z"))
     except ValueError:
@@ -50,8 +82,7 @@ def make_clock(now: str | None) -> Clock:
         raise click.BadParameter(
             f"'{now}' has no UTC offset; add one, e.g. {now}+01:00 or {now}Z", param_hint="--now"
         )
-    began = time.monotonic()
-    return lambda: start.astimezone(dt.UTC) + dt.timedelta(seconds=time.monotonic() - began)
+    return start
 
 
 @contextlib.contextmanager
@@ -197,6 +228,17 @@ def run_one(settings: Settings, name: str, time_limit_seconds: float | None) -> 
 
     with stop_on_signals() as stop:
         context = _context(settings, make_clock(None), time_limit_seconds, stop)
+        _known_schedule(context.config, name)
         report = schedule_runner.run_now(context, name)
     click.echo(report.line())
     sys.exit(EXIT_ERRORS if report.failed else EXIT_OK)
+
+
+def _known_schedule(config: DeliveryConfig, name: str) -> None:
+    """A usage error (exit 2) when no schedule is called ``name``: a mistyped argument."""
+    from generator.schedule import runner as schedule_runner
+
+    try:
+        schedule_runner.find_schedule(config, name)
+    except GeneratorError as exc:
+        raise click.UsageError(str(exc), click.get_current_context()) from None

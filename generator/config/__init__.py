@@ -10,7 +10,15 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "addresses": ["AddressError", "Mailbox", "parse_mailbox"],
-        "cron": ["CronSpec", "fires_between", "load_zone", "next_fires", "parse_cron"],
+        "cron": [
+            "CronSpec",
+            "SCHEDULABLE_FROM",
+            "SCHEDULABLE_UNTIL",
+            "fires_between",
+            "load_zone",
+            "next_fires",
+            "parse_cron",
+        ],
         "loader": ["Delivery", "closest", "load_delivery"],
         "model": ["DeliveryConfig", "Schedule", "Selection"],
         "smtp": ["ENV_VARS", "SmtpSettings", "smtp_from_env"],

@@ -27,6 +27,7 @@ import datetime as dt
 import difflib
 import heapq
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -52,6 +53,22 @@ NICKNAMES = {
 #: apart than this are in the same order as those wall-clock times.
 _SLACK = dt.timedelta(hours=3)
 _MINUTE = dt.timedelta(minutes=1)
+
+#: The instants schedules fire at: from ``SCHEDULABLE_FROM`` up to, not including,
+#: ``SCHEDULABLE_UNTIL``. No clock shows an earlier time, and both ends stay years away
+#: from the ends of ``datetime`` (years 1 and 9999), where a wall time, a slack or a
+#: croniter step would overflow.
+SCHEDULABLE_FROM = dt.datetime(1970, 1, 1, tzinfo=UTC)
+SCHEDULABLE_UNTIL = dt.datetime(9000, 1, 1, tzinfo=UTC)
+#: A wall time later than this is past the end in every zone (offsets are under a day).
+_LAST_WALL = SCHEDULABLE_UNTIL.replace(tzinfo=None) + dt.timedelta(days=1)
+
+#: No IANA name is longer than this (the longest, America/Argentina/ComodRivadavia, has
+#: 32 characters); a longer one is a mistake, and a file name too long to open.
+MAX_ZONE_NAME = 64
+#: What IANA names are made of; anything else (``.``, ``..``, a leading ``/``, spaces,
+#: NUL) never reaches the time-zone database, which would read it as a path.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
 
 
 @dataclass(frozen=True)
@@ -96,14 +113,25 @@ def parse_cron(expression: str) -> CronSpec:
 
 def load_zone(name: str) -> ZoneInfo:
     """The IANA time zone ``name``; raises :class:`ConfigError` naming a close match."""
-    try:
-        if name and not name.startswith(("/", ".")) and ".." not in name:
+    if len(name) <= MAX_ZONE_NAME and _ZONE_NAME.fullmatch(name):
+        try:
             return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    close = closest_zone(name)
-    hint = f" (did you mean '{close}'?)" if close else ""
-    raise ConfigError(f"unknown time zone '{name}'{hint}")
+        # A folder of the database (``Europe``) or one of its other files (``zone.tab``)
+        # is no zone either: an OSError or a ValueError while it is read.
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    message, suggestion = unknown_zone(name)
+    hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+    raise ConfigError(message + hint)
+
+
+def unknown_zone(name: str) -> tuple[str, str | None]:
+    """The message for a ``name`` that is no time zone, and the closest known one."""
+    if len(name) > MAX_ZONE_NAME:
+        shown = name[:57] + "..." if len(name) > 60 else name
+        limit = f"{len(name)} characters; a time zone name has at most {MAX_ZONE_NAME}"
+        return f"unknown time zone '{shown}' ({limit})", None
+    return f"unknown time zone '{name}'", closest_zone(name)
 
 
 def closest_zone(name: str) -> str | None:
@@ -115,18 +143,19 @@ def closest_zone(name: str) -> str | None:
 def fire_times(spec: CronSpec, zone: ZoneInfo, after: dt.datetime) -> Iterator[dt.datetime]:
     """Every instant (aware, UTC) at which ``spec`` fires in ``zone``, strictly after ``after``.
 
-    Lazy and in increasing order, without duplicates; ends only if the expression has no
-    further match within croniter's search horizon.
+    Lazy and in increasing order, without duplicates, and only instants from
+    :data:`SCHEDULABLE_FROM` up to :data:`SCHEDULABLE_UNTIL`; ends there, or earlier if the
+    expression has no further match within croniter's search horizon.
     """
+    after = max(after, SCHEDULABLE_FROM - dt.timedelta(microseconds=1))
+    if after >= SCHEDULABLE_UNTIL:
+        return
     start = _wall(after, zone) - _SLACK
     matches = croniter(spec.fields, start, ret_type=dt.datetime)
     pending: list[dt.datetime] = []
     last: dt.datetime | None = None
     while True:
-        try:
-            wall = matches.get_next(dt.datetime)
-        except CroniterBadDateError:
-            wall = None
+        wall = _next_wall(matches)
         while pending and (wall is None or _wall(pending[0], zone) + _SLACK < wall):
             instant = heapq.heappop(pending)
             if instant != last:
@@ -135,7 +164,7 @@ def fire_times(spec: CronSpec, zone: ZoneInfo, after: dt.datetime) -> Iterator[d
         if wall is None:
             return
         for instant in instants_of(wall, zone, spec.wall_clock):
-            if instant > after:
+            if after < instant < SCHEDULABLE_UNTIL:
                 heapq.heappush(pending, instant)
 
 
@@ -149,6 +178,15 @@ def fires_between(
 def next_fires(spec: CronSpec, zone: ZoneInfo, after: dt.datetime, count: int) -> list[dt.datetime]:
     """The next ``count`` fire instants strictly after ``after``."""
     return list(itertools.islice(fire_times(spec, zone, after), count))
+
+
+def _next_wall(matches: croniter) -> dt.datetime | None:
+    """croniter's next wall time, or None past the schedulable instants or its horizon."""
+    try:
+        wall = matches.get_next(dt.datetime)
+    except CroniterBadDateError:
+        return None
+    return None if wall > _LAST_WALL else wall
 
 
 def instants_of(wall: dt.datetime, zone: ZoneInfo, wall_clock: bool) -> list[dt.datetime]:

@@ -9,14 +9,38 @@ SMTP settings are deliberately absent: they come only from the environment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 ListName = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
 Text = Annotated[str, Field(min_length=1)]
 AttachFormat = Literal["pdf", "html"]
 MissedPolicy = Literal["once", "skip", "all"]
+
+#: A year (366 days): catching up on slots older than that is never what is meant, and
+#: a bound keeps the grace period a length of time a date can be moved by.
+MAX_GRACE_MINUTES = 366 * 1440
+#: A week: no briefing run takes longer, and the child's timer must stay a finite wait.
+MAX_TIME_LIMIT_MINUTES = 7 * 1440
+
+
+def _at_most(limit: int, span: str) -> Callable[[int], int]:
+    """A check that a number of minutes is at most ``limit``, worded for the operator."""
+
+    def check(minutes: int) -> int:
+        if minutes > limit:
+            raise ValueError(f"{minutes} minutes is too long: at most {limit} ({span})")
+        return minutes
+
+    return check
+
+
+GraceMinutes = Annotated[int, Field(ge=0), AfterValidator(_at_most(MAX_GRACE_MINUTES, "366 days"))]
+LimitMinutes = Annotated[
+    int, Field(ge=1), AfterValidator(_at_most(MAX_TIME_LIMIT_MINUTES, "7 days"))
+]
 
 
 class _Model(BaseModel):
@@ -63,10 +87,10 @@ class Schedule(_Model):
     send_to: list[ListName] = Field(default_factory=list, description="Lists to send to.")
     archive: bool = Field(False, description="Copy built PDFs to output/archive/DATE/.")
     on_missed: MissedPolicy = Field("once", description="What to do with missed runs.")
-    grace_minutes: int = Field(
-        1440, ge=0, description="Missed slots older than this are recorded as skipped."
+    grace_minutes: GraceMinutes = Field(
+        1440, description="Missed slots older than this are recorded as skipped."
     )
-    time_limit_minutes: int = Field(60, ge=1, description="A run longer than this is stopped.")
+    time_limit_minutes: LimitMinutes = Field(60, description="A run longer than this is stopped.")
 
 
 class DeliveryConfig(_Model):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from generator.config.cron import closest_zone, load_zone, parse_cron
+from generator.config.cron import load_zone, parse_cron, unknown_zone
 from generator.config.model import DeliveryConfig
 from generator.errors import ConfigError
 
@@ -39,8 +39,8 @@ def check_schedules(config: DeliveryConfig) -> list[Problem]:
         try:
             load_zone(schedule.timezone)
         except ConfigError:
-            message = f"unknown time zone '{schedule.timezone}'"
-            problems.append(Problem((*where, "timezone"), message, closest_zone(schedule.timezone)))
+            message, suggestion = unknown_zone(schedule.timezone)
+            problems.append(Problem((*where, "timezone"), message, suggestion))
         if schedule.name in seen:
             problems.append(
                 Problem((*where, "name"), f"another schedule is named '{schedule.name}'")

@@ -21,8 +21,16 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "citations": ["CITATION_RE", "cited_ids", "number_sources", "parse_group"],
         "fields": ["iter_fields"],
-        "loader": ["LoadedSheet", "load", "load_bytes", "read_sheet", "validate_model"],
+        "loader": [
+            "MAX_BRIEF_ID",
+            "LoadedSheet",
+            "load",
+            "load_bytes",
+            "read_sheet",
+            "validate_model",
+        ],
         "model": [
+            "SLUG_PATTERN",
             "CATEGORY_ORDER",
             "Challenge",
             "FactSheet",

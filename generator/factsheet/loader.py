@@ -46,6 +46,10 @@ _PATTERNS = {
     SOURCE_ID_PATTERN: "a valid source id (letters and digits, with - _ . between them)",
 }
 
+#: The longest brief id: its outputs' temporary names (``.tmp-<pid>-<id>.html``) must
+#: stay under the 255 bytes a file name may have.
+MAX_BRIEF_ID = 200
+
 
 @dataclass(frozen=True)
 class LoadedSheet:
@@ -154,6 +158,12 @@ def _read_regular(real: str, max_bytes: int) -> bytes | None:
 
 
 def _check_brief_id(brief_id: str, display: str) -> list[Diagnostic]:
+    if len(brief_id) > MAX_BRIEF_ID:
+        message = (
+            f"the brief id is {len(brief_id)} characters long; at most {MAX_BRIEF_ID}:"
+            " rename the file"
+        )
+        return [Diagnostic(display, None, None, "", message, code="file-name")]
     if re.fullmatch(SLUG_PATTERN, brief_id):
         return []
     message = (

@@ -111,7 +111,7 @@ def test_new_writes_a_starter_that_passes_strict_check(project, run_brief):
     assert checked.returncode == 0, checked.stderr
     again = run_brief("new", "fresh-initiative")
     assert again.returncode == 1 and "already exists" in again.stderr
-    assert run_brief("new", "Bad_Id").returncode == 1
+    assert run_brief("new", "Bad_Id").returncode == 2  # a usage mistake
 
 
 def test_clean_removes_outputs(project, write_brief, run_brief):

@@ -182,7 +182,7 @@ def test_run_now_and_unknown_name(scheduled, run_brief):
     assert result.stdout.startswith("weekly-ev ")
     assert " ok: built 1, archived 1, sent 0 in " in result.stdout
     unknown = run_brief("schedule", "run", "monthly")
-    assert unknown.returncode == 1
+    assert unknown.returncode == 2  # a usage mistake
     assert "Error: no schedule named 'monthly' (schedules: weekly-ev, nightly)" in unknown.stderr
 
 
