@@ -210,8 +210,8 @@ def one_edited(project: Path, root: Path, count: int, runs: int, formats: str) -
 
 def pdf_alone(root: Path, size: str, runs: int, target: str) -> None:
     """3. one briefing's PDF through brief build, against WeasyPrint on the same HTML."""
-    from generator.factsheet.loader import load
-    from generator.render.html import render_html
+    from generator.factsheet import load
+    from generator.render import render_html
     from generator.settings import default_settings
 
     project = project_with(root / f"pdf-{size}", 0)
