@@ -348,8 +348,11 @@ def test_two_builds_of_one_output_folder_do_not_interleave(tmp_path: Path) -> No
     assert first.process.returncode == 0, first.stderr
     assert "in use by" in second.stderr, second.stderr  # it was told to wait or refuse
     if second.process.returncode == 0:
-        # It waited: it wrote nothing until the first build was over.
-        assert second.first("built") > first.ended, second.stderr
+        # It waited: it wrote nothing until the first build was over. It may find nothing
+        # left to build: the first build's workers may have read the second edition
+        # already, and the build state records the bytes each output was made from.
+        built = second.first_or_none("built")
+        assert built is None or built > first.ended, second.stderr
         assert outputs(root) == {f"{i}.{e}": 2 for i in ids for e in ("html", "pdf")} | {
             "index.html": -1
         }
