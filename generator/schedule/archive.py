@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,6 +42,41 @@ def archive_pdfs(output_dir: Path, brief_ids: Sequence[str], day: dt.date) -> li
             raise OutputError(f"cannot archive {source.name}: {exc.strerror or exc}") from None
         written.append(_write_new(folder, brief_id, data))
     return written
+
+
+def not_yet_archived(output_dir: Path, brief_ids: Sequence[str], day: dt.date) -> list[str]:
+    """The briefs whose current PDF has no identical copy in the archive of ``day`` yet.
+
+    For a resumed run: the interrupted attempt may have archived its PDFs already, and
+    the same edition should be there once, not once per attempt.
+    """
+    folder = archive_dir(output_dir, day)
+    missing = []
+    for brief_id in brief_ids:
+        try:
+            data = output_path(output_dir, f"{brief_id}.pdf").read_bytes()
+        except OSError:
+            missing.append(brief_id)  # archive_pdfs reports it
+            continue
+        if not any(_same(path, data) for path in _copies(folder, brief_id)):
+            missing.append(brief_id)
+    return missing
+
+
+def _copies(folder: Path, brief_id: str) -> list[Path]:
+    """``<id>.pdf``, ``<id>-2.pdf`` … in ``folder`` (not ``<id>-other.pdf`` of another brief)."""
+    name = re.compile(re.escape(brief_id) + r"(-[0-9]+)?\.pdf")
+    try:
+        return [path for path in folder.iterdir() if name.fullmatch(path.name)]
+    except OSError:
+        return []
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _write_new(folder: Path, brief_id: str, data: bytes) -> Path:

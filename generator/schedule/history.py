@@ -5,6 +5,9 @@ any work starts; only the process whose insert succeeds runs that slot, so two s
 started by mistake (or a clock stepped back) still run each slot once. The row is then
 completed with the outcome. Slots recorded as skipped get a row too, which moves the
 schedule's cursor past them.
+
+A row left ``running`` by a process that was killed is either *resumed* (reopened for the
+same slot, ``resumes`` counting how often, the note saying when) or closed as failed.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.schedule.slots import iso
-from generator.store import ensure_schema
+from generator.store import StateError, ensure_schema
 
 UTC = dt.UTC
 Result = Literal["running", "ok", "late", "failed", "skipped"]
@@ -42,6 +45,7 @@ CREATE TABLE IF NOT EXISTS schedule_runs (
     note TEXT NOT NULL DEFAULT '',
     host TEXT NOT NULL DEFAULT '',
     pid INTEGER,
+    resumes INTEGER NOT NULL DEFAULT 0,
     UNIQUE (schedule, planned_utc)
 );
 CREATE INDEX IF NOT EXISTS schedule_runs_by_kind ON schedule_runs (schedule, kind, planned_utc);
@@ -68,6 +72,7 @@ class Run:
     archived: list[str]
     error: str
     note: str
+    resumes: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,9 +87,23 @@ class RunOutcome:
     note: str = ""
 
 
+#: Why a row left ``running`` has no outcome.
+INTERRUPTED = "interrupted: the process running it ended before recording an outcome"
+
+
 def ensure_tables(connection: sqlite3.Connection) -> None:
-    """Create the history tables if needed."""
+    """Create the history tables if needed, and add columns newer than the file."""
     ensure_schema(connection, SCHEMA)
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(schedule_runs)")}
+    if "resumes" not in columns:
+        try:
+            connection.execute(
+                "ALTER TABLE schedule_runs ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0"
+            )
+        except sqlite3.OperationalError as exc:
+            # Another process opening the store at the same moment added it first.
+            if "duplicate column" not in str(exc):
+                raise StateError(f"cannot prepare the state store: {exc}") from None
 
 
 def first_seen(connection: sqlite3.Connection, schedule: str, now: dt.datetime) -> dt.datetime:
@@ -189,12 +208,47 @@ def close_interrupted(connection: sqlite3.Connection, schedule: str, now: dt.dat
     Call only while holding the schedule's lock, when no run of it can be in progress.
     """
     cursor = connection.execute(
-        "UPDATE schedule_runs SET result = 'failed', ended_at = ?, "
-        "error = 'interrupted: the process running it ended before recording an outcome' "
+        "UPDATE schedule_runs SET result = 'failed', ended_at = ?, error = ? "
         "WHERE schedule = ? AND result = 'running'",
-        (_stamp(now), schedule),
+        (_stamp(now), INTERRUPTED, schedule),
     )
     return cursor.rowcount
+
+
+def interrupted(connection: sqlite3.Connection, schedule: str) -> list[Run]:
+    """Rows still ``running``, oldest slot first: under the schedule's lock, runs whose
+    process ended (killed, power lost) before recording an outcome."""
+    rows = connection.execute(
+        "SELECT * FROM schedule_runs WHERE schedule = ? AND result = 'running' "
+        "ORDER BY planned_utc, id",
+        (schedule,),
+    ).fetchall()
+    return [_run(row) for row in rows]
+
+
+def resume(connection: sqlite3.Connection, run_id: int, now: dt.datetime) -> bool:
+    """Reopen an interrupted row for this process; False if it is no longer ``running``.
+
+    The row keeps its slot (the claim stays unique) and its first start; the note says
+    when it was resumed, ``resumes`` how many times.
+    """
+    note = f"resumed at {_stamp(now)} after an interruption"
+    cursor = connection.execute(
+        "UPDATE schedule_runs SET resumes = resumes + 1, host = ?, pid = ?, "
+        "note = CASE WHEN note = '' THEN ? ELSE ? || '; ' || note END "
+        "WHERE id = ? AND result = 'running'",
+        (_host(), os.getpid(), note, note, run_id),
+    )
+    return cursor.rowcount == 1
+
+
+def close_run(connection: sqlite3.Connection, run_id: int, error: str, now: dt.datetime) -> None:
+    """Record an interrupted row as failed with ``error`` (one not resumed)."""
+    connection.execute(
+        "UPDATE schedule_runs SET result = 'failed', ended_at = ?, error = ? "
+        "WHERE id = ? AND result = 'running'",
+        (_stamp(now), error, run_id),
+    )
 
 
 def runs(connection: sqlite3.Connection, schedule: str, limit: int = 20) -> list[Run]:
@@ -225,6 +279,7 @@ def _run(row: sqlite3.Row) -> Run:
         archived=json.loads(row["archived"]),
         error=row["error"],
         note=row["note"],
+        resumes=row["resumes"],
     )
 
 

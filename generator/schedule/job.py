@@ -21,7 +21,7 @@ from generator.config import Schedule, Selection
 from generator.delivery import sender as delivery
 from generator.errors import Diagnostic, FactSheetError, GeneratorError
 from generator.factsheet import discover
-from generator.schedule.archive import archive_pdfs
+from generator.schedule.archive import archive_pdfs, not_yet_archived
 from generator.schedule.slots import local_date
 from generator.settings import Settings
 
@@ -104,7 +104,8 @@ class Job:
 
     ``started`` is when the run began (by the scheduler's clock, which ``--now`` may
     have set); ``archive_day`` is the planned slot's date in the schedule's zone;
-    ``environ`` carries the ``BRIEF_SMTP_*`` settings for sending.
+    ``environ`` carries the ``BRIEF_SMTP_*`` settings for sending; ``resumed`` says the
+    run takes over from an interrupted one (PDFs it archived are not archived again).
     """
 
     settings: Settings
@@ -112,6 +113,7 @@ class Job:
     started: dt.datetime
     archive_day: dt.date
     environ: Mapping[str, str] = field(default_factory=dict)
+    resumed: bool = False
 
     @property
     def today(self) -> dt.date:
@@ -153,7 +155,10 @@ def _build_and_archive(job: Job, ids: Sequence[str], result: JobResult) -> None:
         else:
             result.built.append(item.brief_id)
     if schedule.archive and result.built:
-        written = archive_pdfs(settings.output_dir, result.built, job.archive_day)
+        ids = result.built
+        if job.resumed:
+            ids = not_yet_archived(settings.output_dir, ids, job.archive_day)
+        written = archive_pdfs(settings.output_dir, ids, job.archive_day)
         result.archived += [settings.display(path) for path in written]
 
 

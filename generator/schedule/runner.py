@@ -5,9 +5,11 @@ systemd timer calls) and ``brief schedule serve`` (a loop around it); ``run_now`
 ``brief schedule run NAME``. The clock is passed in, so ``--now`` simulates any moment.
 
 For each schedule: take its lock without waiting (a process already running it is left
-to it), record rows left ``running`` by a killed process as failed, decide with
-:func:`generator.schedule.slots.due`, record skipped slots, then for each slot to run: claim
-it, run the job in a child process stopped at the time limit, record the outcome.
+to it), resume a run left ``running`` by a killed process (within the grace period; the
+send ledger keeps anyone from getting the edition twice) or record it as failed, decide
+with :func:`generator.schedule.slots.due`, record skipped slots, then for each slot to
+run: claim it, run the job in a child process stopped at the time limit, record the
+outcome.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from generator.config import DeliveryConfig, Schedule
 from generator.errors import GeneratorError
 from generator.schedule import history as run_history
 from generator.schedule.child import ChildResult, run_limited
-from generator.schedule.history import Kind, Result, RunOutcome
+from generator.schedule.history import Kind, Result, Run, RunOutcome, parse_iso
 from generator.schedule.job import Job, JobResult, run_job
-from generator.schedule.slots import Decision, due, iso, local_date, next_wake
+from generator.schedule.slots import Decision, due, iso, local_date, next_wake, resumption
 from generator.settings import Settings
 from generator.store import open_project_store
 
@@ -175,13 +177,11 @@ def _schedule_lock(settings: Settings, schedule: Schedule) -> AbstractContextMan
 def _due_runs(context: Context, schedule: Schedule, now: dt.datetime) -> list[RunReport]:
     with closing(open_project_store(context.settings)) as db:
         run_history.ensure_tables(db)
-        if run_history.close_interrupted(db, schedule.name, now):
-            log.warning("%s: a run interrupted earlier is recorded as failed", schedule.name)
+        reports = _take_over(db, context, schedule, now)
         cursor = run_history.last_slot(db, schedule.name, now)
         if cursor is None:
             cursor = run_history.first_seen(db, schedule.name, now)
         claimed = run_history.claimed_between(db, schedule.name, cursor, now)
-        reports = []
         for decision in due(schedule, cursor=cursor, now=now, claimed=claimed):
             if context.stopping:
                 break
@@ -192,6 +192,47 @@ def _due_runs(context: Context, schedule: Schedule, now: dt.datetime) -> list[Ru
             if report is not None:
                 reports.append(report)
         return reports
+
+
+def _take_over(
+    db: sqlite3.Connection, context: Context, schedule: Schedule, now: dt.datetime
+) -> list[RunReport]:
+    """Deal with the runs left ``running``: we hold the schedule's lock, so their process
+    has ended. Once shutting down, the rest stay ``running`` for the next process."""
+    reports = []
+    for run in run_history.interrupted(db, schedule.name):
+        if context.stopping:
+            break
+        report = _interrupted(db, context, schedule, run, now)
+        if report is not None:
+            reports.append(report)
+    return reports
+
+
+def _interrupted(
+    db: sqlite3.Connection, context: Context, schedule: Schedule, run: Run, now: dt.datetime
+) -> RunReport | None:
+    """Resume a run a killed process left unfinished, or record it as failed and say why.
+
+    Only scheduled runs are resumed: a manual one was started by someone who can start
+    it again. Resuming reopens the same row, so the slot stays claimed once. None when
+    the row is no longer ``running`` (taken over elsewhere).
+    """
+    slot = parse_iso(run.planned_utc)
+    if run.kind == "scheduled":
+        decision = resumption(schedule, slot, now, run.resumes)
+    else:
+        decision = Decision(slot, "skip", note="a manual run is not resumed")
+    if decision.action == "run":
+        if not run_history.resume(db, run.id, context.clock()):
+            return None
+        log.info("%s %s %s", schedule.name, iso(slot), decision.note)
+        return _run_claimed(db, context, schedule, decision, run.id, resumed=True)
+    error = f"interrupted, not resumed: {decision.note}"
+    run_history.close_run(db, run.id, error, context.clock())
+    report = RunReport(schedule.name, slot, "failed", error)
+    log.warning("%s", report.line())
+    return report
 
 
 def _skip(
@@ -210,14 +251,27 @@ def _execute(
     db: sqlite3.Connection, context: Context, schedule: Schedule, decision: Decision, kind: Kind
 ) -> RunReport | None:
     """Claim the slot and run it; None when another process claimed it first."""
-    started = context.clock()
     name, slot = schedule.name, decision.slot
-    run_id = run_history.claim(db, name, slot, kind=kind, now=started, note=decision.note)
+    run_id = run_history.claim(db, name, slot, kind=kind, now=context.clock(), note=decision.note)
     if run_id is None:
         log.info("%s %s already claimed by another process", name, iso(slot))
         return None
     log.info("%s %s started%s", name, iso(slot), " (late)" if decision.late else "")
-    job = Job(context.settings, schedule, started, local_date(schedule, slot), context.environ)
+    return _run_claimed(db, context, schedule, decision, run_id)
+
+
+def _run_claimed(
+    db: sqlite3.Connection,
+    context: Context,
+    schedule: Schedule,
+    decision: Decision,
+    run_id: int,
+    resumed: bool = False,
+) -> RunReport:
+    """Run the job of a claimed (or resumed) row in a time-limited child; record the outcome."""
+    name, slot, started = schedule.name, decision.slot, context.clock()
+    day = local_date(schedule, slot)
+    job = Job(context.settings, schedule, started, day, context.environ, resumed)
     began = time.monotonic()
     seconds = context.time_limit(schedule)
     finished = run_limited(run_job, (job,), seconds, stop=context.stop)

@@ -13,7 +13,9 @@ Vocabulary:
 - a missed slot older than the schedule's ``grace_minutes`` is always skipped;
 - the remaining missed slots follow ``on_missed``: ``once`` runs the newest of them a
   single time and records the others as coalesced into it, ``skip`` records them all as
-  skipped, ``all`` runs each of them, oldest first.
+  skipped, ``all`` runs each of them, oldest first;
+- a run found *interrupted* (its process killed before it recorded an outcome) is resumed
+  while its slot is within the grace period, at most :data:`MAX_RESUMES` times.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ UTC = dt.UTC
 #: How long after its slot a run still counts as on time (covers a cron line or timer
 #: calling ``run-due`` every few minutes).
 ON_TIME = dt.timedelta(minutes=10)
+
+#: How often one slot's run is resumed after interruptions: a run that keeps getting
+#: killed (by the memory limit, say) is given up instead of retried every few minutes.
+MAX_RESUMES = 3
 
 Action = Literal["run", "skip"]
 
@@ -79,14 +85,9 @@ def due(
     if not pending:
         return []
     on_time = pending[-1] if now - pending[-1] <= ON_TIME else None
-    grace = dt.timedelta(minutes=schedule.grace_minutes)
     missed = [s for s in pending if s != on_time]
-    expired = [s for s in missed if now - s > grace]
-    live = [s for s in missed if now - s <= grace]
-    decisions = [
-        Decision(s, "skip", note=f"missed; older than the grace period ({_span(grace)})")
-        for s in expired
-    ]
+    live = [s for s in missed if within_grace(schedule, s, now)]
+    decisions = [Decision(s, "skip", note=expired_note(schedule)) for s in missed if s not in live]
     decisions += _apply_policy(schedule.on_missed, live, on_time)
     return sorted(decisions, key=lambda d: d.slot)
 
@@ -109,6 +110,29 @@ def _apply_policy(
         decisions.append(Decision(runner, "run", late=True, note=note if coalesced else "missed"))
     into = f"coalesced into the run planned for {iso(runner)}"
     return decisions + [Decision(s, "skip", note=into) for s in coalesced]
+
+
+def resumption(schedule: Schedule, slot: dt.datetime, now: dt.datetime, resumes: int) -> Decision:
+    """What to do with the interrupted run of ``slot``, resumed ``resumes`` times so far:
+    run it again (the send ledger skips whoever already has the edition), or give it up
+    (*skip*; the caller records it as failed, with the note)."""
+    _require_aware(now, slot)
+    if not within_grace(schedule, slot, now):
+        return Decision(slot, "skip", note=expired_note(schedule))
+    if resumes >= MAX_RESUMES:
+        return Decision(slot, "skip", note=f"already resumed {resumes} time(s)")
+    return Decision(slot, "run", late=now - slot > ON_TIME, note="resumed after an interruption")
+
+
+def within_grace(schedule: Schedule, slot: dt.datetime, now: dt.datetime) -> bool:
+    """Whether ``slot`` is recent enough at ``now`` to be run late (``grace_minutes``)."""
+    return now - slot <= dt.timedelta(minutes=schedule.grace_minutes)
+
+
+def expired_note(schedule: Schedule) -> str:
+    """``missed; older than the grace period (1 d)``."""
+    grace = dt.timedelta(minutes=schedule.grace_minutes)
+    return f"missed; older than the grace period ({_span(grace)})"
 
 
 def upcoming(schedule: Schedule, now: dt.datetime, count: int = 3) -> list[dt.datetime]:

@@ -165,14 +165,16 @@ def test_run_past_its_time_limit_is_stopped_and_does_not_block_the_next(ev_proje
     assert next_run.result == "ok"
 
 
-def test_run_left_running_by_a_killed_process_is_closed(ev_project):
+def test_run_left_running_by_a_killed_process_is_resumed(ev_project):
     run_due(context(ev_project, BEFORE))
     with closing(open_project_store(default_settings(ev_project))) as db:
         run_history.ensure_tables(db)
         run_history.claim(db, "daily-ev", MON_8, kind="scheduled", now=MON_8)
-    assert run_due(context(ev_project, MON_8 + dt.timedelta(minutes=2))) == []
+    (report,) = run_due(context(ev_project, MON_8 + dt.timedelta(minutes=2)))
+    assert (report.slot, report.result) == (MON_8, "ok")
     (run,) = history(ev_project)
-    assert run.result == "failed" and run.error.startswith("interrupted:")
+    assert (run.result, run.resumes) == ("ok", 1)
+    assert run.note == "resumed at 2026-03-02T08:02:00.000Z after an interruption"
 
 
 def test_unknown_selection_is_reported(ev_project):
