@@ -71,11 +71,13 @@ def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
     from generator.factsheet import loader, pages, rules
 
     display = sheet_display(settings, path)
+    choices = pages.page_templates(settings.templates_dir)
     try:
-        loaded = loader.load(path, display, max_bytes=settings.max_bytes, root=settings.root)
+        loaded = loader.load(
+            path, display, max_bytes=settings.max_bytes, root=settings.root, page_templates=choices
+        )
     except FactSheetError as exc:
         return Checked(path, display, None, tuple(exc.diagnostics))
-    choices = pages.page_templates(settings.templates_dir)
     findings = [*loaded.warnings, *rules.check(loaded, today, choices)]
     findings.sort(key=lambda d: (d.line or 0, d.col or 0, d.path))
     return Checked(path, display, loaded, tuple(findings))

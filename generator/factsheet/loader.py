@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
@@ -22,11 +22,20 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.errors import Diagnostic, FactSheetError
+from generator.factsheet.citations import find_citations
 from generator.factsheet.files import OUTSIDE_CODE, confine
 from generator.factsheet.locations import FieldPath, SourceMap, failure, format_path, position_key
 from generator.factsheet.lookalikes import explain_lookalike
-from generator.factsheet.model import SLUG_PATTERN, SOURCE_ID_PATTERN, FactSheet, quoted, type_name
-from generator.factsheet.yamlsrc import MAX_DIAGNOSTICS, parse
+from generator.factsheet.model import (
+    SLUG_PATTERN,
+    SOURCE_ID_PATTERN,
+    FactSheet,
+    is_markdown,
+    quoted,
+    type_name,
+)
+from generator.factsheet.pages import not_a_page
+from generator.factsheet.yamlsrc import MAX_DIAGNOSTICS, parse, plain_decimal
 from generator.settings import DEFAULT_MAX_BYTES
 
 #: What each of pydantic's type errors says was expected.
@@ -45,6 +54,9 @@ _PATTERNS = {
     SLUG_PATTERN: "a lower-case slug (a-z, 0-9 and -)",
     SOURCE_ID_PATTERN: "a valid source id (letters and digits, with - _ . between them)",
 }
+
+#: The paths of errors that leave a source's id unknown: the list, an entry, an id.
+_SOURCE_ID_PATH = re.compile(r"sources(?:\[\d+\](?:\.id)?)?")
 
 #: The longest brief id: its outputs' temporary names (``.tmp-<pid>-<id>.html``) must
 #: stay under the 255 bytes a file name may have.
@@ -76,7 +88,12 @@ class _Problem:
 
 
 def load(
-    path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES, root: Path | None = None
+    path: Path,
+    display: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    root: Path | None = None,
+    page_templates: Sequence[str] | None = None,
 ) -> LoadedSheet:
     """Read and validate the fact sheet at ``path``; its file name stem is the brief id.
 
@@ -84,15 +101,23 @@ def load(
     :class:`FactSheetError` with every problem found, sorted by position.
     """
     data = read_sheet(path, display, max_bytes, root)
-    return load_bytes(data, display, path.stem, max_bytes=max_bytes)
+    return load_bytes(data, display, path.stem, max_bytes=max_bytes, page_templates=page_templates)
 
 
 def load_bytes(
-    data: bytes, display: str, brief_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    display: str,
+    brief_id: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    page_templates: Sequence[str] | None = None,
 ) -> LoadedSheet:
     """Validate a fact sheet given as bytes; ``display`` names it in messages.
 
-    Raises :class:`FactSheetError` with every problem found, sorted by position.
+    Raises :class:`FactSheetError` with every problem found, sorted by position; for a
+    sheet that does not validate, those include the cross-field errors its data still
+    shows (:func:`reference_errors`, and :func:`template_errors` when ``page_templates``
+    are given), so one run reports them all.
     """
     problems = _check_brief_id(brief_id, display)
     try:
@@ -102,7 +127,11 @@ def load_bytes(
     try:
         sheet = FactSheet.model_validate(value)
     except ValidationError as exc:
-        problems += _limit(_convert(exc, value, source_map, display, FactSheet))
+        invalid = _convert(exc, value, source_map, display, FactSheet)
+        beside = _references_beside(invalid, value, source_map, display)
+        beside += template_errors(value, source_map, display, page_templates)
+        taken = {d.path for d in invalid}
+        problems += _limit(invalid + [d for d in beside if d.path not in taken])
     if problems:
         raise failure(display, problems, value)
     return LoadedSheet(brief_id, display, sheet, source_map, [], hashlib.sha256(data).hexdigest())
@@ -262,6 +291,10 @@ class _Describer:
         message = f"expected {' or '.join(kinds)}, got {_got(value, raw)}"
         if "text" in kinds and isinstance(value, bool | int | float):
             message += f" (quote it if you mean the text {quoted(raw or value)})"
+        plain = plain_decimal(value) if isinstance(value, str) else None
+        if plain not in (None, value) and "a number" in kinds:
+            # 7.59e9 is text here but a number in an editor: say what to write.
+            message += f" (write {plain}: only plain decimals are numbers)"
         return self._at(path, message, code="type")
 
     def _missing(self, problem: _Problem) -> Diagnostic:
@@ -358,3 +391,152 @@ def _members(tp: Any) -> Iterator[Any]:
 
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+# Source references over plain data: the parsed value of any sheet, valid or not.
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A source id named in a citation or in a ``sources`` list; ``occurrence`` counts
+    earlier citations of the same id in the same field."""
+
+    source_id: str
+    path: FieldPath
+    in_citation: bool
+    occurrence: int = 0
+
+
+def references(data: Any) -> list[Reference]:
+    """Every citation in a Markdown field and every text entry of a ``sources`` id list,
+    in the data as parsed; parts of the wrong shape are passed over, never an error."""
+    found: list[Reference] = []
+    for path, name, value, markdown in _raw_fields(data, FactSheet, ()):
+        if markdown and isinstance(value, str):
+            seen: dict[str, int] = {}
+            for citation in find_citations(value):
+                for source_id in citation.ids:
+                    found.append(Reference(source_id, path, True, seen.get(source_id, 0)))
+                    seen[source_id] = seen.get(source_id, 0) + 1
+        elif name == "sources" and isinstance(value, list) and path != ("sources",):
+            found += [
+                Reference(item, (*path, i), False)
+                for i, item in enumerate(value)
+                if isinstance(item, str)
+            ]
+    return found
+
+
+def source_ids(data: Any) -> list[str] | None:
+    """The ``id`` of each entry of ``sources``; None when one of them cannot be read (no
+    list, an entry that is no mapping or has no text id): the ids are then not known."""
+    sources = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(sources, list):
+        return None
+    ids = [entry.get("id") if isinstance(entry, dict) else None for entry in sources]
+    return ids if all(isinstance(i, str) for i in ids) else None
+
+
+def reference_errors(
+    data: Any, source_map: SourceMap, display: str, found: list[Reference] | None = None
+) -> list[Diagnostic]:
+    """References naming no source, and source ids given twice, in ``data`` as parsed.
+
+    ``found`` are the references when the caller has them already. Nothing is reported
+    while the list of ids cannot be read: every citation would look unknown.
+    """
+    ids = source_ids(data)
+    if ids is None:
+        return []
+    refs = references(data) if found is None else found
+    return [*_unknown(refs, ids, source_map, display), *_duplicates(ids, source_map, display)]
+
+
+def _references_beside(
+    invalid: list[Diagnostic], data: Any, source_map: SourceMap, display: str
+) -> list[Diagnostic]:
+    """The reference errors of a sheet that did not validate, with no reference called
+    unknown while a source's id is itself in error: it is likely the id the reference
+    meant. (The caller drops any finding at a field already reported.)"""
+    ids_in_error = any(_SOURCE_ID_PATH.fullmatch(d.path) for d in invalid)
+    found = [] if ids_in_error else None  # no references: only the duplicate ids
+    return reference_errors(data, source_map, display, found)
+
+
+def template_errors(
+    data: Any, source_map: SourceMap, display: str, choices: Sequence[str] | None
+) -> list[Diagnostic]:
+    """A ``template`` given in ``data`` that is not one of the page templates ``choices``
+    (None: no ``templates/`` folder to tell). Left out, the default is for templates/ to
+    provide, so only a value written in the file is checked."""
+    template = data.get("template") if isinstance(data, dict) else None
+    problem = (
+        None if choices is None or not isinstance(template, str) else not_a_page(template, choices)
+    )
+    if problem is None:
+        return []
+    message, suggestion = problem
+    line, col = source_map.position(("template",))
+    extra = {"suggestion": suggestion, "code": "unknown-template"}
+    return [Diagnostic(display, line, col, "template", message, **extra)]
+
+
+def _raw_fields(
+    node: Any, annotation: Any, path: FieldPath
+) -> Iterator[tuple[FieldPath, str, Any, bool]]:
+    """``(path, name, value, is_markdown)`` for every known key of every mapping in
+    ``node`` that the model's ``annotation`` describes as a model; unknown keys and values
+    of the wrong shape are skipped, as validation reports them."""
+    for member in _members(annotation):
+        if _is_model(member) and isinstance(node, dict):
+            for key, value in node.items():
+                info = member.model_fields.get(key)
+                if info is not None:
+                    yield (*path, key), key, value, is_markdown(info)
+                    yield from _raw_fields(value, info.annotation, (*path, key))
+            return
+        if get_origin(member) is list and isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from _raw_fields(item, get_args(member)[0], (*path, index))
+            return
+
+
+def _citation_pattern(source_id: str) -> re.Pattern[str]:
+    """``@id`` as written in the file, not followed by more of an id."""
+    return re.compile("@" + re.escape(source_id) + r"(?![^\s;\[\]@])")
+
+
+def _unknown(
+    refs: list[Reference], ids: list[str], source_map: SourceMap, display: str
+) -> Iterator[Diagnostic]:
+    """Citations and ``sources`` entries naming no source of the file."""
+    known = set(ids)
+    for ref in refs:
+        if ref.source_id in known:
+            continue
+        close = difflib.get_close_matches(ref.source_id, ids, n=1)
+        extra: dict[str, Any] = {"suggestion": close[0] if close else None}
+        if ref.in_citation:
+            line, col = source_map.locate(
+                ref.path, _citation_pattern(ref.source_id), ref.occurrence
+            )
+            message = f"citation [@{ref.source_id}] names no source of this file"
+            extra["code"] = "unknown-citation"
+        else:
+            line, col = source_map.position(ref.path)
+            message = f"{quoted(ref.source_id)} names no source of this file"
+            extra["code"] = "unknown-source"
+        yield Diagnostic(display, line, col, format_path(ref.path), message, **extra)
+
+
+def _duplicates(ids: list[str], source_map: SourceMap, display: str) -> Iterator[Diagnostic]:
+    """A source id given to two sources; each repeat names the first."""
+    first: dict[str, int] = {}
+    for index, source_id in enumerate(ids):
+        if source_id not in first:
+            first[source_id] = index
+            continue
+        path = ("sources", index, "id")
+        line, col = source_map.position(path)
+        message = f"source id {quoted(source_id)} is already used by sources[{first[source_id]}]"
+        yield Diagnostic(display, line, col, format_path(path), message, code="duplicate-source")

@@ -12,33 +12,14 @@ invisible characters, lookalike letters) are warnings reported here too.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from generator.errors import Diagnostic
-from generator.factsheet import text_hazards
-from generator.factsheet.citations import find_citations
-from generator.factsheet.fields import iter_fields
+from generator.factsheet import loader, text_hazards
 from generator.factsheet.loader import LoadedSheet
 from generator.factsheet.locations import FieldPath, Position, format_path, position_key
 from generator.factsheet.model import CORE_CATEGORIES, quoted
-from generator.factsheet.pages import not_a_page
-
-
-@dataclass(frozen=True)
-class _Reference:
-    """A source id named in a citation or in a ``sources`` list; ``occurrence`` counts
-    earlier citations of the same id in the same field."""
-
-    source_id: str
-    path: FieldPath
-    in_citation: bool
-    occurrence: int = 0
 
 
 def check(
@@ -50,11 +31,15 @@ def check(
     ``templates/`` folder to tell).
     """
     finder = _Finder(loaded)
-    references = list(_references(loaded.sheet))
+    # The reference rules are the loader's, over plain data, so that a sheet that does
+    # not validate gets the very same messages (loader.reference_errors).
+    data = loaded.sheet.model_dump()
+    references = loader.references(data)
     found = [
-        *finder.unknown_references(references),
-        *finder.duplicate_ids(),
-        *finder.template_choice(page_templates),
+        *loader.reference_errors(data, loaded.source_map, loaded.display, references),
+        *loader.template_errors(
+            _written(loaded), loaded.source_map, loaded.display, page_templates
+        ),
         *finder.uncited(references),
         *finder.news_without_url(),
         *finder.future_dates(today),
@@ -64,24 +49,9 @@ def check(
     return sorted(found, key=position_key)
 
 
-def _references(sheet: BaseModel) -> Iterator[_Reference]:
-    """Every citation in a Markdown field and every entry of a ``sources`` id list."""
-    for path, name, value, markdown in iter_fields(sheet):
-        if markdown and isinstance(value, str):
-            seen: dict[str, int] = {}
-            for citation in find_citations(value):
-                for source_id in citation.ids:
-                    yield _Reference(source_id, path, True, seen.get(source_id, 0))
-                    seen[source_id] = seen.get(source_id, 0) + 1
-        elif name == "sources" and isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, str):
-                    yield _Reference(item, (*path, index), False)
-
-
-def _citation_pattern(source_id: str) -> re.Pattern[str]:
-    """``@id`` as written in the file, not followed by more of an id."""
-    return re.compile("@" + re.escape(source_id) + r"(?![^\s;\[\]@])")
+def _written(loaded: LoadedSheet) -> dict[str, Any]:
+    """The keys the file gives, as data: a ``template`` left out is not checked."""
+    return loaded.sheet.model_dump(exclude_unset=True)
 
 
 class _Finder:
@@ -98,49 +68,7 @@ class _Finder:
         line, col = where or self.loaded.source_map.position(path)
         return Diagnostic(self.loaded.display, line, col, format_path(path), message, **extra)
 
-    def unknown_references(self, references: list[_Reference]) -> Iterator[Diagnostic]:
-        """Citations and ``sources`` entries naming no source of the file."""
-        known = set(self.ids)
-        for ref in references:
-            if ref.source_id in known:
-                continue
-            close = difflib.get_close_matches(ref.source_id, self.ids, n=1)
-            suggestion = close[0] if close else None
-            if ref.in_citation:
-                pattern = _citation_pattern(ref.source_id)
-                where = self.loaded.source_map.locate(ref.path, pattern, ref.occurrence)
-                message = f"citation [@{ref.source_id}] names no source of this file"
-                yield self._at(
-                    ref.path, message, where=where, suggestion=suggestion, code="unknown-citation"
-                )
-            else:
-                message = f"{quoted(ref.source_id)} names no source of this file"
-                yield self._at(ref.path, message, suggestion=suggestion, code="unknown-source")
-
-    def duplicate_ids(self) -> Iterator[Diagnostic]:
-        """A source id given to two sources."""
-        first: dict[str, int] = {}
-        for index, source_id in enumerate(self.ids):
-            if source_id in first:
-                message = (
-                    f"source id {quoted(source_id)} is already used by sources[{first[source_id]}]"
-                )
-                yield self._at(("sources", index, "id"), message, code="duplicate-source")
-            else:
-                first[source_id] = index
-
-    def template_choice(self, choices: Sequence[str] | None) -> Iterator[Diagnostic]:
-        """A ``template`` the sheet names that is not a page template (``base`` is the
-        layout, ``index`` the index page). Left out, the default is for templates/ to provide."""
-        sheet = self.loaded.sheet
-        if choices is None or "template" not in sheet.model_fields_set:
-            return
-        problem = not_a_page(sheet.template, choices)
-        if problem is not None:
-            message, suggestion = problem
-            yield self._at(("template",), message, suggestion=suggestion, code="unknown-template")
-
-    def uncited(self, references: list[_Reference]) -> Iterator[Diagnostic]:
+    def uncited(self, references: list[loader.Reference]) -> Iterator[Diagnostic]:
         """Sources that no citation and no ``sources`` list names."""
         named = {ref.source_id for ref in references}
         for index, source_id in enumerate(self.ids):
