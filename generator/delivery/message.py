@@ -33,6 +33,7 @@ from generator.render import (
     CATEGORY_LABELS,
     SEVERITY_LABELS,
     STAGE_LABELS,
+    STATUS_MARKS,
     format_number,
     ordered_challenges,
 )
@@ -87,6 +88,8 @@ class EmailView:
     stage: str
     as_of: str
     status: str
+    #: The briefing's own marking of a status that is not final (``FOR REVIEW``).
+    status_mark: str
     summary: str
     numbers: Mapping[str, int]
     facts: tuple[FactLine, ...]
@@ -133,6 +136,7 @@ def email_view(
         stage=STAGE_LABELS[sheet.initiative.stage],
         as_of=sheet.as_of.isoformat(),
         status=sheet.status,
+        status_mark=STATUS_MARKS.get(sheet.status, ""),
         summary=sheet.summary,
         numbers={k: v for k, v in numbers.items() if k in shown},
         facts=tuple(FactLine(f.label, format_number(f.value)) for f in sheet.key_facts),

@@ -9,7 +9,13 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
-        "labels": ["CATEGORY_LABELS", "SEVERITY_LABELS", "STAGE_LABELS", "STATUS_LABELS"],
+        "labels": [
+            "CATEGORY_LABELS",
+            "SEVERITY_LABELS",
+            "STAGE_LABELS",
+            "STATUS_LABELS",
+            "STATUS_MARKS",
+        ],
         "numbers": ["format_amount", "format_number"],
         "html": ["IndexEntry", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],

@@ -76,6 +76,31 @@ def test_the_briefing_wording(sheet):
     assert "Severity: High" in text
 
 
+def test_a_draft_is_marked_in_the_email_as_in_the_briefing(project, write_brief, smtp_server):
+    write_brief("hk", status="review")
+    write_delivery(project)
+    settings = default_settings(project)
+    options = SendOptions()
+    send(
+        settings,
+        ["hk"],
+        ["team"],
+        options=options,
+        clock=lambda: NOW,
+        environ=smtp_server.env(),
+        sleep=lambda seconds: None,
+    )
+    message = smtp_server.handler.to("ann@example.org")[0].message
+    for part in (
+        message.get_body(("plain",)).get_content(),
+        text_of(message.get_body(("html",)).get_content()),
+    ):
+        assert "FOR REVIEW — not final" in part
+    build(settings, ["hk"], today=dt.date(2026, 1, 20), formats=("html",))
+    briefing = text_of((project / "output" / "hk.html").read_text(encoding="utf-8"))
+    assert "FOR REVIEW" in briefing
+
+
 def test_the_email_agrees_with_the_briefing(sheet, smtp_server):
     settings = default_settings(sheet)
     report = send(
