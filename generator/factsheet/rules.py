@@ -16,7 +16,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from generator.errors import Diagnostic
-from generator.factsheet import loader, text_hazards
+from generator.factsheet import references as source_refs
+from generator.factsheet import text_hazards
 from generator.factsheet.loader import LoadedSheet
 from generator.factsheet.locations import FieldPath, Position, format_path, position_key
 from generator.factsheet.model import CORE_CATEGORIES, quoted
@@ -32,12 +33,12 @@ def check(
     """
     finder = _Finder(loaded)
     # The reference rules are the loader's, over plain data, so that a sheet that does
-    # not validate gets the very same messages (loader.reference_errors).
+    # not validate gets the very same messages (source_refs.reference_errors).
     data = loaded.sheet.model_dump()
-    references = loader.references(data)
+    references = source_refs.references(data)
     found = [
-        *loader.reference_errors(data, loaded.source_map, loaded.display, references),
-        *loader.template_errors(
+        *source_refs.reference_errors(data, loaded.source_map, loaded.display, references),
+        *source_refs.template_errors(
             _written(loaded), loaded.source_map, loaded.display, page_templates
         ),
         *finder.uncited(references),
@@ -68,7 +69,7 @@ class _Finder:
         line, col = where or self.loaded.source_map.position(path)
         return Diagnostic(self.loaded.display, line, col, format_path(path), message, **extra)
 
-    def uncited(self, references: list[loader.Reference]) -> Iterator[Diagnostic]:
+    def uncited(self, references: list[source_refs.Reference]) -> Iterator[Diagnostic]:
         """Sources that no citation and no ``sources`` list names."""
         named = {ref.source_id for ref in references}
         for index, source_id in enumerate(self.ids):
