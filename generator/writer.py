@@ -39,6 +39,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise OutputError(f"cannot write {path}: {describe_os_error(exc)}") from None
+    except BaseException:
+        # Ctrl-C or SIGTERM (raised by the CLI's handler) in the middle of a write, most
+        # often during fsync: the temporary file must not outlive the stopped build.
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def check_writable(folder: Path) -> None:
