@@ -75,8 +75,7 @@ def build(
     (``None``: the caller already holds it).
     """
     started = time.monotonic()
-    variant = pdf_variant or settings.pdf_variant
-    request = Request(tuple(ids), tuple(formats), template, force, strict, variant)
+    request = _request(settings, ids, formats, template, strict, force, pdf_variant)
     with _output_locked(settings, lock_wait):
         prepare_output_dir(settings)
         session = Session(settings, request, today)
@@ -84,6 +83,20 @@ def build(
         report = session.run(plan, jobs or default_jobs(), on_result, on_progress)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _request(
+    settings: Settings,
+    ids: Sequence[str],
+    formats: Sequence[str],
+    template: str | None,
+    strict: bool,
+    force: bool,
+    pdf_variant: str | None,
+) -> Request:
+    """What a build (or its preview) is asked for; ``pdf_variant`` overrides the setting."""
+    variant = pdf_variant or settings.pdf_variant
+    return Request(tuple(ids), tuple(formats), template, force, strict, variant)
 
 
 @dataclass(frozen=True)
@@ -106,8 +119,7 @@ def preview(
     pdf_variant: str | None = None,
 ) -> Preview:
     """What :func:`build` would do with the same arguments; writes nothing."""
-    variant = pdf_variant or settings.pdf_variant
-    request = Request(tuple(ids), tuple(formats), template, force, strict, variant)
+    request = _request(settings, ids, formats, template, strict, force, pdf_variant)
     session = Session(settings, request, today)
     plan = session.plan()
     if plan.work or plan.removals:
