@@ -20,7 +20,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "parse_cron",
         ],
         "loader": ["Delivery", "closest", "load_delivery"],
-        "model": ["DeliveryConfig", "Schedule", "Selection"],
+        "model": ["ALERT_EVENTS", "Alerts", "DeliveryConfig", "History", "Schedule", "Selection"],
         "smtp": ["ENV_VARS", "SmtpSettings", "smtp_from_env"],
         "subject": ["header_text", "render_subject"],
     },

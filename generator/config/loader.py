@@ -105,6 +105,9 @@ class _Checker:
         for index, schedule in enumerate(config.schedules):
             for j, name in enumerate(schedule.send_to):
                 self._known_list(("schedules", index, "send_to", j), name, config)
+        if config.alerts is not None:
+            for j, name in enumerate(config.alerts.send_to):
+                self._known_list(("alerts", "send_to", j), name, config)
         for problem in check_schedules(config):
             self.error(problem.path, problem.message, problem.suggestion)
         if self.diagnostics or sender is None:

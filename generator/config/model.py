@@ -18,6 +18,9 @@ ListName = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
 Text = Annotated[str, Field(min_length=1)]
 AttachFormat = Literal["pdf", "html"]
 MissedPolicy = Literal["once", "skip", "all"]
+PdfVariant = Literal["pdf/ua-1", "pdf/a-3b", "plain"]
+AlertEvent = Literal["run-failed", "send-deferred", "slot-missed"]
+ALERT_EVENTS: tuple[AlertEvent, ...] = ("run-failed", "send-deferred", "slot-missed")
 
 #: A year (366 days): catching up on slots older than that is never what is meant, and
 #: a bound keeps the grace period a length of time a date can be moved by.
@@ -91,6 +94,32 @@ class Schedule(_Model):
         1440, description="Missed slots older than this are recorded as skipped."
     )
     time_limit_minutes: LimitMinutes = Field(60, description="A run longer than this is stopped.")
+    pdf_variant: PdfVariant | None = Field(
+        None,
+        description="PDF variant this schedule builds (archives want pdf/a-3b); default pdf/ua-1.",
+    )
+
+
+class Alerts(_Model):
+    """Who hears about trouble in unattended runs, and about which kinds of it."""
+
+    send_to: list[ListName] = Field(
+        min_length=1, description="Lists that get one email per incident."
+    )
+    on: list[AlertEvent] = Field(
+        default_factory=lambda: list(ALERT_EVENTS),
+        min_length=1,
+        description="Incidents to report: run-failed, send-deferred, slot-missed.",
+    )
+
+
+class History(_Model):
+    """How long the schedule history is kept."""
+
+    keep_days: Annotated[int, Field(ge=1, le=36600)] = Field(
+        400,
+        description="Runs ended longer ago are pruned; the last of each schedule is kept.",
+    )
 
 
 class DeliveryConfig(_Model):
@@ -116,3 +145,8 @@ class DeliveryConfig(_Model):
         default_factory=dict, description="Named recipient lists."
     )
     schedules: list[Schedule] = Field(default_factory=list, description="Recurring runs.")
+    alerts: Alerts | None = Field(
+        None,
+        description="Lists told when a scheduled run fails, a send is deferred or a slot missed.",
+    )
+    history: History = Field(default_factory=History, description="Schedule history retention.")

@@ -125,3 +125,12 @@ lists:
 def test_missing_file_says_what_to_do(tmp_path):
     with pytest.raises(ConfigError, match=r"delivery\.yaml not found"):
         load_delivery(tmp_path / "delivery.yaml", "delivery.yaml")
+
+
+def test_a_schedules_pdf_variants_are_the_builds_variants() -> None:
+    import typing
+
+    from generator.config.model import PdfVariant
+    from generator.settings import PDF_VARIANTS
+
+    assert set(typing.get_args(PdfVariant)) == set(PDF_VARIANTS)
