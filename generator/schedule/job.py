@@ -46,6 +46,8 @@ class JobResult:
     archived: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
+    #: Messages left for a later run because the mail server could not be used.
+    deferred: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
