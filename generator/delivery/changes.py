@@ -1,30 +1,64 @@
 """What changed in a fact sheet between the edition a list last received and this one.
 
-A pure comparison of two :class:`FactSheet` values. Key facts are matched by label,
-challenges by title and sources by id (all ignoring case and surrounding spaces), so a
-reordering is not reported as a change.
+A pure comparison of two :class:`FactSheet` values covering every part the briefing
+shows: the stage and status first, then the title block, the summary, the initiative at
+a glance, the key facts, players, timeline, challenges, further sections and sources, in
+the briefing's order. Only ``as_of`` (the email prints the new date), ``tags``,
+``language`` and ``template`` are left out: they change no word of the briefing.
+
+Items are matched so that a reordering is not a change: key facts by label, players by
+name, challenges by title, sections by heading and sources by id (ignoring case and
+surrounding spaces); timeline events by date and text. Markdown is compared with its
+line breaks inside paragraphs ignored, since they do not change what a reader sees.
+Every sentence uses the briefing's own words (``render.labels``) and number formats
+(``render.numbers``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from generator.factsheet import FactSheet
-from generator.render import SEVERITY_LABELS, STAGE_LABELS, format_number
+from generator.factsheet import Challenge, FactSheet, Initiative, Source, TimelineEvent
+from generator.render import (
+    CATEGORY_LABELS,
+    INITIATIVE_LABELS,
+    PART_LABELS,
+    PLAYER_KIND_LABELS,
+    SEVERITY_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    format_money,
+    format_number,
+    partial_date_key,
+    plain_text,
+)
 
 Kind = Literal[
     "stage",
     "status",
+    "title-block",
+    "summary",
+    "initiative",
+    "investment",
     "new-fact",
     "changed-fact",
     "removed-fact",
+    "player",
+    "timeline",
     "new-challenge",
     "changed-challenge",
+    "removed-challenge",
+    "section",
     "new-source",
+    "changed-source",
+    "removed-source",
 ]
 T = TypeVar("T")
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -39,6 +73,11 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _prose(text: str | None) -> tuple[str, ...]:
+    """Markdown as a reader meets it: paragraphs, each with its spacing collapsed."""
+    return tuple(" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text or "") if p.strip())
+
+
 def _index(items: Iterable[T], key: Callable[[T], str]) -> dict[str, T]:
     indexed: dict[str, T] = {}
     for item in items:
@@ -46,28 +85,90 @@ def _index(items: Iterable[T], key: Callable[[T], str]) -> dict[str, T]:
     return indexed
 
 
-def _stage(sheet: FactSheet) -> str:
-    return STAGE_LABELS[sheet.initiative.stage]
+def _listing(items: Sequence[str] | None) -> str:
+    """A list field as the briefing's "at a glance" rows print it."""
+    return "; ".join(items or ())
 
 
 def compare(before: FactSheet, after: FactSheet) -> list[Change]:
-    """The changes from ``before`` to ``after``, most important first."""
-    changes: list[Change] = []
-    if before.initiative.stage != after.initiative.stage:
-        changes.append(
-            Change(
-                "stage",
-                f"Stage: {_stage(before)} → {_stage(after)}",
-            )
-        )
-    if before.status != after.status:
-        changes.append(Change("status", f"Status: {before.status} → {after.status}"))
+    """The changes from ``before`` to ``after``: stage and status, then the briefing's order."""
+    changes = _headline(before, after)
+    changes += _title_block(before, after)
+    if _prose(before.summary) != _prose(after.summary):
+        changes.append(Change("summary", f"{PART_LABELS['summary']} revised"))
+    changes += _initiative(before, after)
     changes += _fact_changes(before, after)
+    changes += _player_changes(before, after)
+    changes += _timeline_changes(before.timeline or (), after.timeline or ())
     changes += _challenge_changes(before, after)
-    old_sources = _index(before.sources, lambda s: s.id)
-    for source in after.sources:
-        if _key(source.id) not in old_sources:
-            changes.append(Change("new-source", f"New source: {source.title} ({source.publisher})"))
+    changes += _section_changes(before, after)
+    changes += _source_changes(before.sources, after.sources)
+    return changes
+
+
+def _headline(before: FactSheet, after: FactSheet) -> list[Change]:
+    changes = []
+    old, new = before.initiative.stage, after.initiative.stage
+    if old != new:
+        label = INITIATIVE_LABELS["stage"]
+        changes.append(Change("stage", f"{label}: {STAGE_LABELS[old]} → {STAGE_LABELS[new]}"))
+    if before.status != after.status:
+        old_status, new_status = STATUS_LABELS[before.status], STATUS_LABELS[after.status]
+        changes.append(Change("status", f"Status: {old_status} → {new_status}"))
+    return changes
+
+
+def _text_change(kind: Kind, label: str, old: str | None, new: str | None) -> list[Change]:
+    """``Label: old → new``, ``Label: added new`` or ``Label: removed old``; [] if equal."""
+    if _key(old or "") == _key(new or ""):
+        return []
+    if not old:
+        return [Change(kind, f"{label}: added {new}")]
+    if not new:
+        return [Change(kind, f"{label}: removed {old}")]
+    return [Change(kind, f"{label}: {old} → {new}")]
+
+
+def _authors(sheet: FactSheet) -> str:
+    return "; ".join(
+        a if isinstance(a, str) else f"{a.name} ({a.affiliation})" if a.affiliation else a.name
+        for a in sheet.authors
+    )
+
+
+def _title_block(before: FactSheet, after: FactSheet) -> list[Change]:
+    changes: list[Change] = []
+    for field in ("title", "subtitle", "jurisdiction", "sector"):
+        old, new = getattr(before, field), getattr(after, field)
+        changes += _text_change("title-block", PART_LABELS[field], old, new)
+    changes += _text_change(
+        "title-block", PART_LABELS["authors"], _authors(before), _authors(after)
+    )
+    return changes + _text_change(
+        "title-block", PART_LABELS["audience"], before.audience, after.audience
+    )
+
+
+def _initiative(before: FactSheet, after: FactSheet) -> list[Change]:
+    old, new = before.initiative, after.initiative
+    changes: list[Change] = []
+    for field in ("name", "sponsor", "framework"):
+        label = INITIATIVE_LABELS[field]
+        changes += _text_change("initiative", label, getattr(old, field), getattr(new, field))
+    for field in ("locations", "target_markets"):
+        label = INITIATIVE_LABELS[field]
+        old_items, new_items = _listing(getattr(old, field)), _listing(getattr(new, field))
+        changes += _text_change("initiative", label, old_items, new_items)
+    return changes + _investment(old, new)
+
+
+def _investment(before: Initiative, after: Initiative) -> list[Change]:
+    label, old, new = INITIATIVE_LABELS["investment"], before.investment, after.investment
+    old_money = format_money(old.amount, old.currency) if old else None
+    new_money = format_money(new.amount, new.currency) if new else None
+    changes = _text_change("investment", label, old_money, new_money)
+    if not changes and old and new and _key(old.note or "") != _key(new.note or ""):
+        changes.append(Change("investment", f"{label}: note revised"))
     return changes
 
 
@@ -88,18 +189,90 @@ def _fact_changes(before: FactSheet, after: FactSheet) -> list[Change]:
                     f"{fact.label}: {format_number(previous.value)} → {format_number(fact.value)}",
                 )
             )
-        elif (previous.note or "") != (fact.note or ""):
+        elif _prose(previous.note) != _prose(fact.note):
             changes.append(Change("changed-fact", f"{fact.label}: note revised"))
+        elif previous.sources != fact.sources:
+            changes.append(Change("changed-fact", f"{fact.label}: sources revised"))
     for key, fact in old.items():
         if key not in new:
             changes.append(Change("removed-fact", f"Key fact dropped: {fact.label}"))
     return changes
 
 
+def _player_changes(before: FactSheet, after: FactSheet) -> list[Change]:
+    label = PART_LABELS["players"]
+    old = _index(before.players or (), lambda p: p.name)
+    new = _index(after.players or (), lambda p: p.name)
+    changes = []
+    for key, player in new.items():
+        kind = PLAYER_KIND_LABELS[player.kind]
+        previous = old.get(key)
+        if previous is None:
+            changes.append(Change("player", f"{label}: added {player.name} ({kind})"))
+        elif previous.kind != player.kind:
+            was = PLAYER_KIND_LABELS[previous.kind]
+            changes.append(Change("player", f"{label}: revised {player.name} ({was} → {kind})"))
+        elif (_prose(previous.role), previous.local_name, previous.sources) != (
+            _prose(player.role),
+            player.local_name,
+            player.sources,
+        ):
+            changes.append(Change("player", f"{label}: revised {player.name}"))
+    for key, player in old.items():
+        if key not in new:
+            changes.append(Change("player", f"{label}: removed {player.name}"))
+    return changes
+
+
+def _event_key(event: TimelineEvent) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    return event.date, _prose(event.event), tuple(event.sources or ())
+
+
+def _timeline_changes(
+    before: Sequence[TimelineEvent], after: Sequence[TimelineEvent]
+) -> list[Change]:
+    """Events added, removed and revised, in date order as the briefing's timeline lists them.
+
+    An event still there unchanged drops out first; of the rest, one at the same date, or
+    else with the same text, is the same event revised; the others were added or removed.
+    """
+    old = list(before)
+    unmatched = []
+    for event in after:
+        same = next((o for o in old if _event_key(o) == _event_key(event)), None)
+        if same is None:
+            unmatched.append(event)
+        else:
+            old.remove(same)
+    found: list[tuple[str, Change]] = []
+    for event in unmatched:
+        was = next((o for o in old if o.date == event.date), None) or next(
+            (o for o in old if _prose(o.event) == _prose(event.event)), None
+        )
+        if was is not None:
+            old.remove(was)
+        found.append((event.date, Change("timeline", _event_text(event, was))))
+    label = PART_LABELS["timeline"]
+    for event in old:
+        text = f"{label}: removed {event.date} {plain_text(event.event)}"
+        found.append((event.date, Change("timeline", text)))
+    found.sort(key=lambda pair: partial_date_key(pair[0]))
+    return [change for _, change in found]
+
+
+def _event_text(event: TimelineEvent, was: TimelineEvent | None) -> str:
+    label, words = PART_LABELS["timeline"], plain_text(event.event)
+    if was is None:
+        return f"{label}: added {event.date} {words}"
+    moved = f" (was {was.date})" if was.date != event.date else ""
+    return f"{label}: revised {event.date} {words}{moved}"
+
+
 def _challenge_changes(before: FactSheet, after: FactSheet) -> list[Change]:
     old = _index(before.challenges, lambda c: c.title)
+    new = _index(after.challenges, lambda c: c.title)
     changes = []
-    for key, challenge in _index(after.challenges, lambda c: c.title).items():
+    for key, challenge in new.items():
         previous = old.get(key)
         if previous is None:
             changes.append(
@@ -109,12 +282,68 @@ def _challenge_changes(before: FactSheet, after: FactSheet) -> list[Change]:
                     f"({SEVERITY_LABELS[challenge.severity]} severity)",
                 )
             )
-        elif previous.severity != challenge.severity:
+        else:
+            changes += _challenge_revised(previous, challenge)
+    for key, challenge in old.items():
+        if key not in new:
+            changes.append(Change("removed-challenge", f"Challenge dropped: {challenge.title}"))
+    return changes
+
+
+def _challenge_revised(previous: Challenge, challenge: Challenge) -> list[Change]:
+    title, changes = challenge.title, []
+    if previous.severity != challenge.severity:
+        old, new = SEVERITY_LABELS[previous.severity], SEVERITY_LABELS[challenge.severity]
+        changes.append(Change("changed-challenge", f"Challenge {title}: severity {old} → {new}"))
+    if previous.category != challenge.category:
+        old, new = CATEGORY_LABELS[previous.category], CATEGORY_LABELS[challenge.category]
+        changes.append(Change("changed-challenge", f"Challenge {title}: {old} → {new}"))
+    revised = [
+        what
+        for what, differs in (
+            ("text", _prose(previous.body) != _prose(challenge.body)),
+            ("mitigations", _prose(previous.mitigations) != _prose(challenge.mitigations)),
+            ("sources", previous.sources != challenge.sources),
+        )
+        if differs
+    ]
+    if revised:
+        listed = ", ".join(revised[:-1]) + " and " + revised[-1] if len(revised) > 1 else revised[0]
+        changes.append(Change("changed-challenge", f"Challenge {title}: {listed} revised"))
+    return changes
+
+
+def _section_changes(before: FactSheet, after: FactSheet) -> list[Change]:
+    label = PART_LABELS["sections"]
+    old = _index(before.sections or (), lambda s: s.heading)
+    new = _index(after.sections or (), lambda s: s.heading)
+    changes = []
+    for key, section in new.items():
+        previous = old.get(key)
+        if previous is None:
+            changes.append(Change("section", f"{label}: added {section.heading}"))
+        elif _prose(previous.body) != _prose(section.body):
+            changes.append(Change("section", f"{label}: revised {section.heading}"))
+    for key, section in old.items():
+        if key not in new:
+            changes.append(Change("section", f"{label}: removed {section.heading}"))
+    return changes
+
+
+def _source_changes(before: Sequence[Source], after: Sequence[Source]) -> list[Change]:
+    old = _index(before, lambda s: s.id)
+    new = _index(after, lambda s: s.id)
+    changes = []
+    for key, source in new.items():
+        previous = old.get(key)
+        named = f"{source.title} ({source.publisher})"
+        if previous is None:
+            changes.append(Change("new-source", f"New source: {named}"))
+        elif previous.model_dump(exclude={"id"}) != source.model_dump(exclude={"id"}):
+            changes.append(Change("changed-source", f"Source revised: {named}"))
+    for key, source in old.items():
+        if key not in new:
             changes.append(
-                Change(
-                    "changed-challenge",
-                    f"Challenge {challenge.title}: severity "
-                    f"{SEVERITY_LABELS[previous.severity]} → {SEVERITY_LABELS[challenge.severity]}",
-                )
+                Change("removed-source", f"Source dropped: {source.title} ({source.publisher})")
             )
     return changes

@@ -8,9 +8,12 @@ headlines — and the PDF carries the rest.
 
 Both body parts are rendered from ``templates/email/`` with the project's one Jinja recipe
 (``generator.render.make_environment``): the HTML escaped, the text without escaping.
-``email.css`` is read and syntax-checked like the briefing's stylesheets. Fact-sheet text
-only ever arrives as values, never as template source. Header values are
-put on one line before use, so a line break in a title cannot add a header.
+Their Markdown filters are the email's (:mod:`generator.delivery.markup`): citations are
+numbers against the body's own Sources list, never in-message anchors, and the text
+part gets plain text, which is then wrapped at 72 columns as a whole. ``email.css`` is
+read and syntax-checked like the briefing's stylesheets. Fact-sheet text only ever
+arrives as values, never as template source. Header values are put on one line before
+use, so a line break in a title cannot add a header.
 """
 
 from __future__ import annotations
@@ -24,11 +27,21 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
 
 from generator.config import Mailbox, header_text, render_subject
 from generator.delivery.changes import Change
+from generator.delivery.markup import (
+    HEADING_LEVEL,
+    citation_text,
+    markdown_html,
+    markdown_text,
+    wrap_text,
+)
 from generator.errors import TemplateError
-from generator.factsheet import CITATION_RE, FactSheet, cited_ids, number_sources, parse_group
+from generator.factsheet import FactSheet, cited_ids, number_sources
 from generator.render import (
     CATEGORY_LABELS,
     SEVERITY_LABELS,
@@ -37,6 +50,9 @@ from generator.render import (
     format_number,
     ordered_challenges,
 )
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: CRLF line endings and 7-bit transfer encodings, so that any server takes the bytes as
 #: they are. Headers are not folded at 78 characters: the standard library's folder adds a
@@ -100,8 +116,8 @@ class EmailView:
 
     @property
     def summary_text(self) -> str:
-        """The summary's Markdown, its citations written as ``[1, 3]``."""
-        return CITATION_RE.sub(lambda m: _cite_text(m.group(1), self.numbers), self.summary)
+        """The summary as plain text, its citations written as ``[1, 3]``."""
+        return markdown_text(self.summary, self.numbers)
 
 
 @dataclass(frozen=True)
@@ -110,11 +126,6 @@ class Body:
 
     text: str
     html: str
-
-
-def _cite_text(inner: str, numbers: Mapping[str, int]) -> str:
-    known = sorted({numbers[i] for i in parse_group(inner) if i in numbers})
-    return "[" + ", ".join(str(n) for n in known) + "]" if known else ""
 
 
 def email_view(
@@ -168,14 +179,16 @@ def render_body(view: EmailView, templates_dir: Path) -> Body:
     from generator.render import make_environment, read_stylesheet, render_template
 
     try:
-        html_env = make_environment(templates_dir)
+        html_env = _email_filters(make_environment(templates_dir), html=True)
         css = read_stylesheet(html_env, f"{EMAIL_TEMPLATES}/{CSS_NAME}")
         page = render_template(
             html_env, f"{EMAIL_TEMPLATES}/brief.html", view=view, source_numbers=view.numbers
         )
         # The plain-text part is not HTML: the same recipe, without escaping.
-        text_env = make_environment(templates_dir, output="text")
-        text = render_template(text_env, f"{EMAIL_TEMPLATES}/brief.txt", view=view)
+        text_env = _email_filters(make_environment(templates_dir, output="text"), html=False)
+        text = render_template(
+            text_env, f"{EMAIL_TEMPLATES}/brief.txt", view=view, source_numbers=view.numbers
+        )
     except TemplateError as exc:
         # The diagnostics say where; the message says what could not be done.
         message = f"the email of {view.brief_id} cannot be rendered"
@@ -183,7 +196,42 @@ def render_body(view: EmailView, templates_dir: Path) -> Body:
     inliner = css_inline.CSSInliner(
         load_remote_stylesheets=False, keep_at_rules=True, extra_css=str(css)
     )
-    return Body(text=text, html=inliner.inline(page))
+    return Body(text=wrap_text(text), html=inliner.inline(page))
+
+
+def _email_filters(env: jinja2.Environment, *, html: bool) -> jinja2.Environment:
+    """Replace the briefing's Markdown filters with the email's, in ``env``.
+
+    The briefing's filters link citations to ``#source-N``, an anchor mail clients drop;
+    the email's number them against the body's Sources list, and give the text part
+    plain text. A project's own email templates get the same filters by the same names.
+    """
+    import jinja2
+
+    def numbers(context: jinja2.runtime.Context) -> Mapping[str, int]:
+        return context.get("source_numbers", {})
+
+    @jinja2.pass_context
+    def markdown(
+        context: jinja2.runtime.Context, text: str, heading_level: int = HEADING_LEVEL
+    ) -> str:
+        if html:
+            return markdown_html(text, numbers(context), heading_level=heading_level)
+        return markdown_text(text, numbers(context))
+
+    @jinja2.pass_context
+    def markdown_inline(context: jinja2.runtime.Context, text: str) -> str:
+        if html:
+            return markdown_html(text, numbers(context), inline=True)
+        return " ".join(markdown_text(text, numbers(context)).split())
+
+    @jinja2.pass_context
+    def cite(context: jinja2.runtime.Context, ids: Sequence[str]) -> str:
+        text = citation_text(ids, numbers(context)) if ids else ""
+        return Markup('<span class="cite">{}</span>').format(text) if html and text else text
+
+    env.filters.update(markdown=markdown, markdown_inline=markdown_inline, cite=cite)
+    return env
 
 
 def message_id(content_hash: str, recipient: Mailbox, generation: int, domain: str) -> str:

@@ -11,17 +11,20 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     submod_attrs={
         "labels": [
             "CATEGORY_LABELS",
+            "INITIATIVE_LABELS",
+            "PART_LABELS",
+            "PLAYER_KIND_LABELS",
             "SEVERITY_LABELS",
             "STAGE_LABELS",
             "STATUS_LABELS",
             "STATUS_MARKS",
         ],
-        "numbers": ["format_amount", "format_number"],
+        "numbers": ["format_amount", "format_money", "format_number"],
         "html": ["IndexEntry", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],
         "pdf": ["engine_file", "render_pdf", "warm_up"],
         "templating": ["make_environment", "read_stylesheet", "render_template"],
-        "order": ["ordered_challenges"],
+        "order": ["ordered_challenges", "partial_date_key"],
         "view": ["build_view"],
     },
 )

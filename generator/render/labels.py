@@ -49,3 +49,31 @@ SOURCE_KIND_LABELS: Mapping[str, str] = {
     "dataset": "Dataset",
     "other": "Other",
 }
+#: The briefing's headings of its parts, as the "what changed" list names them. The
+#: briefing's contents list and partials print the same words (a test holds them equal).
+PART_LABELS: Mapping[str, str] = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "jurisdiction": "Jurisdiction",
+    "sector": "Sector",
+    "authors": "Authors",
+    "audience": "Audience",
+    "summary": "Summary",
+    "initiative": "Initiative at a glance",
+    "key_facts": "Key facts",
+    "players": "Players",
+    "timeline": "Timeline",
+    "challenges": "Challenges",
+    "sections": "Sections",
+    "sources": "Sources",
+}
+#: The rows of "Initiative at a glance", by the field each shows.
+INITIATIVE_LABELS: Mapping[str, str] = {
+    "name": "Initiative",
+    "sponsor": "Sponsor",
+    "framework": "Policy framework",
+    "stage": "Stage",
+    "locations": "Locations",
+    "target_markets": "Target markets",
+    "investment": "Investment",
+}

@@ -20,3 +20,8 @@ def format_amount(amount: int | float) -> str:
     if isinstance(amount, float) and amount.is_integer():
         amount = int(amount)
     return f"{amount:,}"
+
+
+def format_money(amount: int | float, currency: str) -> str:
+    """An investment as the briefing writes it: ``HKD 1,500,000,000``."""
+    return f"{currency} {format_amount(amount)}"
