@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,13 @@ hypothesis_settings.register_profile("fuzz", max_examples=5000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = cli.REPO
+
+# A test run started in the background by a non-interactive shell (a loop, nohup, some CI
+# runners) inherits SIGINT ignored, and so would every `brief` it starts: the Ctrl-C tests
+# would then signal a process that cannot hear them. Python installs its handler at start
+# only where SIGINT is not ignored, so give the run, and through it its children, the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 MINIMAL: dict[str, Any] = {
     "title": "Test initiative",
