@@ -32,8 +32,9 @@ from generator.factsheet.model import (
     type_name,
 )
 from generator.factsheet.references import references_beside, template_errors
+from generator.factsheet.scalars import plain_decimal
 from generator.factsheet.shapes import models_at, types_at
-from generator.factsheet.yamlsrc import MAX_DIAGNOSTICS, parse, plain_decimal
+from generator.factsheet.yamlsrc import MAX_DIAGNOSTICS, Parsed, read
 from generator.settings import DEFAULT_MAX_BYTES
 
 #: What each of pydantic's type errors says was expected.
@@ -117,20 +118,41 @@ def load_bytes(
     """
     problems = _check_brief_id(brief_id, display)
     try:
-        value, source_map = parse(data, display, max_bytes=max_bytes)
+        parsed = read(data, display, max_bytes=max_bytes)
     except FactSheetError as exc:
         raise failure(display, problems + exc.diagnostics) from None
+    value, source_map = parsed.value, parsed.source_map
+    problems += parsed.problems
+    if not parsed.complete:
+        raise failure(display, problems)
     try:
         sheet = FactSheet.model_validate(value)
     except ValidationError as exc:
         invalid = _convert(exc, value, source_map, display, FactSheet)
-        beside = references_beside(invalid, value, source_map, display)
-        beside += template_errors(value, source_map, display, page_templates)
-        taken = {d.path for d in invalid}
-        problems += _limit(invalid + [d for d in beside if d.path not in taken])
+        problems += _beside(invalid, parsed, display, page_templates)
+    else:
+        if parsed.problems:
+            # The model took the data as read, but the file still has YAML-level errors:
+            # the cross-field errors are reported with them, as for a sheet that fails.
+            problems += _beside([], parsed, display, page_templates)
     if problems:
         raise failure(display, problems, value)
     return LoadedSheet(brief_id, display, sheet, source_map, [], hashlib.sha256(data).hexdigest())
+
+
+def _beside(
+    invalid: list[Diagnostic], parsed: Parsed, display: str, page_templates: Sequence[str] | None
+) -> list[Diagnostic]:
+    """``invalid`` (the model's errors) with the cross-field errors the data still shows,
+    none at a field already reported, by the model or by the YAML reader (a refused alias
+    reads as null: "expected text, got null" there would only repeat it)."""
+    value, source_map = parsed.value, parsed.source_map
+    beside = references_beside(invalid, value, source_map, display)
+    beside += template_errors(value, source_map, display, page_templates)
+    taken = {d.path for d in parsed.problems if d.path}
+    found = [d for d in invalid if d.path not in taken]
+    taken |= {d.path for d in invalid}
+    return _limit(found + [d for d in beside if d.path not in taken])
 
 
 def validate_model(model: type[M], data: Any, source_map: SourceMap, display: str) -> M:

@@ -16,15 +16,19 @@ Plain scalars are read by the format's narrowed YAML 1.2 core rules:
 
 Quoted and block scalars are always text, and keys are always text (``1: x`` has the key
 ``'1'``). Anchors, aliases, merge keys and explicit tags are errors.
+
+:func:`parse` raises on any problem. :func:`read` is for fact sheets, which report every
+problem of a file in one run: it returns the YAML-level problems beside the data
+whenever the document could still be read in full (a key given twice keeps its first
+value; a refused alias or non-finite number reads as null), so the model and citation
+checks can run on the rest. Only a syntax error, or a file the reader had to stop in
+(too deep, too many problems), leaves nothing whole to check; its message says so.
 """
 
 from __future__ import annotations
 
 import contextlib
-import decimal
-import math
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -39,6 +43,7 @@ from generator.factsheet.locations import (
     offset_position,
 )
 from generator.factsheet.model import type_name
+from generator.factsheet.scalars import resolve_plain
 from generator.settings import format_size
 
 #: Deepest nesting of lists and mappings accepted.
@@ -47,19 +52,23 @@ MAX_DEPTH = 64
 MAX_DIAGNOSTICS = 100
 
 _BOM = b"\xef\xbb\xbf"
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
-_NOT_FINITE = re.compile(r"[-+]?\.(?:inf|nan)", re.IGNORECASE)
 _ANCHOR_MESSAGE = "anchors and aliases are not allowed"
-#: Numbers under YAML 1.2's full core schema (spec 10.3.2), which editors' YAML language
-#: servers read by: ``1e3``, ``0x1F``, ``0o17``, ``+5``, ``012``, ``.5`` and ``5.`` too.
-_CORE_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_CORE_OCTAL = re.compile(r"0o[0-7]+")
-_CORE_DECIMAL = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-#: The longest plain spelling offered: ``1e400`` is a number, but not one to copy out.
-_MAX_PLAIN = 30
+#: Added to a syntax error's message by :func:`read`: nothing after it could be checked.
+FIX_FIRST = "fix this first: the other checks did not run"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What :func:`read` made of a file: the data, where it stands, the YAML problems.
+
+    ``complete`` says the data holds the whole document, a mapping, so the model's checks
+    mean something; when false, ``problems`` are all there is to report.
+    """
+
+    value: Any
+    source_map: SourceMap
+    problems: list[Diagnostic]
+    complete: bool
 
 
 def parse(data: bytes, display: str, *, max_bytes: int) -> tuple[Any, SourceMap]:
@@ -67,6 +76,31 @@ def parse(data: bytes, display: str, *, max_bytes: int) -> tuple[Any, SourceMap]
 
     Raises :class:`FactSheetError` listing every problem found, sorted by position.
     """
+    builder = _build(data, display, max_bytes)
+    if builder.errors:
+        raise failure(display, builder.errors)
+    return builder.root, builder.source_map()
+
+
+def read(data: bytes, display: str, *, max_bytes: int) -> Parsed:
+    """Like :func:`parse`, but YAML-level problems come back beside the data.
+
+    Raises :class:`FactSheetError` only when the bytes are no text to read (too large,
+    not UTF-8). The message of a syntax error, or of nesting too deep to read on,
+    ends with :data:`FIX_FIRST`.
+    """
+    builder = _build(data, display, max_bytes)
+    problems = builder.errors
+    if builder.syntax_error or (builder.stopped and problems[-1].code != "too-many"):
+        # The reader gave up here: nothing after this point was read.
+        *before, last = problems
+        problems = [*before, replace(last, message=f"{last.message}; {FIX_FIRST}")]
+    complete = not (builder.syntax_error or builder.stopped) and isinstance(builder.root, dict)
+    return Parsed(builder.root, builder.source_map(), problems, complete)
+
+
+def _build(data: bytes, display: str, max_bytes: int) -> _Builder:
+    """The file's bytes run through the event builder, problems gathered, not raised."""
     text = _decode(data, display, max_bytes)
     fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     builder = _Builder(display, text)
@@ -76,9 +110,7 @@ def parse(data: bytes, display: str, *, max_bytes: int) -> tuple[Any, SourceMap]
         # installed, so messages (and the tests that pin them) do not depend on it.
         builder = _Builder(display, text)
         builder.run(yaml.SafeLoader)
-    if builder.errors:
-        raise failure(display, builder.errors)
-    return builder.root, builder.source_map()
+    return builder
 
 
 def _decode(data: bytes, display: str, max_bytes: int) -> str:
@@ -118,49 +150,6 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
 
 
-def resolve_plain(text: str) -> Any:
-    """The value of a plain scalar under the format's rules (see the module docstring).
-
-    Raises ``ValueError`` for infinities, NaN and numbers too large to hold.
-    """
-    if text in _NULLS:
-        return None
-    if text in _BOOLS:
-        return _BOOLS[text]
-    if _INTEGER.fullmatch(text):
-        try:
-            return int(text)
-        except ValueError:  # beyond Python's digit limit for int()
-            raise ValueError("number is too large") from None
-    if _DECIMAL.fullmatch(text):
-        number = float(text)
-        if not math.isfinite(number):
-            raise ValueError("number is too large")
-        return number
-    if _NOT_FINITE.fullmatch(text):
-        raise ValueError("numbers must be finite")
-    return text
-
-
-def plain_decimal(text: str) -> str | None:
-    """How to write, as this format's plain decimal, text that an editor reading YAML 1.2's
-    core schema takes for a number (``7.59e9`` -> ``7590000000``); None for other text.
-
-    The format reads those spellings as text; an editor shows them as numbers, and a
-    schema cannot tell ``7.59e9`` from ``7590000000`` once read. A number field that gets
-    one says what to write instead.
-    """
-    if _CORE_HEX.fullmatch(text) or _CORE_OCTAL.fullmatch(text):
-        shown = str(int(text[2:], 16 if text[1] == "x" else 8))
-    elif _CORE_DECIMAL.fullmatch(text):
-        number = decimal.Decimal(text)
-        integral = number == number.to_integral_value()
-        shown = str(int(number)) if integral else format(number.normalize(), "f")
-    else:
-        return None
-    return shown if len(shown) <= _MAX_PLAIN else None
-
-
 class _Stop(Exception):
     """Parsing cannot usefully go on (a second document, too deep, too many problems)."""
 
@@ -186,6 +175,8 @@ class _Builder:
         self.text = text
         self.errors: list[Diagnostic] = []
         self.syntax_error = False
+        #: Reading stopped inside the document (too deep, too many problems).
+        self.stopped = False
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.documents = 0
@@ -235,6 +226,7 @@ class _Builder:
         if len(self.errors) >= MAX_DIAGNOSTICS:
             stop = "too many problems: the rest of the file was not checked"
             self.errors.append(Diagnostic(self.display, line, col, "", stop, code="too-many"))
+            self.stopped = True
             raise _Stop
 
     def _child_path(self) -> FieldPath | None:
@@ -295,6 +287,7 @@ class _Builder:
         where = _mark(event.start_mark)
         if len(self.stack) >= MAX_DEPTH:
             self._error(where, "", f"nesting is deeper than {MAX_DEPTH} levels", code="yaml")
+            self.stopped = True
             raise _Stop
         path, is_key = self._child_path(), self._in_key()
         self._check_node(event, path)

@@ -36,9 +36,11 @@ VALID = [*sorted((REPO / "briefs").glob("*.yaml")), *sorted((DATA / "valid").glo
 #: non-finite numbers, non-text keys), an empty file and a top level that is no mapping.
 YAML_LEVEL = {
     "alias",
+    "alias-and-bad-enum",
     "anchor",
     "complex-key",
     "duplicate-key",
+    "duplicate-key-and-citation",
     "duplicate-key-nested",
     "empty",
     "explicit-tag-python",
@@ -47,6 +49,7 @@ YAML_LEVEL = {
     "local-tag",
     "merge-key",
     "nan",
+    "nan-and-unknown-key",
     "syntax-error",
     "tab-indentation",
     "top-level-list",
