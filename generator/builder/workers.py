@@ -10,6 +10,12 @@ worker alone; it also keeps glibc to two malloc arenas. A job whose worker crash
 tried once more on a new worker before it counts as failed. The parent enforces the wall-clock
 limit: a job that overruns has its worker killed and replaced, and is reported as a
 ``timeout`` outcome; a worker that dies or runs out of memory is replaced the same way.
+
+Memory a long-lived worker gains from job to job (caches, a fragmented heap) must not
+turn into a failed job: after each job a worker whose data size is over
+``RETIRE_FRACTION`` of its limit, or that has run ``MAX_JOBS`` jobs, replies,
+then exits, and is replaced before it would get another job (:mod:`.inworker`, what runs
+inside a worker).
 Results come back as values (:class:`JobOutcome`), never as exceptions.
 
 Workers ignore SIGINT, so Ctrl-C in a terminal reaches only the parent, which decides
@@ -19,38 +25,22 @@ what to stop; a worker whose parent has gone away exits by itself within a secon
 from __future__ import annotations
 
 import contextlib
-import errno
-import gc
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from generator.errors import GeneratorError
-from generator.processes import stop, watch_parent
+from generator.builder.inworker import Kind, Limits, serve
+from generator.processes import stop
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-Kind = Literal["ok", "failed", "bug", "timeout", "memory", "crashed"]
 #: How long workers get to exit when the pool closes before they are killed.
 CLOSE_GRACE = 2.0
-#: glibc's mallopt parameter number of M_ARENA_MAX, and the arenas a worker may have.
-M_ARENA_MAX = -8
-MALLOC_ARENAS = 2
-#: The workers' garbage-collector thresholds (Python's defaults are 700, 10, 10).
-GC_THRESHOLDS = (20_000, 20, 100)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The wall-clock seconds a job may take and the bytes of data a worker may use."""
-
-    seconds: float
-    memory: int | None
 
 
 @dataclass(frozen=True)
@@ -183,10 +173,15 @@ class Pool:
     def _receive(self, worker: Worker) -> JobOutcome:
         ticket = worker.ticket
         try:
-            kind, value, message = worker.conn.recv()
+            kind, value, message, retiring = worker.conn.recv()
         except (EOFError, OSError):
             return self._crashed(worker)
         if kind == "memory":
+            return JobOutcome(ticket, kind, value, message, self._replace(worker))
+        if retiring:
+            # The job is done and the worker is exiting by itself: let it finish, then
+            # put a fresh one in its place before anything is submitted again.
+            worker.process.join(CLOSE_GRACE)
             return JobOutcome(ticket, kind, value, message, self._replace(worker))
         worker.ticket = None
         if worker.tag:
@@ -222,7 +217,7 @@ class Pool:
         sys.stdout.flush()
         sys.stderr.flush()
         process = self._context.Process(
-            target=_serve,
+            target=serve,
             args=(child_end, log.fileno(), self.limits, os.getpid(), others, self.release),
             daemon=True,
         )
@@ -250,110 +245,3 @@ def _death(exitcode: int | None) -> str:
             name = f"signal {-exitcode}"
         return f"the worker process was killed by {name}"
     return f"the worker process exited unexpectedly (status {exitcode})"
-
-
-def _serve(
-    conn: Connection,
-    log_fd: int,
-    limits: Limits,
-    parent_pid: int,
-    inherited: list[Any],
-    release: tuple[str, ...],
-) -> None:
-    """The worker's main loop: receive ``(fn, arg)``, reply ``(kind, value, message)``.
-
-    Its stdout and stderr go to ``log_fd`` (read by the parent), never to the terminal.
-    """
-    for other in inherited:
-        other.close()
-    _close_descriptors_of(release)
-    _redirect_output(log_fd)
-    _set_limits(limits)
-    watch_parent(parent_pid)
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        reply = _run(*message)
-        try:
-            conn.send(reply)
-        except MemoryError:
-            conn.send(("memory", None, ""))
-            return
-        if reply[0] == "memory":
-            return
-        # Between jobs, once the reply is on its way: free this job's cycles, then set
-        # what survives (modules, caches) aside so no later collection walks it again.
-        gc.collect()
-        gc.freeze()
-
-
-def _redirect_output(log_fd: int) -> None:
-    """Send this process's stdout and stderr, at both levels, to ``log_fd``."""
-    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-        os.dup2(log_fd, fd)
-    # Python-level streams may have been pointed elsewhere (a test's capture): repoint them.
-    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
-
-
-def _set_limits(limits: Limits) -> None:
-    """Signals as a worker wants them, the address-space limit, the collector's pace."""
-    import resource
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for number in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, signal.SIG_DFL)
-    _cap_malloc_arenas()
-    if limits.memory:
-        # The data limit (heap, anonymous and thread-stack mappings), not the address
-        # space: glibc reserves 64 MiB of address space per thread's malloc arena and Pango
-        # starts threads, so a small briefing using 85 MiB spans over 400 MiB of address
-        # space, and an address-space limit failed healthy briefings at random.
-        resource.setrlimit(resource.RLIMIT_DATA, (limits.memory, limits.memory))
-    # Rendering allocates millions of short-lived objects: collecting the young generation
-    # every 700 allocations costs about a tenth of a render, and cycles are rare.
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
-def _cap_malloc_arenas() -> None:
-    """At most ``MALLOC_ARENAS`` glibc malloc arenas in this worker (one per thread by
-    default), which halves a render's peak memory. ``MALLOC_ARENA_MAX`` in the environment
-    would come too late: a forked worker inherits a malloc already set up."""
-    import ctypes
-    import ctypes.util
-
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
-
-
-def _close_descriptors_of(paths: tuple[str, ...]) -> None:
-    """Close every open descriptor of this process that refers to one of ``paths``."""
-    if not paths:
-        return
-    with contextlib.suppress(OSError):
-        for name in os.listdir("/proc/self/fd"):
-            with contextlib.suppress(OSError, ValueError):
-                if os.readlink(f"/proc/self/fd/{name}") in paths:
-                    os.close(int(name))
-
-
-def _run(fn: Callable[[Any], Any], arg: Any) -> tuple[Kind, Any, str]:
-    try:
-        return "ok", fn(arg), ""
-    except GeneratorError as exc:
-        return "failed", list(exc.diagnostics), str(exc)
-    except MemoryError:
-        return "memory", None, ""
-    except Exception as exc:
-        if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
-            return "memory", None, ""
-        import traceback
-
-        return "bug", None, traceback.format_exc()

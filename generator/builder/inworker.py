@@ -1,0 +1,199 @@
+"""What runs inside a worker process of :mod:`generator.builder.workers`: its limits, its
+main loop, and when it retires.
+
+A worker is forked from the build's process. It closes what it must not hold, sends its
+output to a file the parent reads, lowers its data limit, caps glibc's malloc arenas and
+then runs job after job until told to stop, its parent goes away, or it retires: after a
+job, a worker whose data size is over :data:`RETIRE_FRACTION` of its limit, or that has
+run :data:`MAX_JOBS` jobs, says so in its reply and exits, so the parent replaces it
+before memory left behind by earlier jobs can fail a later one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from generator.errors import GeneratorError
+from generator.processes import watch_parent
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+Kind = Literal["ok", "failed", "bug", "timeout", "memory", "crashed"]
+#: glibc's mallopt parameter number of M_ARENA_MAX, and the arenas a worker may have.
+M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
+#: The workers' garbage-collector thresholds (Python's defaults are 700, 10, 10).
+GC_THRESHOLDS = (20_000, 20, 100)
+#: The share of the memory limit past which a worker retires after its job: the room
+#: left is for the next job, which a fresh worker gets in full.
+RETIRE_FRACTION = 0.75
+#: Jobs a worker runs before it retires whatever its size: a fresh worker costs a fork
+#: and, for PDFs, loading WeasyPrint again (about a second), under 2 % of 100 jobs.
+MAX_JOBS = 100
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The wall-clock seconds a job may take, the bytes of data a worker may use, and
+    when a worker retires (see the module docstring)."""
+
+    seconds: float
+    memory: int | None
+    retire_fraction: float = RETIRE_FRACTION
+    max_jobs: int = MAX_JOBS
+
+
+def serve(
+    conn: Connection,
+    log_fd: int,
+    limits: Limits,
+    parent_pid: int,
+    inherited: list[Any],
+    release: tuple[str, ...],
+) -> None:
+    """The worker's main loop: receive ``(fn, arg)``, reply ``(kind, value, message,
+    retiring)``; after a reply with ``retiring`` true the worker exits.
+
+    Its stdout and stderr go to ``log_fd`` (read by the parent), never to the terminal.
+    """
+    for other in inherited:
+        other.close()
+    _close_descriptors_of(release)
+    _redirect_output(log_fd)
+    _set_limits(limits)
+    watch_parent(parent_pid)
+    jobs = 0
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        kind, value, text = _run(*message)
+        jobs += 1
+        retiring = kind != "memory" and _should_retire(limits, jobs)
+        try:
+            conn.send((kind, value, text, retiring))
+        except MemoryError:
+            conn.send(("memory", None, "", False))
+            return
+        if kind == "memory" or retiring:
+            return
+        # Between jobs, once the reply is on its way: free this job's cycles, then set
+        # what survives (modules, caches) aside so no later collection walks it again.
+        gc.collect()
+        gc.freeze()
+
+
+def _should_retire(limits: Limits, jobs: int) -> bool:
+    """Whether this worker has run its share of jobs, or grown too close to its limit."""
+    if limits.max_jobs and jobs >= limits.max_jobs:
+        return True
+    if not limits.memory:
+        return False
+    size = data_size()
+    return size is not None and size > limits.retire_fraction * limits.memory
+
+
+def data_size() -> int | None:
+    """This process's data size in bytes (heap, private mappings, stacks); None if unknown.
+
+    That is what ``RLIMIT_DATA`` counts, so it tells how close the next job is to
+    failing: resident memory would miss heap that is mapped but not touched yet and count
+    shared library pages the limit ignores; ``ru_maxrss`` is a peak that never falls.
+    """
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            pages = int(statm.read().split()[5])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _redirect_output(log_fd: int) -> None:
+    """Send this process's stdout and stderr, at both levels, to ``log_fd``."""
+    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+        os.dup2(log_fd, fd)
+    # Python-level streams may have been pointed elsewhere (a test's capture): repoint them.
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)  # noqa: SIM115
+    _bare_log_records()
+
+
+def _bare_log_records() -> None:
+    """Log records of this worker as their bare message. The parent logs each line a
+    worker wrote again, after the briefing's name, in the format chosen for the run: a
+    time, level or JSON object inherited from it would appear twice on that line."""
+    import logging
+
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter("%(message)s"))
+
+
+def _set_limits(limits: Limits) -> None:
+    """Signals as a worker wants them, the address-space limit, the collector's pace."""
+    import resource
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    _cap_malloc_arenas()
+    if limits.memory:
+        # The data limit (heap, anonymous and thread-stack mappings), not the address
+        # space: glibc reserves 64 MiB of address space per thread's malloc arena and Pango
+        # starts threads, so a small briefing using 85 MiB spans over 400 MiB of address
+        # space, and an address-space limit failed healthy briefings at random.
+        resource.setrlimit(resource.RLIMIT_DATA, (limits.memory, limits.memory))
+    # Rendering allocates millions of short-lived objects: collecting the young generation
+    # every 700 allocations costs about a tenth of a render, and cycles are rare.
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _cap_malloc_arenas() -> None:
+    """At most ``MALLOC_ARENAS`` glibc malloc arenas in this worker (one per thread by
+    default), which halves a render's peak memory. ``MALLOC_ARENA_MAX`` in the environment
+    would come too late: a forked worker inherits a malloc already set up."""
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def _close_descriptors_of(paths: tuple[str, ...]) -> None:
+    """Close every open descriptor of this process that refers to one of ``paths``."""
+    if not paths:
+        return
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError, ValueError):
+                if os.readlink(f"/proc/self/fd/{name}") in paths:
+                    os.close(int(name))
+
+
+def _run(fn: Callable[[Any], Any], arg: Any) -> tuple[Kind, Any, str]:
+    try:
+        return "ok", fn(arg), ""
+    except GeneratorError as exc:
+        return "failed", list(exc.diagnostics), str(exc)
+    except MemoryError:
+        return "memory", None, ""
+    except Exception as exc:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+            return "memory", None, ""
+        import traceback
+
+        return "bug", None, traceback.format_exc()
