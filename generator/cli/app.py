@@ -20,19 +20,16 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.cli import logs
 from generator.cli.common import (
     EXIT_ERRORS,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     Stopped,
-    print_diagnostics,
 )
 from generator.errors import GeneratorError
 from generator.settings import default_settings
-
-log = logging.getLogger("generator")
-
 
 #: Each command and the module that defines it (``brief --help`` sorts them by name).
 COMMANDS = {
@@ -50,6 +47,10 @@ COMMANDS = {
 }
 
 
+#: Where :class:`LazyGroup` notes the command line's command for the group's callback.
+COMMAND_KEY = "brief.command"
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported from their module when first asked for."""
 
@@ -64,6 +65,15 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Also note the command and what follows it (``schedule serve``): the default
+        log format depends on it, and is set before the command's own parsing."""
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta[COMMAND_KEY] = (name or "", *rest[:1])
+        return name, command, rest
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brief")
@@ -74,13 +84,22 @@ class LazyGroup(click.Group):
     default=None,
     help="Project folder holding briefs/ and templates/ (default: the current folder).",
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(logs.FORMATS, case_sensitive=False),
+    envvar=logs.ENV,
+    default=None,
+    help=(
+        "How log lines on stderr look: plain (the message), text (UTC time and level"
+        " first) or json (one object per line). Default: text for schedule run-due and"
+        " serve, plain otherwise; on systemd's journal, syslog priority prefixes."
+    ),
+)
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None) -> None:
+def cli(ctx: click.Context, project: Path | None, log_format: str | None) -> None:
     """Turn YAML fact sheets into sourced PDF and HTML policy briefings."""
-    # Our own loggers speak at INFO; libraries (WeasyPrint's progress log among them) only
-    # when something is wrong.
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    log.setLevel(logging.INFO)
+    unattended = logs.is_unattended(ctx.meta.get(COMMAND_KEY, ()))
+    logs.configure(log_format.lower() if log_format else None, unattended=unattended)
     ctx.obj = default_settings(project)
 
 
@@ -97,8 +116,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (click.exceptions.Abort, KeyboardInterrupt) as exc:
         _interrupted(exc)
     except GeneratorError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        print_diagnostics(exc.diagnostics, False)
+        logs.report(logging.ERROR, f"Error: {exc}")
+        logs.report_diagnostics(exc.diagnostics)
         sys.exit(EXIT_ERRORS)
     except Exception as exc:
         if not _store_fault(exc):
@@ -122,7 +141,7 @@ def _store_fault(exc: Exception) -> bool:
             "restore it from a backup, or move it aside to start a new one (the send ledger"
             " and the schedule history it holds are then forgotten)"
         )
-    click.echo(f"Error: the state store {store} failed: {exc}; {advice}", err=True)
+    logs.report(logging.ERROR, f"Error: the state store {store} failed: {exc}; {advice}")
     return True
 
 
