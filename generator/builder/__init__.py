@@ -11,6 +11,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     submod_attrs={
         "manifest": ["built_from"],
         "report": ["BriefResult", "BuildReport"],
+        "merge": ["MergeReport", "merge_shards"],
         "runner": ["FORMATS", "Preview", "build", "clean", "preview"],
+        "shards": ["Shard", "parse_shard", "shard_of"],
     },
 )

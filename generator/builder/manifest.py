@@ -183,6 +183,9 @@ class State:
         self.tools: dict[str, str] = doc.get("tools", {})
         self.briefs: dict[str, BriefRecord] = doc.get("briefs", {})
         self.index: IndexRecord | None = doc.get("index")
+        #: Which shard this folder holds (``brief build --shard``); None for a whole build.
+        #: See :class:`generator.builder.shards.ShardRecord`, checked by ``brief merge``.
+        self.shard: dict[str, Any] | None = doc.get("shard")
 
     def intern_deps(self, deps: Mapping[str, str]) -> str:
         """The id of the dependency set ``deps`` (file key -> SHA-256), stored once."""
@@ -205,6 +208,8 @@ class State:
             "briefs": self.briefs,
             "index": self.index,
         }
+        if self.shard is not None:
+            doc["shard"] = self.shard
         return stable_json(doc)
 
 

@@ -12,17 +12,24 @@ so a build with nothing to do is over in milliseconds.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
 from generator.builder.manifest import BriefRecord, Probe, State, stable_json
+from generator.builder.shards import Shard
 from generator.factsheet import outside_sheets, pick, scan_sheets
 from generator.settings import DEFAULT_PDF_VARIANT, Settings
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
 INDEX_NAME = "index.html"
+#: The kept intermediate (``--keep-intermediate``): the HTML WeasyPrint laid out for the
+#: PDF, ``<id>.print.html``. Recorded as a target of its own, never a format one asks for.
+INTERMEDIATE = "print.html"
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 #: Tools whose files are dependencies, and the names reasons give them.
 TOOLS = {"tool:weasyprint": "WeasyPrint"}
 
@@ -37,12 +44,28 @@ class Request:
     force: bool = False
     strict: bool = False
     pdf_variant: str = DEFAULT_PDF_VARIANT
+    keep_intermediate: bool = False
+    shard: Shard | None = None
+
+    @property
+    def keeps_intermediate(self) -> bool:
+        """Whether this build writes ``<id>.print.html`` (it needs a PDF to print)."""
+        return self.keep_intermediate and "pdf" in self.formats
 
     def options(self, fmt: str) -> str:
         """The options that change what a render in ``fmt`` produces, as canonical JSON."""
         if fmt == "pdf":
             return stable_json({"template": self.template, "pdf_variant": self.pdf_variant})
         return stable_json({"template": self.template})
+
+    def outputs(self) -> dict[str, object]:
+        """What every shard of one merge must have been asked for alike: the formats, the
+        options that change their bytes and whether the intermediate is kept."""
+        return {
+            "formats": list(self.formats),
+            "options": {fmt: self.options(fmt) for fmt in self.formats},
+            "keep_intermediate": self.keeps_intermediate,
+        }
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,32 @@ class BuildPlan:
     removals: list[Removal] = field(default_factory=list)
 
 
+def intermediate_base(settings: Settings) -> str:
+    """The ``<base href>`` of a kept intermediate: ``templates/static/`` relative to the
+    output folder (``../templates/static/`` for ``output/``), so that the file lays out as
+    the build laid it out, from the project's own stylesheets and fonts, wherever the
+    project folder is; a file in a folder moved elsewhere finds them no more."""
+    from urllib.parse import quote
+
+    relative = os.path.relpath(settings.templates_dir / "static", settings.output_dir)
+    return quote(Path(relative).as_posix(), safe="/") + "/"
+
+
+def base_element(href: str) -> str:
+    """The element a kept intermediate starts its head with."""
+    from html import escape
+
+    return f'\n<base href="{escape(href)}">'
+
+
+def with_base(printable: str, href: str) -> bytes:
+    """The HTML the PDF was printed from, with the base URL the print used written into it:
+    a relative URL of the page (the fonts) resolves as it did for the PDF."""
+    head = _HEAD.search(printable)
+    at = head.end() if head else 0
+    return (printable[:at] + base_element(href) + printable[at:]).encode("utf-8")
+
+
 def sheet_key(brief_id: str) -> str:
     """The input key of a fact sheet: ``briefs/<id>.yaml``."""
     return f"briefs/{brief_id}.yaml"
@@ -99,7 +148,7 @@ class Planner:
         self.briefs_dir = settings.briefs_dir
         self.briefs_shown = settings.display(settings.briefs_dir)
         self._outside: dict[str, str] = {}
-        self.options = {fmt: request.options(fmt) for fmt in FORMATS}
+        self.options = {fmt: request.options(fmt) for fmt in (*FORMATS, INTERMEDIATE)}
         self._deps_memo: dict[str, list[str]] = {}
 
     def plan(self) -> BuildPlan:
@@ -112,13 +161,19 @@ class Planner:
             # Resolves only links: a sheet that now leads out of the project is never
             # hashed (nor read), and is stale even if its bytes are those once built.
             self._outside = outside_sheets(folder, self.root)
-        for brief_id in sorted(pick(sheets, self.request.ids, self.briefs_shown)):
+        for brief_id in self.selected(sheets):
             work = self._work(brief_id, sheets[brief_id])
             if work is None:
                 plan.fresh.append(brief_id)
             else:
                 plan.work.append(work)
         return plan
+
+    def selected(self, sheets: dict[str, str]) -> list[str]:
+        """The ids this build covers, sorted: those asked for, of this shard only."""
+        chosen = pick(sheets, self.request.ids, self.briefs_shown)
+        shard = self.request.shard
+        return shard.share(chosen) if shard is not None else sorted(chosen)
 
     def index_reasons(self, entries_key: str) -> list[str]:
         """Why ``index.html`` must be written, given the key of its entries ([] if not)."""
@@ -163,6 +218,12 @@ class Planner:
             if found:
                 targets.append(fmt)
                 reasons.update(dict.fromkeys(found))
+        if self.request.keeps_intermediate and "pdf" not in targets:
+            # The kept HTML comes from the PDF's render: a missing one reprints the PDF.
+            found = self._target_reasons(brief_id, display, sheet_sha, record, INTERMEDIATE)
+            if found:
+                targets.append("pdf")
+                reasons.update(dict.fromkeys(f"{INTERMEDIATE}: {r}" for r in found))
         if not targets:
             return None
         return Work(brief_id, path, display, sheet_sha, tuple(targets), tuple(reasons))

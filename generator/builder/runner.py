@@ -29,6 +29,7 @@ from generator.builder.manifest import State, build_state_path, read_state
 from generator.builder.plan import FORMATS, INDEX_NAME, BuildPlan, Request
 from generator.builder.report import BriefResult, BuildReport
 from generator.builder.session import ProgressFn, Session, prepare_output_dir
+from generator.builder.shards import Shard
 from generator.errors import GeneratorError, OutputError
 from generator.settings import Settings
 from generator.writer import describe_os_error, output_path, sweep_temporaries
@@ -62,12 +63,16 @@ def build(
     on_result: Callable[[BriefResult], None] | None = None,
     on_progress: ProgressFn | None = None,
     lock_wait: float | None = OUTPUT_LOCK_WAIT,
+    keep_intermediate: bool = False,
+    shard: Shard | None = None,
 ) -> BuildReport:
     """Bring the selected briefings in ``settings.output_dir`` up to date; refresh the index.
 
     ``on_result`` hears of every briefing built, failed or removed, in brief-id order;
     ``on_progress(done, total)`` of progress, also while nothing finishes. ``force``
     rebuilds everything selected; ``pdf_variant`` overrides ``settings.pdf_variant``.
+    ``keep_intermediate`` also writes ``<id>.print.html``, the HTML the PDF was printed
+    from; ``shard`` builds only that shard's share of the selection, and no index.
     Raises :class:`GeneratorError` for an unknown id and
     :class:`~generator.errors.OutputError` when the output folder cannot be written. The
     output folder's lock is held throughout, so a scheduled run and a manual build of the
@@ -75,7 +80,9 @@ def build(
     (``None``: the caller already holds it).
     """
     started = time.monotonic()
-    request = _request(settings, ids, formats, template, strict, force, pdf_variant)
+    request = _request(
+        settings, ids, formats, template, strict, force, pdf_variant, keep_intermediate, shard
+    )
     with _output_locked(settings, lock_wait):
         prepare_output_dir(settings)
         session = Session(settings, request, today)
@@ -93,10 +100,14 @@ def _request(
     strict: bool,
     force: bool,
     pdf_variant: str | None,
+    keep_intermediate: bool,
+    shard: Shard | None,
 ) -> Request:
     """What a build (or its preview) is asked for; ``pdf_variant`` overrides the setting."""
     variant = pdf_variant or settings.pdf_variant
-    return Request(tuple(ids), tuple(formats), template, force, strict, variant)
+    return Request(
+        tuple(ids), tuple(formats), template, force, strict, variant, keep_intermediate, shard
+    )
 
 
 @dataclass(frozen=True)
@@ -117,13 +128,19 @@ def preview(
     strict: bool = False,
     force: bool = False,
     pdf_variant: str | None = None,
+    keep_intermediate: bool = False,
+    shard: Shard | None = None,
 ) -> Preview:
     """What :func:`build` would do with the same arguments; writes nothing."""
-    request = _request(settings, ids, formats, template, strict, force, pdf_variant)
+    request = _request(
+        settings, ids, formats, template, strict, force, pdf_variant, keep_intermediate, shard
+    )
     session = Session(settings, request, today)
     plan = session.plan()
-    if plan.work or plan.removals:
-        reasons: tuple[str, ...] = ("briefings changed",)
+    if shard is not None:
+        reasons: tuple[str, ...] = ()
+    elif plan.work or plan.removals:
+        reasons = ("briefings changed",)
     else:
         reasons = tuple(session.index_reasons())
     return Preview(plan, reasons)

@@ -18,10 +18,11 @@ import os
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
+from generator.builder.feedback import Progress, ProgressFn, describe_outcome
+from generator.builder.inputs import WEASYPRINT, input_probe, snapshot_templates
 from generator.builder.manifest import (
     BriefRecord,
     Probe,
@@ -33,31 +34,31 @@ from generator.builder.manifest import (
 )
 from generator.builder.plan import (
     INDEX_NAME,
+    INTERMEDIATE,
     BuildPlan,
     Planner,
     Removal,
     Request,
     Work,
     index_entries,
+    intermediate_base,
     sheet_key,
     template_key,
+    with_base,
 )
 from generator.builder.report import BriefResult, BuildReport, InOrder
+from generator.builder.shards import ShardRecord
 from generator.errors import GeneratorError, OutputError
-from generator.settings import Settings, format_size
+from generator.settings import Settings
 from generator.writer import check_writable, output_path, sweep_temporaries, write_atomic
 
 if TYPE_CHECKING:
     from generator.builder.pipeline import FinishedBrief, Pipeline
-    from generator.builder.workers import JobOutcome
 
 log = logging.getLogger(__name__)
 
 #: How often the build state is saved while a build runs.
 SAVE_EVERY = 2.0
-WEASYPRINT = "tool:weasyprint"
-
-ProgressFn = Callable[[int, int], None]
 
 
 class Session:
@@ -71,10 +72,9 @@ class Session:
         self.state, problem = load_state(output_dir, settings.display(build_state_path(output_dir)))
         if problem:
             log.warning("%s", problem)
-        self.inputs = Probe(self._locate_input, self.state.inputs)
+        self.inputs = input_probe(settings, self.state)
         out = f"{output_dir}{os.sep}"
         self.outputs = Probe(lambda name: out + name, self.state.outputs)
-        self._root = f"{settings.root}{os.sep}"
         self.planner = Planner(settings, self.state, self.inputs, self.outputs, request)
         self._changed = False
         self._saved_at = time.monotonic()
@@ -115,6 +115,7 @@ class Session:
         on_result: Callable[[BriefResult], None] | None,
         on_progress: ProgressFn | None,
     ) -> None:
+        self._record_shard(plan)
         if plan.work or plan.removals:
             # Fail before any rendering, not after the first briefing, on a read-only folder.
             check_writable(self.settings.output_dir)
@@ -125,7 +126,7 @@ class Session:
         shown = self.settings.display(self.settings.briefs_dir)
         report.results += [BriefResult(b, f"{shown}/{b}.yaml", "up-to-date") for b in plan.fresh]
         ordered = InOrder([w.brief_id for w in plan.work], on_result)
-        progress = _Progress(len(plan.work), on_progress)
+        progress = Progress(len(plan.work), on_progress)
 
         def finished(item: FinishedBrief) -> None:
             result = self._finish(item)
@@ -138,9 +139,11 @@ class Session:
             if plan.work:
                 per_brief = 2 if any("pdf" in w.targets for w in plan.work) else 1
                 pipeline = self._pipeline(stack, min(jobs_count, len(plan.work) * per_brief))
-                self._snapshot_templates()
+                snapshot_templates(self.settings, self.inputs)
                 pipeline.run(plan.work, finished, progress.tick)
-            self._refresh_index(stack, pipeline, progress.tick)
+            if self.request.shard is None:
+                # A shard's folder holds a share: `brief merge` writes the one index.
+                self._refresh_index(stack, pipeline, progress.tick)
             for note in sorted(pipeline.notes if pipeline else ()):
                 log.warning("%s", note)
 
@@ -161,7 +164,7 @@ class Session:
             self.request.template,
             self.request.strict,
             self.request.pdf_variant,
-            describe=self._describe,
+            describe=partial(describe_outcome, self.settings),
         )
 
     def _finish(self, item: FinishedBrief) -> BriefResult:
@@ -181,6 +184,8 @@ class Session:
         sha = item.prepared.sheet_sha
         files = self._files(item)
         written = [self._write(work, fmt, data, deps, record, sha) for fmt, data, deps in files]
+        if item.printed is not None and not self.request.keeps_intermediate:
+            self._drop_intermediate(work.brief_id, record)
         record["index"] = item.prepared.index
         record["warnings"] = sum(not d.is_error for d in item.diagnostics)
         self.state.briefs[work.brief_id] = record
@@ -224,7 +229,49 @@ class Session:
             deps = self._deps(prepared.used["pdf"] + printed.files_read)
             deps[WEASYPRINT] = self._tool_sha("weasyprint", printed.tool_file)
             files.append(("pdf", printed.pdf, deps))
+            if self.request.keeps_intermediate:
+                kept = with_base(prepared.printable or "", intermediate_base(self.settings))
+                files.append((INTERMEDIATE, kept, self._deps(prepared.used["pdf"])))
         return files
+
+    def _drop_intermediate(self, brief_id: str, record: BriefRecord) -> None:
+        """A new PDF printed without ``--keep-intermediate``: the kept HTML of the old one
+        no longer shows what was laid out, so it goes (unless someone edited it)."""
+        target = record["targets"].pop(INTERMEDIATE, None)
+        if target is None:
+            return
+        name = f"{brief_id}.{INTERMEDIATE}"
+        if self.outputs.sha(name) == target["output"]:
+            path = output_path(self.settings.output_dir, name)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot remove {path}: {exc.strerror}") from None
+        elif self.outputs.exists(name):
+            log.warning(
+                "kept %s/%s: it changed since brief wrote it, and no longer matches the PDF",
+                self.settings.display(self.settings.output_dir),
+                name,
+            )
+        self.outputs.forget(name)
+
+    def _record_shard(self, plan: BuildPlan) -> None:
+        """Write into the state which shard this folder holds, or that it holds no shard."""
+        shard, request = self.request.shard, self.request
+        record: ShardRecord | None = None
+        if shard is not None:
+            record = {
+                "index": shard.index,
+                "count": shard.count,
+                "ids": sorted([w.brief_id for w in plan.work] + plan.fresh),
+                "whole": not request.ids,
+                "request": request.outputs(),
+                "generator": __version__,
+                "base": intermediate_base(self.settings),
+            }
+        if self.state.shard != record:
+            self.state.shard = dict(record) if record is not None else None
+            self._changed = True
 
     def _deps(self, names: tuple[str, ...]) -> dict[str, str]:
         return {template_key(n): self.inputs.sha(template_key(n)) or "" for n in names}
@@ -234,15 +281,6 @@ class Session:
             self.state.tools[tool] = path
             self.inputs.forget(f"tool:{tool}")
         return self.inputs.sha(f"tool:{tool}") or ""
-
-    def _snapshot_templates(self) -> None:
-        """Hash every file under ``templates/`` before any render reads one (see
-        :mod:`generator.builder.manifest`: a hash taken before use can only over-rebuild)."""
-        root = self.settings.templates_dir
-        for folder, _dirs, names in os.walk(root):
-            for name in names:
-                relative = Path(folder, name).relative_to(root).as_posix()
-                self.inputs.sha(template_key(relative))
 
     def _remove(self, removal: Removal) -> BriefResult:
         for name in removal.outputs:
@@ -274,10 +312,10 @@ class Session:
         job = jobs.IndexJob(tuple(entries), self.settings.templates_dir)
         outcome = pipeline.run_one(jobs.render_index, job, tick)
         if outcome.kind != "ok":
-            why = self._describe(outcome, "rendering")
+            why = describe_outcome(self.settings, outcome, "rendering")
             raise GeneratorError(f"cannot render {INDEX_NAME}: {why}")
         rendered: jobs.RenderedIndex = outcome.value
-        self._snapshot_templates()
+        snapshot_templates(self.settings, self.inputs)
         write_atomic(output_path(self.settings.output_dir, INDEX_NAME), rendered.html)
         sha = sha256_bytes(rendered.html)
         self.outputs.note_written(INDEX_NAME, sha)
@@ -292,26 +330,6 @@ class Session:
     @staticmethod
     def _entries_key(entries: list[dict[str, object]]) -> str:
         return sha256_bytes(stable_json(entries).encode("utf-8"))
-
-    def _describe(self, outcome: JobOutcome, stage: str) -> str:
-        limits = self.settings
-        if outcome.kind == "failed":
-            return outcome.message
-        if outcome.kind == "timeout":
-            return f"{stage} exceeded the time limit of {limits.render_seconds:g} s"
-        memory = format_size(limits.render_memory) if limits.render_memory else "none"
-        if outcome.kind == "memory":
-            return f"{stage} ran out of memory (limit {memory})"
-        if outcome.kind == "crashed":
-            said = [line.strip() for line in outcome.log.splitlines() if line.strip()]
-            last = f"; it said: {said[-1]}" if said else ""
-            return f"{stage} failed: {outcome.message} (memory limit {memory}){last}"
-        return f"internal error while {stage}:\n{outcome.message.rstrip()}"
-
-    def _locate_input(self, key: str) -> str | None:
-        if key.startswith("tool:"):
-            return self.state.tools.get(key.removeprefix("tool:"))
-        return self._root + key
 
     def _save_now_and_then(self) -> None:
         if time.monotonic() - self._saved_at >= SAVE_EVERY:
@@ -330,21 +348,6 @@ class Session:
             self.save()
         except OutputError as exc:
             log.error("%s (the previous build state is kept)", exc)
-
-
-class _Progress:
-    """Counts finished briefings and tells ``on_progress`` (also on every tick)."""
-
-    def __init__(self, total: int, on_progress: ProgressFn | None) -> None:
-        self.total, self.done, self.on_progress = total, 0, on_progress
-
-    def step(self) -> None:
-        self.done += 1
-        self.tick()
-
-    def tick(self) -> None:
-        if self.on_progress:
-            self.on_progress(self.done, self.total)
 
 
 def prepare_output_dir(settings: Settings) -> None:

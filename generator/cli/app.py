@@ -40,6 +40,7 @@ COMMANDS = {
     "sources": "authoring",
     "schema": "authoring",
     "clean": "build",
+    "merge": "build",
     "send": "send",
     "outbox": "send",
     "doctor": "send",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,6 +28,25 @@ from generator.cli.common import (
     with_out,
 )
 from generator.settings import PDF_VARIANTS, Settings
+
+if TYPE_CHECKING:
+    from generator.builder import Shard
+
+
+class ShardType(click.ParamType):
+    """``--shard I/N``: a usage error (exit 2) unless 1 <= I <= N."""
+
+    name = "I/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        from generator.builder import parse_shard
+
+        try:
+            return parse_shard(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @click.command()
@@ -75,6 +94,19 @@ from generator.settings import PDF_VARIANTS, Settings
     is_flag=True,
     help="Keep running and rebuild whenever a fact sheet or template changes.",
 )
+@click.option(
+    "--keep-intermediate",
+    is_flag=True,
+    help="Also write output/<id>.print.html, the HTML the PDF was laid out from.",
+)
+@click.option(
+    "--shard",
+    type=ShardType(),
+    default=None,
+    metavar="I/N",
+    help="Build only shard I of N (a stable share by brief id) into output/shard-I-of-N "
+    "(or --out), without the index; `brief merge` joins the shards.",
+)
 @click.pass_obj
 def build(
     settings: Settings,
@@ -90,6 +122,8 @@ def build(
     force: bool,
     time_limit: float | None,
     memory_limit: str | None,
+    keep_intermediate: bool,
+    shard: Shard | None,
 ) -> None:
     """Bring briefings (all, or IDS) up to date: rebuild only what changed.
 
@@ -97,10 +131,13 @@ def build(
     the generator or an option changed, or its output is missing or was changed. A fact
     sheet with errors is reported and skipped; the others still build, and the exit
     status is 1 at the end. With --watch, it then rebuilds on every change until
-    interrupted (Ctrl-C), and exits 0.
+    interrupted (Ctrl-C), and exits 0. With --shard I/N, only shard I's share is built,
+    each briefing always in the same shard for one N (docs/distributed-builds.md).
     """
     chosen = parse_formats(formats)
     _check_page_template(settings, template)
+    if shard is not None and out is None:
+        out = settings.output_dir / shard.folder_name
     settings = with_out(settings, out).with_limits(time_limit, parse_size(memory_limit))
     options = {
         "formats": chosen,
@@ -108,6 +145,8 @@ def build(
         "strict": strict,
         "force": force,
         "pdf_variant": pdf_variant,
+        "keep_intermediate": keep_intermediate,
+        "shard": shard,
     }
     if dry_run:
         _print_preview(settings, ids, options)
@@ -195,3 +234,36 @@ def clean(settings: Settings, out: Path | None) -> None:
 
     removed = clean_outputs(with_out(settings, out))
     click.echo(f"removed {len(removed)} file(s)")
+
+
+@click.command()
+@click.argument(
+    "folders",
+    nargs=-1,
+    required=True,
+    metavar="DIR...",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@OUT_OPTION
+@click.pass_obj
+def merge(settings: Settings, folders: tuple[Path, ...], out: Path | None) -> None:
+    """Join the folders of `brief build --shard I/N` into one output folder with its index
+    and build state, as one build of the whole project would have left it.
+
+    Every shard 1 to N must be given, built from this project's fact sheets and templates
+    with the same options; otherwise nothing is written and the exit status is 1.
+    """
+    from generator.builder import merge_shards
+
+    settings = with_out(settings, out)
+    target = settings.output_dir.resolve()
+    if any(folder.resolve() == target for folder in folders):
+        shown = settings.display(target)
+        raise click.BadParameter(
+            f"{shown} is the output folder: merge into another (--out)", param_hint="DIR"
+        )
+    with interrupt_on_signals():
+        report = merge_shards(settings, [folder.resolve() for folder in folders])
+    for name in report.removed:
+        click.echo(f"removed {settings.display(settings.output_dir / name)}", err=True)
+    click.echo(report.summary() + f" into {settings.display(settings.output_dir)}")
