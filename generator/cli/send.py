@@ -12,11 +12,15 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_UNDELIVERED
 from generator.settings import Settings
+
+if TYPE_CHECKING:
+    from generator.delivery import MessageResult
 
 
 def _now() -> dt.datetime:
@@ -33,7 +37,12 @@ def _split_lists(value: str | None) -> list[str]:
 @click.argument("ids", nargs=-1)
 @click.option("--to", "to", metavar="LIST[,LIST...]", help="Lists in delivery.yaml to send to.")
 @click.option("--dry-run", is_flag=True, help="Write the messages to output/outbox/; send nothing.")
-@click.option("--resend", is_flag=True, help="Send again to recipients who already have it.")
+@click.option(
+    "--resend",
+    is_flag=True,
+    help="Send again to recipients who already have it (continues an unfinished resend).",
+)
+@click.option("--new", "new_resend", is_flag=True, help="With --resend: start a new resend.")
 @click.option("--allow-draft", is_flag=True, help="Send a non-final briefing to external lists.")
 @click.option("--status", is_flag=True, help="Show the ledger instead of sending (= brief outbox).")
 @click.pass_obj
@@ -43,24 +52,30 @@ def send(
     to: str | None,
     dry_run: bool,
     resend: bool,
+    new_resend: bool,
     allow_draft: bool,
     status: bool,
 ) -> None:
     """Build briefings IDS and email them to the lists named by --to.
 
     One message per recipient; whatever the ledger shows as already sent is skipped (unless
-    --resend). Exit status 0 when every message was accepted, 3 when some were not, 1 when
-    nothing could be sent (configuration, build or pre-send check errors).
+    --resend). Exit status 0 when every message was accepted, 3 when some were not (or were
+    deferred because the mail server could not be used), 1 when nothing could be sent
+    (configuration, build or pre-send check errors, login or TLS refused).
     """
     from generator.delivery import sender as delivery
 
     if status:
-        _show_outbox(settings, ids, failed_only=False)
+        _show_outbox(settings, ids, failed_only=False, as_json=False)
         return
     lists = _split_lists(to)
     if not ids or not lists:
         raise click.UsageError("name the briefings and the lists: brief send IDS... --to LIST")
-    options = delivery.SendOptions(dry_run=dry_run, resend=resend, allow_draft=allow_draft)
+    if new_resend and not resend:
+        raise click.UsageError("--new starts a new resend: give it with --resend")
+    options = delivery.SendOptions(
+        dry_run=dry_run, resend=resend, allow_draft=allow_draft, new_resend=new_resend
+    )
     report = delivery.send(
         settings,
         ids,
@@ -75,62 +90,99 @@ def send(
 
 
 def _report_message(result: object, settings: Settings) -> None:
-    """Print one message's outcome on stderr, as it happens."""
+    """Print one message's outcome on stderr, as it happens; deferred messages are
+    reported together, in one line, at the end."""
     from generator.delivery import MessageResult
 
     assert isinstance(result, MessageResult)
-    where = f"{result.brief_id} -> {result.list_name}: {result.recipient}"
+    if result.result == "deferred":
+        return
+    where = f"{result.target}: {result.recipient}"
     detail = settings.display(result.path) if result.path else result.reply
     label = result.result.replace("-", " ")
     click.echo(f"{label:<12} {where}" + (f" ({detail})" if detail else ""), err=True)
 
 
+#: The results a summary counts, in the order it names them.
+_KINDS = ("sent", "already-sent", "covered", "failed", "ambiguous", "deferred")
+
+
 def _summarise(report: object, dry_run: bool, settings: Settings) -> None:
-    """Print the fatal error, if any, and how many messages ended which way."""
+    """Print the fatal error or the deferral, if any, and how many messages ended which
+    way for each briefing and list (and in all, when there were several)."""
     from generator.delivery import SendReport
 
     assert isinstance(report, SendReport)
-    if report.fatal:
+    if report.deferral is not None:
+        prefix = "Error: " if report.fatal else "Not sent: "
+        click.echo(prefix + report.deferral.line(), err=True)
+    elif report.fatal:
         click.echo(f"Error: {report.fatal}", err=True)
     if dry_run:
         outbox = settings.display(settings.output_dir / "outbox")
         click.echo(f"wrote {report.count('written')} message(s) under {outbox}/; nothing sent")
         return
+    targets = report.targets()
+    for target in targets:
+        results = [r for r in report.results if r.target == target]
+        click.echo(f"{target}: {_counts(results)}")
+    if len(targets) != 1:
+        click.echo(f"in all: {_counts(report.results)}")
+
+
+def _counts(results: Sequence[MessageResult]) -> str:
+    """``3 message(s): 2 sent, 1 already sent``."""
+    kinds: list[str] = [r.result for r in results]
     counts = [
-        f"{report.count(kind)} {kind.replace('-', ' ')}"
-        for kind in ("sent", "already-sent", "covered", "failed", "ambiguous", "not-tried")
-        if report.count(kind) or kind == "sent"
+        f"{kinds.count(kind)} {kind.replace('-', ' ')}"
+        for kind in _KINDS
+        if kinds.count(kind) or kind == "sent"
     ]
-    click.echo(f"{len(report.results)} message(s): " + ", ".join(counts))
+    return f"{len(kinds)} message(s): " + ", ".join(counts)
 
 
-def _show_outbox(settings: Settings, ids: Sequence[str], failed_only: bool) -> None:
-    """Print the ledger's rows, newest first, without creating the ledger."""
-    from generator.delivery import ledger
-    from generator.store import store_path
+def _show_outbox(
+    settings: Settings, ids: Sequence[str], *, failed_only: bool, as_json: bool
+) -> None:
+    """Print the ledger's rows, oldest first, without creating the ledger."""
+    import json
 
-    path = store_path(settings.state_dir)
-    if not path.exists():
+    from generator.delivery import outbox as ledger_view
+
+    found = ledger_view.entries(settings, ids, failed_only=failed_only)
+    if as_json:
+        click.echo(json.dumps([e.json() for e in found or []], indent=2, ensure_ascii=False))
+        return
+    if found is None:
         click.echo("nothing has been sent yet")
         return
-    with ledger.connect(path) as db:
-        rows = ledger.history(db, ids, ("failed", "ambiguous", "queued") if failed_only else ())
-    for row in rows:
-        when = (row.sent_at or row.updated_at)[:19].replace("T", " ")
+    for entry in found:
+        when = entry.time[:19].replace("T", " ")
+        edition = f"as of {entry.as_of or '?'} #{entry.short_hash}"
         click.echo(
-            f"{when}  {row.status:<9} {row.attempts:>2}x  {row.brief_id} -> {row.list_name}: "
-            f"{row.address}  {row.message_id}  {row.reply}".rstrip()
+            f"{when}  {entry.state:<9} {entry.attempts:>2}x  {entry.brief_id} -> "
+            f"{entry.list_name}: {entry.recipient}  {edition}  {entry.message_id}  "
+            f"{entry.reply}".rstrip()
         )
-    click.echo(f"{len(rows)} message(s) in the ledger" + (" not sent" if failed_only else ""))
+    click.echo(f"{len(found)} message(s) in the ledger" + (" not sent" if failed_only else ""))
 
 
 @click.command()
 @click.argument("ids", nargs=-1)
 @click.option("--failed", is_flag=True, help="Only messages not (yet) accepted.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text, or json: a list of objects, one per message.",
+)
 @click.pass_obj
-def outbox(settings: Settings, ids: tuple[str, ...], failed: bool) -> None:
-    """Show the send ledger: what went to whom and when, and what failed (newest first)."""
-    _show_outbox(settings, ids, failed_only=failed)
+def outbox(settings: Settings, ids: tuple[str, ...], failed: bool, output_format: str) -> None:
+    """Show the send ledger: what went to whom and when, and what was not sent (oldest
+    first)."""
+    _show_outbox(settings, ids, failed_only=failed, as_json=output_format == "json")
 
 
 @click.command()

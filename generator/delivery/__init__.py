@@ -8,9 +8,10 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=["ledger", "sender"],
+    submodules=["ledger", "outbox", "sender"],
     submod_attrs={
         "doctor": ["run_checks"],
-        "sender": ["MessageResult", "SendReport"],
+        "sender": ["Deferral", "MessageResult", "SendReport"],
+        "transport": ["SmtpTransport"],
     },
 )

@@ -5,8 +5,12 @@ The order of a message's life is what makes re-runs safe: the ledger row is comm
 ledger before the connection is used; the server's answer is committed right after. A
 re-run therefore skips every message the ledger knows was accepted and tries the others
 again with the same Message-ID — from the archived ``.eml``, so byte for byte the same.
-Temporary failures are retried with exponential backoff a bounded number of times;
-permanent ones are recorded and the next recipient is served.
+Temporary answers on an open connection are retried with exponential backoff a bounded
+number of times; permanent ones are recorded and the next recipient is served. A
+connection that breaks is opened again at once, for the same message. When no connection
+can be opened — the first time or on reconnecting — the run stops: every message still
+to send is recorded ``deferred`` in one transaction and reported once, since each further
+recipient would only wait out the same timeout (and its backoff) against the same server.
 
 Before a message is handed over, its bytes are checked to be that message: addressed to
 that one recipient, with the Message-ID the ledger records. A file that is some other
@@ -19,62 +23,40 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import os
-import signal
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from generator.config import Delivery, Mailbox, SmtpSettings
 from generator.delivery import editions as archive
 from generator.delivery import ledger
-from generator.delivery.plan import Edition, Planned, SendPlan, build_message, planned_message_id
-from generator.delivery.transport import SmtpOutcome, SmtpSetupError, SmtpTransport, backoff_delay
+from generator.delivery.faults import FaultHook
+from generator.delivery.plan import (
+    Edition,
+    Planned,
+    SendPlan,
+    build_message,
+    pending_entry,
+    planned_message_id,
+)
+from generator.delivery.report import MessageResult, Result, SendReport, deferral
+from generator.delivery.transport import (
+    SmtpOutcome,
+    SmtpSetupError,
+    SmtpTransport,
+    SmtpUnreachable,
+    backoff_delay,
+)
 from generator.settings import Settings
 from generator.writer import write_atomic
 
 log = logging.getLogger(__name__)
 
 OUTBOX = "outbox"
-Result = Literal["sent", "already-sent", "covered", "failed", "ambiguous", "not-tried", "written"]
 #: The ledger status and the result of a message after its last try, by outcome.
 _STATUSES: dict[str, ledger.Status] = {"sent": "sent", "ambiguous": "ambiguous"}
 _RESULTS: dict[str, Result] = {"sent": "sent", "ambiguous": "ambiguous"}
-#: Results that count as delivered for the exit status.
-DELIVERED: frozenset[str] = frozenset({"sent", "already-sent", "covered", "written"})
-
-
-@dataclass(frozen=True)
-class MessageResult:
-    """What became of one (briefing, list, recipient)."""
-
-    brief_id: str
-    list_name: str
-    recipient: str
-    result: Result
-    attempts: int = 0
-    reply: str = ""
-    message_id: str = ""
-    path: Path | None = None
-
-
-@dataclass
-class SendReport:
-    """The outcome of one ``brief send``: a result per message, and a fatal fault if any."""
-
-    results: list[MessageResult] = field(default_factory=list)
-    fatal: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """True when every message was accepted (or already had been)."""
-        return not self.fatal and all(r.result in DELIVERED for r in self.results)
-
-    def count(self, result: Result) -> int:
-        """How many messages ended with ``result``."""
-        return sum(1 for r in self.results if r.result == result)
 
 
 @dataclass(frozen=True)
@@ -85,27 +67,6 @@ class _Link:
     smtp: SmtpSettings
     sleep: Callable[[float], None]
     faults: FaultHook
-
-
-class FaultHook:
-    """Test-only: ``BRIEF_FAULT=<point>:<n>`` kills the process at the n-th ``point``.
-
-    Points: ``before-send`` (try counted, nothing sent), ``after-accept`` (server accepted,
-    ledger not yet written), ``after-record`` (between two recipients). Unset, it does
-    nothing.
-    """
-
-    def __init__(self, spec: str | None) -> None:
-        point, _, count = (spec or "").partition(":")
-        self.point = point
-        self.remaining = int(count) if count.isdigit() else 1
-
-    def hit(self, point: str) -> None:
-        """Kill the process with SIGKILL if this is the chosen point and occurrence."""
-        if point == self.point:
-            self.remaining -= 1
-            if self.remaining == 0:
-                os.kill(os.getpid(), signal.SIGKILL)
 
 
 class _WrongMessage(Exception):
@@ -172,8 +133,8 @@ class Dispatcher:
                     editions[item.edition.content_hash] = item.edition
                     try:
                         self._record(self._one(item, link))
-                    except SmtpSetupError as exc:
-                        self._give_up(str(exc), self.work.items[index:])
+                    except (SmtpUnreachable, SmtpSetupError) as exc:
+                        self._defer(exc, self.work.items[index:])
                         break
         finally:
             # Also after Ctrl-C: the manifest then shows what the ledger knows so far.
@@ -181,11 +142,29 @@ class Dispatcher:
                 self._write_manifest(edition)
         return self.report
 
-    def _give_up(self, reason: str, rest: list[Planned]) -> None:
-        self.report.fatal = reason
+    def _defer(self, exc: SmtpUnreachable | SmtpSetupError, rest: Sequence[Planned]) -> None:
+        """Stop sending: record every message still due as ``deferred``, in one step."""
+        reason = exc.reason if isinstance(exc, SmtpUnreachable) else str(exc)
+        if isinstance(exc, SmtpSetupError):
+            self.report.fatal = reason
+        due = [item for item in rest if item.state == "send"]
+        pending = [pending_entry(item, self.sender) for item in due]
+        ledger.defer_all(self.db, pending, f"deferred: {reason}", self.clock())
+        deferred = [
+            MessageResult(
+                item.edition.brief_id,
+                item.list_name,
+                item.recipient.address,
+                "deferred",
+                reply=reason,
+                message_id=entry.message_id,
+            )
+            for item, entry in zip(due, pending, strict=True)
+        ]
+        self.report.deferral = deferral(reason, deferred)
+        results = iter(deferred)
         for item in rest:
-            address = item.recipient.address
-            self._record(MessageResult(item.edition.brief_id, item.list_name, address, "not-tried"))
+            self._record(next(results) if item.state == "send" else _skipped(item, item.state))
 
     def _one(self, item: Planned, link: _Link) -> MessageResult:
         edition, key = item.edition, item.recipient.key
@@ -207,9 +186,12 @@ class Dispatcher:
         """The message as archived when an earlier run got this far, else a new one.
 
         A repeat after an interruption is then byte-identical to what the server may
-        already have accepted, Date header included. Raises :class:`_WrongMessage`.
+        already have accepted, Date header included. A row of this generation never tried
+        (deferred before its turn) has nothing a server may hold: the archived file, if
+        any, is the message of an earlier generation, and the message is composed anew.
+        Raises :class:`_WrongMessage`.
         """
-        if item.row is not None and item.row.generation == row.generation:
+        if item.row is not None and item.row.generation == row.generation and row.attempts:
             stored = self._archived(item, row)
             if stored is not None:
                 return row, stored
@@ -235,7 +217,13 @@ class Dispatcher:
             return None
         data = legacy.read_bytes()
         if archive.eml_mismatch(data, address, row.message_id):
-            log.info("%s: %s is another message; composing it again", address, legacy.name)
+            log.info(
+                "%s -> %s: %s: %s is another message; composing it again",
+                item.edition.brief_id,
+                name,
+                address,
+                legacy.name,
+            )
             return None
         archive.write_eml(path, data)  # under its own name too, which the manifest lists
         return data
@@ -246,7 +234,14 @@ class Dispatcher:
         if msg_id != row.message_id:
             # Queued with another Message-ID (another sender domain) and no archived file
             # left to repeat: the ledger must name the message actually handed over.
-            log.warning("%s: Message-ID %s replaces %s", item.recipient, msg_id, row.message_id)
+            log.warning(
+                "%s -> %s: %s: Message-ID %s replaces %s",
+                item.edition.brief_id,
+                item.list_name,
+                item.recipient,
+                msg_id,
+                row.message_id,
+            )
             ledger.set_message_id(self.db, row.id, msg_id, self.clock())
             row = dataclasses.replace(row, message_id=msg_id)
         problem = archive.eml_mismatch(data, item.recipient.address, row.message_id)
@@ -295,17 +290,25 @@ class Dispatcher:
             generation=item.generation,
             edition=edition.folder.name,
             now=self.clock(),
+            as_of=edition.sheet.as_of.isoformat(),
         )
 
     def _tries(self, item: Planned, row: ledger.Row, data: bytes, link: _Link) -> MessageResult:
-        """Try until accepted, refused for good, or out of tries; back off in between."""
+        """Try until accepted, refused for good, or out of tries; back off in between.
+
+        A broken connection is opened again at once, without backing off: if it cannot
+        be, :class:`SmtpUnreachable` stops the run (see :meth:`deliver`).
+        """
         attempt, outcome = row.attempts, SmtpOutcome("temporary", "not tried")
+        where = f"{item.edition.brief_id} -> {item.list_name}: {item.recipient.address}"
         for number in range(1, link.smtp.tries + 1):
             attempt, outcome = self._try_once(row, item.recipient.address, data, link)
             if outcome.kind in ("sent", "permanent"):
                 break
-            if number < link.smtp.tries:
-                log.info("%s: %s; trying again", item.recipient.address, outcome.reply)
+            if number < link.smtp.tries and outcome.broken:
+                log.info("%s: %s; connecting again", where, outcome.reply)
+            elif number < link.smtp.tries:
+                log.info("%s: %s; trying again", where, outcome.reply)
                 link.sleep(backoff_delay(number, link.smtp.backoff))
         link.faults.hit("after-record")
         result = _RESULTS.get(outcome.kind, "failed")
@@ -327,8 +330,8 @@ class Dispatcher:
         link.faults.hit("before-send")
         try:
             outcome = link.transport.send(self.sender.address, address, data)
-        except SmtpSetupError as exc:
-            self._settle(row, attempt, "queued", "not-sent", str(exc))
+        except (SmtpUnreachable, SmtpSetupError) as exc:
+            ledger.abandon_attempt(self.db, row.id, attempt, str(exc), self.clock())
             raise
         if outcome.kind == "sent":
             link.faults.hit("after-accept")

@@ -7,8 +7,16 @@ not, and a ``queued`` row with attempts > 0 is one whose last try may or may not
 reached the server: it is tried again with the same Message-ID, so a receiver can tell a
 repeat from a new message.
 
+A row's ``generation`` says which send of its edition it belongs to: 0 for the first,
+1, 2, ... for each ``--resend``; the Message-ID is derived from it. ``deferred`` rows are
+messages a run planned but did not try because the mail server could not be used; like
+``queued``, ``failed`` and ``ambiguous`` rows they are due again on the next run, with the
+same generation and Message-ID. A row ``covered_by`` another list is ``sent``: its
+recipient received the edition through that list.
+
 Other modules keep their own tables in the same file; each creates its own schema,
-idempotently, when it opens the database.
+idempotently, when it opens the database. A store written by an older version is brought
+up to date on opening (:func:`~generator.delivery.ledger_schema.migrate`).
 """
 
 from __future__ import annotations
@@ -21,39 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from generator.delivery.ledger_schema import COVERED_REPLY, SCHEMA, migrate, transaction
 from generator.store import ensure_schema, open_store
 
-Status = Literal["queued", "sent", "failed", "ambiguous"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS deliveries (
-    id INTEGER PRIMARY KEY,
-    brief_id TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    list_name TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    address TEXT NOT NULL,
-    generation INTEGER NOT NULL DEFAULT 0,
-    message_id TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed', 'ambiguous')),
-    attempts INTEGER NOT NULL DEFAULT 0,
-    reply TEXT NOT NULL DEFAULT '',
-    edition TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    sent_at TEXT,
-    UNIQUE (content_hash, list_name, recipient)
-);
-CREATE INDEX IF NOT EXISTS deliveries_by_list ON deliveries (brief_id, list_name, sent_at);
-CREATE TABLE IF NOT EXISTS delivery_attempts (
-    delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
-    attempt INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    reply TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (delivery_id, attempt)
-);
-"""
+Status = Literal["queued", "sent", "failed", "ambiguous", "deferred"]
 
 
 @dataclass(frozen=True)
@@ -75,13 +54,31 @@ class Row:
     created_at: str
     updated_at: str
     sent_at: str | None
+    as_of: str = ""
+    covered_by: str = ""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A planned message to record as deferred: what :func:`enqueue` would record."""
+
+    brief_id: str
+    content_hash: str
+    list_name: str
+    recipient: str
+    address: str
+    message_id: str
+    generation: int
+    edition: str
+    as_of: str
 
 
 @contextmanager
 def connect(path: Path, shown: str | None = None) -> Iterator[sqlite3.Connection]:
     """The state store at ``path`` with the ledger's tables, closed on leaving."""
     with closing(open_store(path, shown)) as connection:
-        ensure_schema(connection, _SCHEMA)
+        ensure_schema(connection, SCHEMA)
+        migrate(connection, shown or str(path))
         yield connection
 
 
@@ -90,7 +87,7 @@ def connect_memory() -> Iterator[sqlite3.Connection]:
     """An empty ledger in memory: what a dry run reads when there is no ledger yet."""
     with closing(sqlite3.connect(":memory:", isolation_level=None)) as connection:
         connection.row_factory = sqlite3.Row
-        connection.executescript(_SCHEMA)
+        connection.executescript(SCHEMA)
         yield connection
 
 
@@ -131,17 +128,19 @@ def enqueue(
     generation: int,
     edition: str,
     now: dt.datetime,
+    as_of: str = "",
 ) -> Row:
     """Insert a ``queued`` row, or reset an existing one to ``queued`` with a new identity."""
     stamp = now.isoformat()
     db.execute(
         "INSERT INTO deliveries (brief_id, content_hash, list_name, recipient, address, "
-        "generation, message_id, status, edition, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) "
+        "generation, message_id, status, edition, as_of, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) "
         "ON CONFLICT (content_hash, list_name, recipient) DO UPDATE SET "
         "address=excluded.address, generation=excluded.generation, "
         "message_id=excluded.message_id, status='queued', attempts=0, reply='', "
-        "edition=excluded.edition, updated_at=excluded.updated_at, sent_at=NULL",
+        "edition=excluded.edition, as_of=excluded.as_of, updated_at=excluded.updated_at, "
+        "sent_at=NULL, covered_by=''",
         (
             brief_id,
             content_hash,
@@ -151,6 +150,7 @@ def enqueue(
             generation,
             message_id,
             edition,
+            as_of,
             stamp,
             stamp,
         ),
@@ -162,7 +162,7 @@ def enqueue(
 
 def start_attempt(db: sqlite3.Connection, row_id: int, now: dt.datetime) -> int:
     """Count one more try of a row, committed before the try; return its number."""
-    with _transaction(db):
+    with transaction(db):
         db.execute(
             "UPDATE deliveries SET attempts=attempts+1, updated_at=? WHERE id=?",
             (now.isoformat(), row_id),
@@ -187,7 +187,7 @@ def finish_attempt(
 ) -> None:
     """Record the outcome of a try: the row's status and the attempt's server reply."""
     stamp = now.isoformat()
-    with _transaction(db):
+    with transaction(db):
         db.execute(
             "UPDATE deliveries SET status=?, reply=?, updated_at=?, "
             "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END WHERE id=?",
@@ -205,7 +205,7 @@ def set_message_id(db: sqlite3.Connection, row_id: int, message_id: str, now: dt
 
     The ledger must name the Message-ID of the bytes handed to the server.
     """
-    with _transaction(db):
+    with transaction(db):
         db.execute(
             "UPDATE deliveries SET message_id=?, updated_at=? WHERE id=? AND status<>'sent'",
             (message_id, now.isoformat(), row_id),
@@ -219,7 +219,7 @@ def refuse(db: sqlite3.Connection, row_id: int, reason: str, now: dt.datetime) -
     next run tries it again; an ``ambiguous`` row stays ambiguous, since an earlier try may
     still have reached the server.
     """
-    with _transaction(db):
+    with transaction(db):
         db.execute(
             "UPDATE deliveries SET reply=?, updated_at=?, "
             "status=CASE WHEN status='ambiguous' THEN status ELSE 'failed' END "
@@ -230,15 +230,16 @@ def refuse(db: sqlite3.Connection, row_id: int, reason: str, now: dt.datetime) -
 
 def mark_covered(db: sqlite3.Connection, row_id: int, by: Row, now: dt.datetime) -> None:
     """Record that a recipient already has this edition through another list."""
-    with _transaction(db):
+    with transaction(db):
         db.execute(
             "UPDATE deliveries SET status='sent', reply=?, message_id=?, updated_at=?, "
-            "sent_at=? WHERE id=?",
+            "sent_at=?, covered_by=? WHERE id=?",
             (
-                f"already received through list {by.list_name}",
+                COVERED_REPLY + by.list_name,
                 by.message_id,
                 now.isoformat(),
                 by.sent_at,
+                by.list_name,
                 row_id,
             ),
         )
@@ -269,7 +270,8 @@ def edition_rows(db: sqlite3.Connection, content_hash: str) -> list[Row]:
 def history(
     db: sqlite3.Connection, brief_ids: Sequence[str] = (), statuses: Sequence[str] = ()
 ) -> list[Row]:
-    """Rows, newest first, optionally only of some briefs and statuses."""
+    """Rows, oldest first by the time they were sent (or last changed, when not sent),
+    optionally only of some briefs and statuses."""
     sql, params = "SELECT * FROM deliveries WHERE 1=1", []
     if brief_ids:
         sql += f" AND brief_id IN ({','.join('?' * len(brief_ids))})"
@@ -277,16 +279,76 @@ def history(
     if statuses:
         sql += f" AND status IN ({','.join('?' * len(statuses))})"
         params += list(statuses)
-    records = db.execute(sql + " ORDER BY updated_at DESC, id DESC", params).fetchall()
+    records = db.execute(sql + " ORDER BY COALESCE(sent_at, updated_at), id", params).fetchall()
     return [Row(**dict(r)) for r in records]
 
 
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+def list_rows(db: sqlite3.Connection, content_hash: str, list_name: str) -> dict[str, Row]:
+    """The rows of one edition to one list, by recipient key."""
+    records = db.execute(
+        "SELECT * FROM deliveries WHERE content_hash=? AND list_name=?", (content_hash, list_name)
+    ).fetchall()
+    return {r["recipient"]: Row(**dict(r)) for r in records}
+
+
+def abandon_attempt(
+    db: sqlite3.Connection, row_id: int, attempt: int, reply: str, now: dt.datetime
+) -> None:
+    """Record that a try never reached a server; the row's status is left as it was (an
+    ``ambiguous`` row stays ambiguous: an earlier try may have been accepted)."""
+    with transaction(db):
+        db.execute(
+            "UPDATE delivery_attempts SET outcome='not-sent', reply=?, at=? "
+            "WHERE delivery_id=? AND attempt=?",
+            (reply, now.isoformat(), row_id, attempt),
+        )
+
+
+#: Deferring keeps a row's Message-ID, tries and status (``ambiguous`` stays ambiguous)
+#: when it is of the same generation; a row of an earlier generation (a ``--resend``) is
+#: reset for the new one, as :func:`enqueue` would. A ``sent`` row of the same generation
+#: is never touched.
+_DEFER = (
+    "INSERT INTO deliveries (brief_id, content_hash, list_name, recipient, address, "
+    "generation, message_id, status, reply, edition, as_of, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 'deferred', ?, ?, ?, ?, ?) "
+    "ON CONFLICT (content_hash, list_name, recipient) DO UPDATE SET "
+    "status=CASE WHEN generation=excluded.generation AND status='ambiguous' "
+    "THEN status ELSE 'deferred' END, "
+    "reply=CASE WHEN generation=excluded.generation AND status='ambiguous' "
+    "THEN reply ELSE excluded.reply END, "
+    "message_id=CASE WHEN generation=excluded.generation "
+    "THEN message_id ELSE excluded.message_id END, "
+    "attempts=CASE WHEN generation=excluded.generation THEN attempts ELSE 0 END, "
+    "sent_at=NULL, covered_by='', address=excluded.address, "
+    "generation=excluded.generation, edition=excluded.edition, as_of=excluded.as_of, "
+    "updated_at=excluded.updated_at "
+    "WHERE status<>'sent' OR generation<>excluded.generation"
+)
+
+
+def defer_all(
+    db: sqlite3.Connection, pending: Sequence[Pending], reason: str, now: dt.datetime
+) -> None:
+    """Record every message of ``pending`` as ``deferred``, in one transaction: a run that
+    stops because the server cannot be used leaves all or none of them marked."""
+    stamp = now.isoformat()
+    values = [
+        (
+            p.brief_id,
+            p.content_hash,
+            p.list_name,
+            p.recipient,
+            p.address,
+            p.generation,
+            p.message_id,
+            reason,
+            p.edition,
+            p.as_of,
+            stamp,
+            stamp,
+        )
+        for p in pending
+    ]
+    with transaction(db):
+        db.executemany(_DEFER, values)

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from generator.config import Delivery, Mailbox
 from generator.delivery import editions as archive
@@ -178,28 +178,67 @@ def plan(
     settings: Settings,
     *,
     resend: bool,
+    new_resend: bool = False,
 ) -> SendPlan:
-    """Who gets what: one :class:`Planned` per (edition, list, recipient), bodies rendered."""
+    """Who gets what: one :class:`Planned` per (edition, list, recipient), bodies rendered.
+
+    ``resend`` sends the edition again (see :func:`resend_generation`); ``new_resend``
+    starts a new resend even when the last one is unfinished.
+    """
     result = SendPlan()
     for edition in editions:
         for list_name in lists:
             changes = _changes_since_last(edition, list_name, db, settings)
             view = email_view(edition.sheet, edition.brief_id, changes, list(edition.attachments))
             result.bodies[(edition.brief_id, list_name)] = render_body(view, settings.templates_dir)
-            for recipient in delivery.recipients[list_name]:
-                result.items.append(_plan_one(edition, list_name, recipient, db, resend))
+            people = delivery.recipients[list_name]
+            rows = ledger.list_rows(db, edition.content_hash, list_name)
+            target = resend_generation(rows, people, new=new_resend) if resend else None
+            for recipient in people:
+                row = rows.get(recipient.key)
+                result.items.append(_plan_one(edition, list_name, recipient, row, db, target))
     return result
 
 
+def resend_generation(rows: dict[str, ledger.Row], people: Sequence[Mailbox], *, new: bool) -> int:
+    """The generation a ``--resend`` of one edition to one list sends.
+
+    A resend is generation 1, 2, ... of the edition's messages to the list. While the last
+    one is unfinished — a recipient of the list has no accepted message of it (the run was
+    interrupted, the server went away, a try failed) — ``--resend`` continues it: those who
+    have the resent copy are skipped. Once every recipient has it, ``--resend`` starts the
+    next generation; ``new`` starts it at once, abandoning the unfinished one.
+    """
+    last = max((row.generation for row in rows.values()), default=0)
+    unfinished = last > 0 and any(not _has(rows.get(p.key), last) for p in people)
+    return last if unfinished and not new else last + 1
+
+
+def _has(row: ledger.Row | None, generation: int) -> TypeGuard[ledger.Row]:
+    """Whether ``row`` records an accepted message of ``generation`` (or a later one)."""
+    return row is not None and row.status == "sent" and row.generation >= generation
+
+
 def _plan_one(
-    edition: Edition, list_name: str, recipient: Mailbox, db: sqlite3.Connection, resend: bool
+    edition: Edition,
+    list_name: str,
+    recipient: Mailbox,
+    row: ledger.Row | None,
+    db: sqlite3.Connection,
+    resend: int | None,
 ) -> Planned:
-    row = ledger.find(db, edition.content_hash, list_name, recipient.key)
+    """What to do for one recipient; ``resend`` is the generation a resend sends, if any.
+
+    A message the ledger has not seen accepted (``queued``, ``failed``, ``ambiguous``,
+    ``deferred``) is due again with its recorded generation, hence its Message-ID.
+    """
+    if resend is not None:
+        if _has(row, resend):
+            return Planned(edition, list_name, recipient, "already-sent", row.generation, row)
+        return Planned(edition, list_name, recipient, "send", resend, row)
     if row is not None and row.status == "sent":
-        if resend:
-            return Planned(edition, list_name, recipient, "send", row.generation + 1, row)
         return Planned(edition, list_name, recipient, "already-sent", row.generation, row)
-    if ledger.sent_to_recipient(db, edition.content_hash, recipient.key) and not resend:
+    if ledger.sent_to_recipient(db, edition.content_hash, recipient.key):
         return Planned(edition, list_name, recipient, "covered", 0, row)
     return Planned(edition, list_name, recipient, "send", row.generation if row else 0, row)
 
@@ -238,6 +277,24 @@ def planned_message_id(item: Planned, sender: Mailbox) -> str:
     """The Message-ID of a planned message, in the sender's domain."""
     domain = sender.address.rpartition("@")[2]
     return message_id(item.edition.content_hash, item.recipient, item.generation, domain)
+
+
+def pending_entry(item: Planned, sender: Mailbox) -> ledger.Pending:
+    """What the ledger records for a deferred message: its row's Message-ID when the row is
+    of this generation, so that the next run sends the very same message."""
+    row, edition = item.row, item.edition
+    same = row is not None and row.generation == item.generation
+    return ledger.Pending(
+        brief_id=edition.brief_id,
+        content_hash=edition.content_hash,
+        list_name=item.list_name,
+        recipient=item.recipient.key,
+        address=str(item.recipient),
+        message_id=row.message_id if row and same else planned_message_id(item, sender),
+        generation=item.generation,
+        edition=edition.folder.name,
+        as_of=edition.sheet.as_of.isoformat(),
+    )
 
 
 def build_message(

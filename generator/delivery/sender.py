@@ -27,8 +27,10 @@ from generator.config import (
     smtp_from_env,
 )
 from generator.delivery import ledger
-from generator.delivery.dispatch import Dispatcher, FaultHook, MessageResult, SendReport
+from generator.delivery.dispatch import Dispatcher
+from generator.delivery.faults import FaultHook
 from generator.delivery.plan import DeliveryError, plan, prepare_editions, presend_checks
+from generator.delivery.report import Deferral, MessageResult, SendReport
 from generator.errors import ConfigError
 from generator.settings import Settings
 from generator.store import store_path
@@ -37,7 +39,7 @@ from generator.store import store_path
 #: at once) before it gives up, naming the holder.
 SEND_LOCK_WAIT = 3600.0
 
-__all__ = ["DeliveryError", "MessageResult", "SendOptions", "SendReport", "send"]
+__all__ = ["Deferral", "DeliveryError", "MessageResult", "SendOptions", "SendReport", "send"]
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,12 @@ class SendOptions:
     """How ``brief send`` was asked to behave."""
 
     dry_run: bool = False
+    #: Send again to recipients who already have the edition: continues the last resend
+    #: of an edition to a list while some of its recipients lack it, else starts one.
     resend: bool = False
     allow_draft: bool = False
+    #: With ``resend``: start a new resend even when the last one is unfinished.
+    new_resend: bool = False
 
 
 def send(
@@ -59,9 +65,15 @@ def send(
     environ: Mapping[str, str],
     sleep: Callable[[float], None] = time.sleep,
     on_result: Callable[[MessageResult], None] | None = None,
+    delivery: Delivery | None = None,
 ) -> SendReport:
-    """Build the briefings ``ids`` and send them to ``lists``; see the module docstring."""
-    delivery = load_delivery(settings.delivery_file, settings.display(settings.delivery_file))
+    """Build the briefings ``ids`` and send them to ``lists``; see the module docstring.
+
+    ``delivery``, when given, is used instead of reading ``delivery.yaml``: a scheduled
+    run sends with the configuration its scheduler loaded, not the file as it is now.
+    """
+    if delivery is None:
+        delivery = load_delivery(settings.delivery_file, settings.display(settings.delivery_file))
     _check_lists(lists, delivery)
     smtp = None if options.dry_run else smtp_from_env(environ)
     sender = _sender(smtp, delivery)
@@ -71,7 +83,15 @@ def send(
         _one_run_at_a_time(settings, options.dry_run),
         _ledger(settings, create=not options.dry_run) as db,
     ):
-        work = plan(editions, lists, delivery, db, settings, resend=options.resend)
+        work = plan(
+            editions,
+            lists,
+            delivery,
+            db,
+            settings,
+            resend=options.resend,
+            new_resend=options.new_resend,
+        )
         problems = presend_checks(work, delivery, sender, now, allow_draft=options.allow_draft)
         if problems:
             raise DeliveryError("nothing sent: the pre-send checks failed", problems)

@@ -3,9 +3,13 @@
 The only module that speaks SMTP. Every server answer and network fault is turned into an
 :class:`SmtpOutcome` the caller can act on — ``sent``, ``temporary`` (try again later),
 ``permanent`` (do not retry), ``ambiguous`` (the connection broke after the message was
-handed over, so it may have been accepted) — or, for faults that no retry can cure (login
-refused, TLS unavailable or not trusted), into :class:`SmtpSetupError`. The retry policy
-lives with the caller, which records every try in the ledger.
+handed over, so it may have been accepted) — or, when no connection can be opened at all
+(refused, no such host, no greeting within the timeout, TLS handshake failed), into
+:class:`SmtpUnreachable`, and for faults that no retry can cure (login refused, TLS
+unavailable or not trusted) into :class:`SmtpSetupError`. The caller stops a run at
+either: trying the next recipient against a server that cannot be reached would only
+wait out one more timeout. The retry policy lives with the caller, which records every
+try in the ledger.
 
 TLS is never given up: with ``starttls`` a server that does not offer STARTTLS is refused,
 and certificates are always verified (``BRIEF_SMTP_CAFILE`` adds authorities to trust).
@@ -29,14 +33,30 @@ Kind = Literal["sent", "temporary", "permanent", "ambiguous"]
 
 @dataclass(frozen=True)
 class SmtpOutcome:
-    """What became of one try: its kind and the server's reply (or the fault) as text."""
+    """What became of one try: its kind and the server's reply (or the fault) as text.
+
+    ``broken`` is true when the connection itself broke (rather than the server answering
+    with an error): the next try reconnects at once, and there is nothing to wait for.
+    """
 
     kind: Kind
     reply: str
+    broken: bool = False
 
 
 class SmtpSetupError(GeneratorError):
     """The server cannot be used at all: login refused, TLS missing or not trusted."""
+
+
+class SmtpUnreachable(GeneratorError):
+    """No connection could be opened: the server is down, unknown, silent or broke TLS.
+
+    Nothing was handed over. ``reason`` names the server and the fault.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _Tracked:
@@ -135,12 +155,14 @@ class SmtpTransport:
         return conn
 
     def send(self, sender: str, recipient: str, message: bytes) -> SmtpOutcome:
-        """Hand ``message`` to the server for ``recipient``: one try, never raises for faults
-        a retry may cure (those become a ``temporary`` or ``ambiguous`` :class:`SmtpOutcome`)."""
+        """Hand ``message`` to the server for ``recipient``: one try, on the open connection
+        or a new one. Faults on a connection become a ``temporary`` or ``ambiguous``
+        :class:`SmtpOutcome`; when no connection can be opened it raises
+        :class:`SmtpUnreachable` (or :class:`SmtpSetupError`), and nothing was handed over."""
+        if self._conn is None:
+            self._conn = self._open()
+        conn = self._conn
         try:
-            if self._conn is None:
-                self._conn = self.connect()
-            conn = self._conn
             too_big = self._over_server_limit(conn, len(message))
             if too_big:
                 return SmtpOutcome("permanent", too_big)
@@ -152,13 +174,48 @@ class SmtpTransport:
             return SmtpOutcome("sent", _reply_text(*conn.data_reply))
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = exc.recipients.get(recipient, (550, b"recipient refused"))
-            return self._failed(_by_code(code, _reply_text(code, text)))
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError, smtplib.SMTPConnectError) as exc:
-            return self._failed(_by_code(exc.smtp_code, _reply_text(exc.smtp_code, exc.smtp_error)))
+            return self._answered(_by_code(code, _reply_text(code, text)))
         except smtplib.SMTPResponseException as exc:
-            return self._failed(_by_code(exc.smtp_code, _reply_text(exc.smtp_code, exc.smtp_error)))
+            return self._answered(
+                _by_code(exc.smtp_code, _reply_text(exc.smtp_code, exc.smtp_error))
+            )
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
-            return self._failed(self._network_fault(exc))
+            outcome = self._network_fault(exc)
+            self.close()
+            return outcome
+
+    def _open(self) -> _SMTP | _SMTPSSL:
+        """:meth:`connect`, with every fault a later run may cure as :class:`SmtpUnreachable`."""
+        try:
+            return self.connect()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SmtpUnreachable(self._unreachable(exc)) from None
+
+    def _unreachable(self, exc: BaseException) -> str:
+        """Why no connection could be opened, naming the server."""
+        s = self.settings
+        where = f"the mail server {s.describe()}"
+        cause = exc.__context__ if isinstance(exc, smtplib.SMTPServerDisconnected) else exc
+        if isinstance(cause, (socket.timeout, TimeoutError)):
+            return f"{where} did not answer within {s.timeout:g} s (BRIEF_SMTP_TIMEOUT)"
+        if isinstance(exc, socket.gaierror):
+            return f"{where} cannot be found: {exc.strerror or exc}"
+        if isinstance(exc, ConnectionRefusedError):
+            return f"{where} refused the connection (nothing listens on port {s.port})"
+        if isinstance(exc, ssl.SSLError):
+            return f"{where}: the TLS handshake failed: {exc.reason or exc}"
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return f"{where} is not taking mail: {_reply_text(exc.smtp_code, exc.smtp_error)}"
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
+            return f"{where} closed the connection before it was ready"
+        return f"{where} cannot be reached: {getattr(exc, 'strerror', None) or exc}"
+
+    def _answered(self, outcome: SmtpOutcome) -> SmtpOutcome:
+        """A refusal on a working connection: keep it for the next recipient, unless the
+        server closed it (a 421) or smtplib gave up on it."""
+        if self._conn is not None and (self._conn.sock is None or outcome.reply.startswith("421")):
+            self.close()
+        return outcome
 
     def _over_server_limit(self, conn: smtplib.SMTP, size: int) -> str:
         limit = conn.esmtp_features.get("size", "").strip()
@@ -179,12 +236,10 @@ class SmtpTransport:
         else:
             reason = f"connection lost: {exc or type(exc).__name__}"
         if handed_over:
-            return SmtpOutcome("ambiguous", f"{reason} after the message was sent, before a reply")
-        return SmtpOutcome("temporary", reason)
-
-    def _failed(self, outcome: SmtpOutcome) -> SmtpOutcome:
-        self.close()
-        return outcome
+            return SmtpOutcome(
+                "ambiguous", f"{reason} after the message was sent, before a reply", broken=True
+            )
+        return SmtpOutcome("temporary", reason, broken=True)
 
     def probe(self) -> list[str]:
         """Connect, secure, log in and quit without sending; return what the server said."""

@@ -9,7 +9,9 @@ to hang. Tests then parse what the server really received with the ``email`` pac
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
@@ -50,6 +52,13 @@ class Handler:
     data_script: list[str] = field(default_factory=list)
     data_calls: int = 0
     rcpt_calls: int = 0
+    #: EHLO commands received: on a server without STARTTLS, one per connection.
+    ehlo_calls: int = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.ehlo_calls += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_calls += 1
@@ -125,6 +134,52 @@ def start_server(handler: Handler, **kwargs: Any) -> Controller:
     controller = _FreePortController(handler, hostname="127.0.0.1", port=0, **kwargs)
     controller.start()
     return controller
+
+
+class SilentServer:
+    """A TCP server on 127.0.0.1 that accepts connections and never says a word: the
+    mail server that hangs before its greeting. It counts the connections it accepted."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            self.accepted.append(connection)  # held open, never answered
+
+    def stop(self) -> None:
+        """Stop accepting and close every connection."""
+        self._stop.set()
+        self._thread.join()
+        for connection in [*self.accepted, self.listener]:
+            connection.close()
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (it was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def silent_server() -> Iterator[SilentServer]:
+    """A server that accepts connections and never answers (see :class:`SilentServer`)."""
+    server = SilentServer()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

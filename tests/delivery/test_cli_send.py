@@ -45,7 +45,8 @@ def test_killed_between_recipients_then_rerun_sends_each_exactly_once(ready, smt
     rerun = brief(ready, "send", "hk", "--to", "team", env=smtp_server.env())
     assert rerun.returncode == 0, rerun.stderr
     assert counts(smtp_server) == [1, 1, 1]
-    assert "already sent" in rerun.stderr and "3 message(s): 2 sent, 1 already sent" in rerun.stdout
+    assert "already sent" in rerun.stderr
+    assert "hk -> team: 3 message(s): 2 sent, 1 already sent" in rerun.stdout
 
 
 def test_killed_after_acceptance_repeats_at_most_once_with_the_same_message_id(ready, smtp_server):
@@ -177,6 +178,6 @@ def test_two_runs_at_once_send_each_message_once(ready, smtp_server):
     assert [run.returncode for run in runs] == [0, 0]
     assert counts(smtp_server) == [1, 1, 1]
     assert sorted(outputs) == [
-        "3 message(s): 0 sent, 3 already sent\n",
-        "3 message(s): 3 sent\n",
+        "hk -> team: 3 message(s): 0 sent, 3 already sent\n",
+        "hk -> team: 3 message(s): 3 sent\n",
     ]

@@ -142,11 +142,16 @@ def test_connection_dropped_mid_data_is_retried_with_the_same_message(ready, smt
     assert outcomes[:2] == ["ambiguous", "sent"]
 
 
-def test_no_server_leaves_messages_failed_then_a_rerun_delivers(ready, smtp_server):
+def test_no_server_defers_every_message_then_a_rerun_delivers(ready, smtp_server):
     env = smtp_server.env(BRIEF_SMTP_PORT="1")
     report = run(ready, env)
-    assert not report.ok and report.count("failed") == 3
-    assert all(r.attempts == 3 and r.status == "failed" for r in rows(ready).values())
+    assert not report.ok and report.count("deferred") == 3 and report.fatal == ""
+    assert report.deferral.line() == (
+        "the mail server 127.0.0.1:1 (none) refused the connection (nothing listens on "
+        "port 1); deferred 3 message(s) to the next run: hk -> team (3)"
+    )
+    assert [r.status for r in rows(ready).values()] == ["deferred"] * 3
+    assert sum(r.attempts for r in rows(ready).values()) == 1
     assert run(ready, smtp_server.env()).ok
     assert len(smtp_server.handler.received) == 3
 

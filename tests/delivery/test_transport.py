@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import socket
+import threading
 from email.message import EmailMessage
 
 import pytest
 
 from generator.config.smtp import smtp_from_env
-from generator.delivery.transport import SmtpSetupError, SmtpTransport, backoff_delay
+from generator.delivery.transport import (
+    SmtpSetupError,
+    SmtpTransport,
+    SmtpUnreachable,
+    backoff_delay,
+)
 
-from .conftest import Handler, SmtpServer, start_server
+from .conftest import Handler, SmtpServer, free_port, start_server
 
 SENDER = "desk@example.org"
 
@@ -69,19 +75,76 @@ def test_drop_after_data_is_ambiguous(smtp_server):
     assert again.kind == "sent"
 
 
-def test_no_listener_is_temporary():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def test_no_listener_is_unreachable():
+    port = free_port()
     env = {
         "BRIEF_SMTP_HOST": "127.0.0.1",
         "BRIEF_SMTP_PORT": str(port),
         "BRIEF_SMTP_SECURITY": "none",
         "BRIEF_SMTP_TIMEOUT": "2",
     }
-    outcome = SmtpTransport(smtp_from_env(env)).send(SENDER, "ann@example.org", _message())
-    assert outcome.kind == "temporary"
-    assert "refused" in outcome.reply
+    with pytest.raises(SmtpUnreachable) as caught:
+        SmtpTransport(smtp_from_env(env)).send(SENDER, "ann@example.org", _message())
+    assert caught.value.reason == (
+        f"the mail server 127.0.0.1:{port} (none) refused the connection "
+        f"(nothing listens on port {port})"
+    )
+
+
+def test_unknown_host_is_unreachable():
+    env = {"BRIEF_SMTP_HOST": "no-such-host.invalid", "BRIEF_SMTP_SECURITY": "none"}
+    with pytest.raises(SmtpUnreachable, match=r"no-such-host\.invalid:25 \(none\) cannot be found"):
+        SmtpTransport(smtp_from_env(env)).send(SENDER, "ann@example.org", _message())
+
+
+def test_silent_server_is_unreachable_after_one_timeout(silent_server):
+    env = {
+        "BRIEF_SMTP_HOST": "127.0.0.1",
+        "BRIEF_SMTP_PORT": str(silent_server.port),
+        "BRIEF_SMTP_SECURITY": "none",
+        "BRIEF_SMTP_TIMEOUT": "1",
+    }
+    with pytest.raises(SmtpUnreachable, match=r"did not answer within 1 s \(BRIEF_SMTP_TIMEOUT\)"):
+        SmtpTransport(smtp_from_env(env)).send(SENDER, "ann@example.org", _message())
+    assert len(silent_server.accepted) == 1
+
+
+def test_server_answering_421_at_the_greeting_is_unreachable():
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def greet_busy():
+        connection, _ = listener.accept()
+        with connection:
+            connection.sendall(b"421 4.3.2 too busy, come back later\r\n")
+
+    thread = threading.Thread(target=greet_busy, daemon=True)
+    thread.start()
+    env = {
+        "BRIEF_SMTP_HOST": "127.0.0.1",
+        "BRIEF_SMTP_PORT": str(listener.getsockname()[1]),
+        "BRIEF_SMTP_SECURITY": "none",
+        "BRIEF_SMTP_TIMEOUT": "5",
+    }
+    try:
+        with pytest.raises(SmtpUnreachable) as caught:
+            SmtpTransport(smtp_from_env(env)).send(SENDER, "ann@example.org", _message())
+    finally:
+        thread.join(10)
+        listener.close()
+    assert caught.value.reason.endswith("is not taking mail: 421 4.3.2 too busy, come back later")
+
+
+def test_a_refusal_keeps_the_connection_for_the_next_recipient(smtp_server):
+    smtp_server.handler.refuse = {"bob@example.org": "550 5.1.1 user unknown"}
+    smtp_server.handler.data_script = ["451 4.3.0 try later"]
+    with SmtpTransport(smtp_from_env(smtp_server.env())) as transport:
+        outcomes = [
+            transport.send(SENDER, f"{name}@example.org", _message(f"{name}@example.org"))
+            for name in ("ann", "bob", "cy", "dee")
+        ]
+    assert [o.kind for o in outcomes] == ["temporary", "permanent", "sent", "sent"]
+    assert not any(o.broken for o in outcomes)
+    assert smtp_server.handler.ehlo_calls == 1
 
 
 def test_server_that_hangs_times_out(smtp_server):
@@ -89,7 +152,7 @@ def test_server_that_hangs_times_out(smtp_server):
     env = smtp_server.env(BRIEF_SMTP_TIMEOUT="1")
     with SmtpTransport(smtp_from_env(env)) as transport:
         outcome = transport.send(SENDER, "ann@example.org", _message())
-    assert outcome.kind == "ambiguous"
+    assert (outcome.kind, outcome.broken) == ("ambiguous", True)
     assert "timed out after 1 s" in outcome.reply
 
 
