@@ -1,4 +1,4 @@
-"""The ``brief schedule`` commands: list, run-due, serve, run.
+"""The ``brief schedule`` commands: list, run-due, serve, run, history, status.
 
 Part of the command-line edge (registered on the ``brief`` group by :mod:`generator.cli.app`):
 thin click commands over :mod:`generator.schedule.runner`. The real clock is read only
@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -29,7 +31,7 @@ from generator.settings import Settings
 if TYPE_CHECKING:
     # Types only: the models load pydantic, which `brief --help`, `brief check` and a
     # build with nothing to do must not pay for.
-    from generator.config import DeliveryConfig, Schedule
+    from generator.config import Delivery, DeliveryConfig, Schedule
     from generator.schedule import Context
 
 Clock = Callable[[], dt.datetime]
@@ -105,9 +107,14 @@ def stop_on_signals() -> Iterator[threading.Event]:
 
 def load_schedules(settings: Settings) -> DeliveryConfig:
     """``delivery.yaml``, fully checked (schedules included); raises ``ConfigError``."""
+    return load_checked(settings).config
+
+
+def load_checked(settings: Settings) -> Delivery:
+    """``delivery.yaml`` checked and resolved: the model and every list's recipients."""
     from generator.config import load_delivery
 
-    return load_delivery(settings.delivery_file, settings.display(settings.delivery_file)).config
+    return load_delivery(settings.delivery_file, settings.display(settings.delivery_file))
 
 
 def _context(
@@ -115,8 +122,9 @@ def _context(
 ) -> Context:
     from generator.schedule import Context
 
-    config = load_schedules(settings)
-    return Context(settings, config, clock, limit, stop, environ=dict(os.environ))
+    loaded = load_checked(settings)
+    environ = dict(os.environ)
+    return Context(settings, loaded.config, clock, limit, stop, environ, delivery=loaded)
 
 
 @click.group()
@@ -182,25 +190,36 @@ def _last_run(settings: Settings, name: str) -> str:
 
 @schedule.command("run-due")
 @click.option("--now", "now", metavar="ISO", default=None, help=NOW_HELP)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print nothing unless something failed (for cron, which mails any output).",
+)
 @click.option("--time-limit-seconds", type=float, default=None, hidden=True, help=LIMIT_HELP)
 @click.pass_obj
-def run_due(settings: Settings, now: str | None, time_limit_seconds: float | None) -> None:
+def run_due(
+    settings: Settings, now: str | None, quiet: bool, time_limit_seconds: float | None
+) -> None:
     """Run every schedule whose time has come, then exit (call this from cron or a timer).
 
     Exit status 1 when any run failed.
     """
     from generator.schedule import runner as schedule_runner
 
+    if quiet:
+        # Warnings (a failed run) and errors (an alert not sent) still reach stderr.
+        logging.getLogger("generator").setLevel(logging.WARNING)
     with stop_on_signals() as stop:
         reports = schedule_runner.run_due(
             _context(settings, make_clock(now), time_limit_seconds, stop)
         )
     failed = schedule_runner.failures(reports)
     ran = sum(r.result != "skipped" for r in reports)
-    skipped = len(reports) - ran
-    click.echo(
-        f"{ran} run(s), {failed} failed, {skipped} slot(s) skipped" if reports else "nothing due"
-    )
+    skipped = sum(r.count for r in reports if r.result == "skipped")
+    if not quiet:
+        summary = f"{ran} run(s), {failed} failed, {skipped:,} slot(s) skipped"
+        click.echo(summary if reports else "nothing due")
     sys.exit(EXIT_ERRORS if failed else EXIT_OK)
 
 
@@ -214,7 +233,7 @@ def serve(settings: Settings, now: str | None, time_limit_seconds: float | None)
 
     with stop_on_signals() as stop:
         context = _context(settings, make_clock(now), time_limit_seconds, stop)
-        schedule_runner.serve(context, lambda: load_schedules(settings))
+        schedule_runner.serve(context, lambda: load_checked(settings))
     sys.exit(EXIT_OK)
 
 
@@ -242,3 +261,114 @@ def _known_schedule(config: DeliveryConfig, name: str) -> None:
         schedule_runner.find_schedule(config, name)
     except GeneratorError as exc:
         raise click.UsageError(str(exc), click.get_current_context()) from None
+
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="An aligned table, or JSON for scripts.",
+)
+
+
+@schedule.command("history")
+@click.argument("name", required=False)
+@click.option("--since", metavar="DATE", default=None, help="Only slots from DATE (ISO 8601) on.")
+@click.option("--failed", is_flag=True, help="Only failed runs.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    default=100,
+    show_default=True,
+    help="Show at most this many runs, newest first (0: all).",
+)
+@FORMAT_OPTION
+@click.pass_obj
+def history(
+    settings: Settings,
+    name: str | None,
+    since: str | None,
+    failed: bool,
+    limit: int,
+    output_format: str,
+) -> None:
+    """Show the recorded runs, newest first: of every schedule, or of schedule NAME."""
+    from generator.schedule import history as run_history
+    from generator.schedule import status
+
+    start = parse_since(since) if since is not None else None
+    with _existing_store(settings) as db:
+        if name is not None and name not in (known := _schedule_names(settings, db)):
+            names = ", ".join(known) or "none are configured"
+            raise click.UsageError(f"no schedule named '{name}' (schedules: {names})")
+        results = ("failed",) if failed else ()
+        most = limit or None
+        runs = (
+            run_history.select_runs(db, name, since=start, results=results, limit=most)
+            if db is not None
+            else []
+        )
+    if output_format == "json":
+        click.echo(json.dumps(status.history_rows(runs), indent=2, ensure_ascii=False))
+    elif runs:
+        click.echo("\n".join(status.history_text(runs)))
+    else:
+        click.echo("no runs recorded")
+
+
+def parse_since(text: str) -> dt.datetime:
+    """``--since``: a date (midnight UTC) or a moment with an offset; else a usage error."""
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), dt.UTC)
+        return parse_now(text)
+    except (ValueError, click.BadParameter):
+        raise click.BadParameter(
+            f"'{text}' is not a date like 2026-03-30 or a moment like 2026-03-30T07:00Z",
+            param_hint="--since",
+        ) from None
+
+
+@schedule.command("status")
+@click.option("--now", "now", metavar="ISO", default=None, help=NOW_HELP)
+@FORMAT_OPTION
+@click.pass_obj
+def status_command(settings: Settings, now: str | None, output_format: str) -> None:
+    """Show each schedule's health; exit status 1 when one is failing or overdue."""
+    from generator.schedule import status
+
+    config = load_schedules(settings)
+    with _existing_store(settings) as db:
+        report = status.health(db, config.schedules, make_clock(now)())
+    if output_format == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(status.render_text(report)))
+    sys.exit(EXIT_OK if report["healthy"] else EXIT_ERRORS)
+
+
+@contextlib.contextmanager
+def _existing_store(settings: Settings) -> Iterator[sqlite3.Connection | None]:
+    """The state store with the history tables, or None when the project has none yet
+    (reading the history creates no ``.brief/`` folder)."""
+    from generator.schedule import history as run_history
+    from generator.store import open_project_store, store_path
+
+    if not store_path(settings.state_dir).exists():
+        yield None
+        return
+    with closing(open_project_store(settings)) as db:
+        run_history.ensure_tables(db)
+        yield db
+
+
+def _schedule_names(settings: Settings, db: sqlite3.Connection | None) -> list[str]:
+    """The schedules of ``delivery.yaml`` and any others the history still holds."""
+    names = [s.name for s in load_schedules(settings).schedules]
+    if db is not None:
+        rows = db.execute("SELECT DISTINCT schedule FROM schedule_runs ORDER BY schedule")
+        names += [n for (n,) in rows if n not in names]
+    return names

@@ -19,7 +19,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "next_fires",
             "parse_cron",
         ],
-        "loader": ["Delivery", "closest", "load_delivery"],
+        "loader": ["Delivery", "closest", "load_delivery", "resolve_delivery"],
         "model": ["ALERT_EVENTS", "Alerts", "DeliveryConfig", "History", "Schedule", "Selection"],
         "smtp": ["ENV_VARS", "SmtpSettings", "smtp_from_env"],
         "subject": ["header_text", "render_subject"],

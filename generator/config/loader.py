@@ -66,6 +66,19 @@ def load_delivery(path: Path, display: str) -> Delivery:
     return delivery
 
 
+def resolve_delivery(config: DeliveryConfig, display: str = "delivery.yaml") -> Delivery:
+    """The set-up of a configuration read earlier (sender parsed, lists resolved), without
+    reading the file again: what a scheduled run sends with, whatever the file says now.
+
+    Raises :class:`ConfigError` (unlocated) for a configuration that fails the checks.
+    """
+    checker = _Checker(display, None)
+    delivery = checker.check(config)
+    if checker.diagnostics or delivery is None:
+        raise ConfigError(f"{display} has errors", checker.diagnostics)
+    return delivery
+
+
 def closest(name: str, choices: Sequence[str]) -> str | None:
     """The choice nearest to a mistyped ``name``, if any is near enough."""
     found = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)

@@ -8,7 +8,7 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=["history", "runner"],
+    submodules=["history", "runner", "status"],
     submod_attrs={
         "job": ["resolve"],
         "runner": ["Context"],

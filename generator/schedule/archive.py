@@ -1,9 +1,13 @@
-"""Dated copies of built PDFs: ``output/archive/YYYY-MM-DD/<id>.pdf``, never overwritten.
+"""Dated copies of built PDFs: ``output/archive/YYYY-MM-DD/<schedule>/<id>.pdf``, never
+overwritten.
 
-A second edition on the same day gets a suffix (``<id>-2.pdf``, ``<id>-3.pdf`` …). The
-copy is written to a temporary file and then hard-linked to its final name, which fails
-instead of replacing when the name is taken, so even two archivers racing cannot
-overwrite an earlier edition or leave a half-written one.
+Each schedule archives into a folder of its own under the day's, so two schedules that
+archive one briefing on one day (a morning and an evening edition, or one plain and one
+PDF/A) leave two copies that say which schedule made them. A second edition of the same
+schedule on the same day gets a suffix (``<id>-2.pdf``, ``<id>-3.pdf`` …). The copy is
+written to a temporary file and then hard-linked to its final name, which fails instead
+of replacing when the name is taken, so even two archivers racing cannot overwrite an
+earlier edition or leave a half-written one.
 """
 
 from __future__ import annotations
@@ -21,18 +25,25 @@ from generator.writer import TEMP_PREFIX, output_path
 ARCHIVE = "archive"
 
 
-def archive_dir(output_dir: Path, day: dt.date) -> Path:
-    """``output/archive/YYYY-MM-DD``."""
-    return output_dir / ARCHIVE / day.isoformat()
+def archive_dir(output_dir: Path, day: dt.date, schedule: str) -> Path:
+    """``output/archive/YYYY-MM-DD/<schedule>``.
+
+    Schedule names are slugs (``config.model.ListName``), so the name is one plain path
+    segment.
+    """
+    return output_dir / ARCHIVE / day.isoformat() / schedule
 
 
-def archive_pdfs(output_dir: Path, brief_ids: Sequence[str], day: dt.date) -> list[Path]:
-    """Copy ``<id>.pdf`` of each brief from ``output_dir`` into the archive of ``day``.
+def archive_pdfs(
+    output_dir: Path, brief_ids: Sequence[str], day: dt.date, schedule: str
+) -> list[Path]:
+    """Copy ``<id>.pdf`` of each brief from ``output_dir`` into ``schedule``'s archive of
+    ``day``.
 
     Returns the paths written, in the order of ``brief_ids``; raises :class:`OutputError`
     for a PDF that is missing or cannot be copied.
     """
-    folder = archive_dir(output_dir, day)
+    folder = archive_dir(output_dir, day, schedule)
     written = []
     for brief_id in brief_ids:
         source = output_path(output_dir, f"{brief_id}.pdf")
@@ -44,13 +55,17 @@ def archive_pdfs(output_dir: Path, brief_ids: Sequence[str], day: dt.date) -> li
     return written
 
 
-def not_yet_archived(output_dir: Path, brief_ids: Sequence[str], day: dt.date) -> list[str]:
-    """The briefs whose current PDF has no identical copy in the archive of ``day`` yet.
+def not_yet_archived(
+    output_dir: Path, brief_ids: Sequence[str], day: dt.date, schedule: str
+) -> list[str]:
+    """The briefs whose current PDF has no identical copy in ``schedule``'s archive of
+    ``day`` yet.
 
     For a resumed run: the interrupted attempt may have archived its PDFs already, and
-    the same edition should be there once, not once per attempt.
+    the same edition should be there once, not once per attempt. Another schedule's copy
+    does not count: each schedule's folder is complete on its own.
     """
-    folder = archive_dir(output_dir, day)
+    folder = archive_dir(output_dir, day, schedule)
     missing = []
     for brief_id in brief_ids:
         try:

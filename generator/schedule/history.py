@@ -6,6 +6,10 @@ started by mistake (or a clock stepped back) still run each slot once. The row i
 completed with the outcome. Slots recorded as skipped get a row too, which moves the
 schedule's cursor past them.
 
+A row may stand for several skipped slots: ``planned_utc`` is the last of them (so the
+claim on it is an ordinary one, and the cursor moves past them all), ``skipped_from``
+the first and ``skipped_count`` how many; a single slot has NULL and 1.
+
 A row left ``running`` by a process that was killed is either *resumed* (reopened for the
 same slot, ``resumes`` counting how often, the note saying when) or closed as failed.
 """
@@ -46,9 +50,13 @@ CREATE TABLE IF NOT EXISTS schedule_runs (
     host TEXT NOT NULL DEFAULT '',
     pid INTEGER,
     resumes INTEGER NOT NULL DEFAULT 0,
+    deferred TEXT NOT NULL DEFAULT '[]',
+    skipped_from TEXT,
+    skipped_count INTEGER NOT NULL DEFAULT 1,
     UNIQUE (schedule, planned_utc)
 );
 CREATE INDEX IF NOT EXISTS schedule_runs_by_kind ON schedule_runs (schedule, kind, planned_utc);
+CREATE INDEX IF NOT EXISTS schedule_runs_by_end ON schedule_runs (ended_at);
 CREATE TABLE IF NOT EXISTS schedule_seen (
     schedule TEXT PRIMARY KEY,
     first_seen_utc TEXT NOT NULL
@@ -73,6 +81,9 @@ class Run:
     error: str
     note: str
     resumes: int = 0
+    deferred: tuple[str, ...] = ()
+    skipped_from: str | None = None
+    skipped_count: int = 1
 
 
 @dataclass(frozen=True)
@@ -85,21 +96,31 @@ class RunOutcome:
     archived: Sequence[str] = ()
     error: str = ""
     note: str = ""
+    deferred: Sequence[str] = ()
 
 
 #: Why a row left ``running`` has no outcome.
 INTERRUPTED = "interrupted: the process running it ended before recording an outcome"
 
 
+#: Columns newer than the first version of the table, added to an older file on open.
+_ADDED_COLUMNS = (
+    ("resumes", "INTEGER NOT NULL DEFAULT 0"),
+    ("deferred", "TEXT NOT NULL DEFAULT '[]'"),
+    ("skipped_from", "TEXT"),
+    ("skipped_count", "INTEGER NOT NULL DEFAULT 1"),
+)
+
+
 def ensure_tables(connection: sqlite3.Connection) -> None:
     """Create the history tables if needed, and add columns newer than the file."""
     ensure_schema(connection, SCHEMA)
     columns = {row[1] for row in connection.execute("PRAGMA table_info(schedule_runs)")}
-    if "resumes" not in columns:
+    for name, declaration in _ADDED_COLUMNS:
+        if name in columns:
+            continue
         try:
-            connection.execute(
-                "ALTER TABLE schedule_runs ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0"
-            )
+            connection.execute(f"ALTER TABLE schedule_runs ADD COLUMN {name} {declaration}")
         except sqlite3.OperationalError as exc:
             # Another process opening the store at the same moment added it first.
             if "duplicate column" not in str(exc):
@@ -168,13 +189,32 @@ def claim(
 
 
 def record_skip(
-    connection: sqlite3.Connection, schedule: str, slot: dt.datetime, note: str, now: dt.datetime
+    connection: sqlite3.Connection,
+    schedule: str,
+    slot: dt.datetime,
+    note: str,
+    now: dt.datetime,
+    *,
+    first: dt.datetime | None = None,
+    count: int = 1,
 ) -> bool:
-    """Record a slot as skipped; False if it already had a row."""
+    """Record a slot as skipped (or ``count`` slots from ``first`` to ``slot``, as one row);
+    False if ``slot`` already had a row."""
     cursor = connection.execute(
         "INSERT OR IGNORE INTO schedule_runs (schedule, planned_utc, kind, result, claimed_at, "
-        "ended_at, note, host, pid) VALUES (?, ?, 'scheduled', 'skipped', ?, ?, ?, ?, ?)",
-        (schedule, iso(slot), _stamp(now), _stamp(now), note, _host(), os.getpid()),
+        "ended_at, note, host, pid, skipped_from, skipped_count) "
+        "VALUES (?, ?, 'scheduled', 'skipped', ?, ?, ?, ?, ?, ?, ?)",
+        (
+            schedule,
+            iso(slot),
+            _stamp(now),
+            _stamp(now),
+            note,
+            _host(),
+            os.getpid(),
+            iso(first) if first is not None and count > 1 else None,
+            count,
+        ),
     )
     return cursor.rowcount == 1
 
@@ -185,7 +225,7 @@ def finish(
     """Complete a claimed run with its outcome."""
     connection.execute(
         "UPDATE schedule_runs SET result = ?, ended_at = ?, built = ?, sent = ?, archived = ?, "
-        "error = ?, note = CASE WHEN ? = '' THEN note WHEN note = '' THEN ? "
+        "deferred = ?, error = ?, note = CASE WHEN ? = '' THEN note WHEN note = '' THEN ? "
         "ELSE note || '; ' || ? END WHERE id = ?",
         (
             outcome.result,
@@ -193,6 +233,7 @@ def finish(
             json.dumps(list(outcome.built)),
             json.dumps(list(outcome.sent)),
             json.dumps(list(outcome.archived)),
+            json.dumps(list(outcome.deferred)),
             outcome.error,
             outcome.note,
             outcome.note,
@@ -242,6 +283,13 @@ def resume(connection: sqlite3.Connection, run_id: int, now: dt.datetime) -> boo
     return cursor.rowcount == 1
 
 
+def note_run(connection: sqlite3.Connection, run_id: int, error: str) -> None:
+    """Write ``error`` on a row that stays ``running`` (its child died; it is resumed later)."""
+    connection.execute(
+        "UPDATE schedule_runs SET error = ? WHERE id = ? AND result = 'running'", (error, run_id)
+    )
+
+
 def close_run(connection: sqlite3.Connection, run_id: int, error: str, now: dt.datetime) -> None:
     """Record an interrupted row as failed with ``error`` (one not resumed)."""
     connection.execute(
@@ -256,6 +304,56 @@ def runs(connection: sqlite3.Connection, schedule: str, limit: int = 20) -> list
     rows = connection.execute(
         "SELECT * FROM schedule_runs WHERE schedule = ? ORDER BY planned_utc DESC, id DESC LIMIT ?",
         (schedule, limit),
+    ).fetchall()
+    return [_run(row) for row in rows]
+
+
+def prune(connection: sqlite3.Connection, keep_days: int, now: dt.datetime) -> int:
+    """Delete runs that ended more than ``keep_days`` ago; how many were deleted.
+
+    The newest row of each schedule is kept whatever its age: it is the schedule's
+    cursor, and without it the schedule would start over from when it was first seen.
+    Rows still ``running`` have no end and are never pruned.
+    """
+    cutoff = _stamp(now - dt.timedelta(days=keep_days))
+    cursor = connection.execute(
+        "DELETE FROM schedule_runs WHERE ended_at IS NOT NULL AND ended_at < ? "
+        "AND id NOT IN (SELECT id FROM schedule_runs AS r WHERE r.kind = 'scheduled' "
+        "AND r.planned_utc = (SELECT MAX(planned_utc) FROM schedule_runs AS n "
+        "WHERE n.schedule = r.schedule AND n.kind = 'scheduled' AND n.planned_utc <= ?))",
+        (cutoff, iso(now)),
+    )
+    return cursor.rowcount
+
+
+def select_runs(
+    connection: sqlite3.Connection,
+    schedule: str | None = None,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    results: Sequence[Result] = (),
+    limit: int | None = None,
+) -> list[Run]:
+    """Rows newest slot first: of one schedule or all, planned in ``[since, until]``, with
+    one of ``results`` if given, at most ``limit``."""
+    where: list[str] = ["1 = 1"]
+    args: list[object] = []
+    for clause, value in (
+        ("schedule = ?", schedule),
+        ("planned_utc >= ?", since),
+        ("planned_utc <= ?", until),
+    ):
+        if value is not None:
+            where.append(clause)
+            args.append(iso(value) if isinstance(value, dt.datetime) else value)
+    if results:
+        where.append(f"result IN ({', '.join('?' * len(results))})")
+        args += list(results)
+    rows = connection.execute(
+        f"SELECT * FROM schedule_runs WHERE {' AND '.join(where)} "
+        "ORDER BY planned_utc DESC, id DESC LIMIT ?",
+        [*args, -1 if limit is None else limit],
     ).fetchall()
     return [_run(row) for row in rows]
 
@@ -280,6 +378,9 @@ def _run(row: sqlite3.Row) -> Run:
         error=row["error"],
         note=row["note"],
         resumes=row["resumes"],
+        deferred=tuple(json.loads(row["deferred"])),
+        skipped_from=row["skipped_from"],
+        skipped_count=row["skipped_count"],
     )
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import locks
 from generator.builder import build
-from generator.config import Schedule, Selection
+from generator.config import DeliveryConfig, Schedule, Selection, resolve_delivery
 from generator.delivery import sender as delivery
 from generator.errors import Diagnostic, FactSheetError, GeneratorError
 from generator.factsheet import discover
@@ -51,10 +51,12 @@ class JobResult:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """``built 2, archived 2, sent 4`` (and ``, 2 already had it`` when so)."""
+        """``built 2, archived 2, sent 4`` (and ``, 2 already had it``, ``, 2 deferred``
+        when so)."""
         counts = (("built", self.built), ("archived", self.archived), ("sent", self.sent))
         text = ", ".join(f"{label} {len(items)}" for label, items in counts)
-        return text + (f", {len(self.already)} already had it" if self.already else "")
+        text += f", {len(self.already)} already had it" if self.already else ""
+        return text + (f", {len(self.deferred)} deferred" if self.deferred else "")
 
 
 def resolve(settings: Settings, selection: Selection) -> Resolved:
@@ -108,6 +110,9 @@ class Job:
     have set); ``archive_day`` is the planned slot's date in the schedule's zone;
     ``environ`` carries the ``BRIEF_SMTP_*`` settings for sending; ``resumed`` says the
     run takes over from an interrupted one (PDFs it archived are not archived again).
+    ``config`` is the ``delivery.yaml`` the scheduler loaded: the run sends with it, so a
+    file broken after ``brief schedule serve`` started breaks neither scheduling nor
+    sending. Without it the run reads the file as ``brief send`` does.
     """
 
     settings: Settings
@@ -116,16 +121,24 @@ class Job:
     archive_day: dt.date
     environ: Mapping[str, str] = field(default_factory=dict)
     resumed: bool = False
+    config: DeliveryConfig | None = None
 
     @property
     def today(self) -> dt.date:
         """The run's date in the schedule's time zone (what rule checks call today)."""
         return local_date(self.schedule, self.started)
 
+    @property
+    def build_settings(self) -> Settings:
+        """The project's settings with the schedule's ``pdf_variant`` (when it has one):
+        the build, the archive and the attachments sent all get that variant."""
+        variant = self.schedule.pdf_variant
+        return replace(self.settings, pdf_variant=variant) if variant else self.settings
+
 
 def run_job(job: Job) -> JobResult:
     """Build, archive and send a schedule's selection; never raises for bad input."""
-    settings, schedule = job.settings, job.schedule
+    settings, schedule = job.build_settings, job.schedule
     result = JobResult()
     selection = resolve(settings, schedule.select)
     result.errors += selection.problems
@@ -145,7 +158,7 @@ def run_job(job: Job) -> JobResult:
 
 
 def _build_and_archive(job: Job, ids: Sequence[str], result: JobResult) -> None:
-    settings, schedule = job.settings, job.schedule
+    settings, schedule = job.build_settings, job.schedule
     if not ids:
         result.errors.append("the selection matches no briefing")
         return
@@ -153,14 +166,17 @@ def _build_and_archive(job: Job, ids: Sequence[str], result: JobResult) -> None:
     for item in report.results:
         if item.status == "failed":
             reason = item.error or _first_error(item.diagnostics) or "fact sheet has errors"
-            result.errors.append(f"{item.display}: {reason}")
+            # A diagnostic already starts with the file (briefs/x.yaml:3:1: ...): name it once.
+            located = reason.startswith(f"{item.display}:")
+            result.errors.append(reason if located else f"{item.display}: {reason}")
         else:
             result.built.append(item.brief_id)
     if schedule.archive and result.built:
         ids = result.built
+        day, name = job.archive_day, schedule.name
         if job.resumed:
-            ids = not_yet_archived(settings.output_dir, ids, job.archive_day)
-        written = archive_pdfs(settings.output_dir, ids, job.archive_day)
+            ids = not_yet_archived(settings.output_dir, ids, day, name)
+        written = archive_pdfs(settings.output_dir, ids, day, name)
         result.archived += [settings.display(path) for path in written]
 
 
@@ -169,18 +185,27 @@ def deliver(job: Job, result: JobResult) -> None:
 
     One ``brief send`` per briefing, so one briefing's problem (a pre-send check, say)
     does not hold back the others. A recipient who already has this edition is not sent
-    it again (``already``); every message not accepted is an error.
+    it again (``already``); every message not accepted is an error, except one deferred
+    (the mail server could not be used: a later run sends it), which is listed as such
+    and summed up in one error line, so that the run still counts as failed.
     """
     clock = _running_clock(job.started)
+    try:
+        given = resolve_delivery(job.config) if job.config is not None else None
+    except GeneratorError as exc:
+        result.errors.append(f"nothing sent: {exc}")
+        return
+    reasons: list[str] = []
     for brief_id in result.built:
         try:
             report = delivery.send(
-                job.settings,
+                job.build_settings,
                 [brief_id],
                 job.schedule.send_to,
                 options=delivery.SendOptions(),
                 clock=clock,
                 environ=job.environ,
+                delivery=given,
             )
         except GeneratorError as exc:
             details = "; ".join(d.format() for d in exc.diagnostics)
@@ -188,20 +213,31 @@ def deliver(job: Job, result: JobResult) -> None:
                 f"{brief_id} not sent: {exc}" + (f": {details}" if details else "")
             )
             continue
-        _record_sends(report, result)
+        _record_sends(report, result, reasons)
+    if result.deferred:
+        why = "; ".join(dict.fromkeys(filter(None, reasons))) or "the mail server could not be used"
+        result.errors.append(f"{len(result.deferred)} message(s) deferred: {why}")
 
 
-def _record_sends(report: delivery.SendReport, result: JobResult) -> None:
+def _record_sends(report: delivery.SendReport, result: JobResult, reasons: list[str]) -> None:
+    """Sort one briefing's messages into the result. Why messages were deferred (their
+    reply, else the report's fatal fault) goes to ``reasons``, summed up once for the
+    run; a fatal fault that deferred nothing is an error of its own."""
+    deferred = False
     for message in report.results:
         line = f"{message.brief_id} -> {message.list_name}: {message.recipient}"
         if message.result == "sent":
             result.sent.append(line)
         elif message.result in ("already-sent", "covered"):
             result.already.append(line)
+        elif message.result == "deferred":
+            result.deferred.append(line)
+            reasons.append(message.reply or report.fatal)
+            deferred = True
         else:
             reason = f"{message.result.replace('-', ' ')}: {message.reply}".rstrip(": ")
             result.errors.append(f"{line} {reason}")
-    if report.fatal:
+    if report.fatal and not deferred:
         result.errors.append(report.fatal)
 
 

@@ -24,13 +24,24 @@ from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass, field, replace
 
 from generator import locks
-from generator.config import DeliveryConfig, Schedule
+from generator.config import Delivery, DeliveryConfig, Schedule
 from generator.errors import GeneratorError
+from generator.schedule import alerts, status
 from generator.schedule import history as run_history
 from generator.schedule.child import ChildResult, run_limited
 from generator.schedule.history import Kind, Result, Run, RunOutcome, parse_iso
 from generator.schedule.job import Job, JobResult, run_job
-from generator.schedule.slots import Decision, due, iso, local_date, next_wake, resumption
+from generator.schedule.reload import Loader, Reloader
+from generator.schedule.reports import RunReport, describe, skip_line
+from generator.schedule.slots import (
+    Decision,
+    due,
+    expired_note,
+    iso,
+    local_date,
+    next_wake,
+    resumption,
+)
 from generator.settings import Settings
 from generator.store import open_project_store
 
@@ -40,32 +51,13 @@ Clock = Callable[[], dt.datetime]
 
 
 @dataclass(frozen=True)
-class RunReport:
-    """What happened to one slot of one schedule."""
-
-    schedule: str
-    slot: dt.datetime
-    result: str
-    detail: str = ""
-
-    @property
-    def failed(self) -> bool:
-        """Whether this counts against the exit status."""
-        return self.result == "failed"
-
-    def line(self) -> str:
-        """``weekly-ev 2026-03-30T07:00:00Z ok: built 2, archived 2, sent 4 in 3.1 s``."""
-        text = f"{self.schedule} {iso(self.slot)} {self.result}"
-        return f"{text}: {self.detail}" if self.detail else text
-
-
-@dataclass(frozen=True)
 class Context:
     """What every run needs besides the schedule: project, configuration, clock, limits.
 
     ``seconds`` overrides every schedule's ``time_limit_minutes`` (for tests); ``stop``,
     once set, stops the run in progress and starts no other; ``environ`` holds the
-    ``BRIEF_SMTP_*`` settings used for sending.
+    ``BRIEF_SMTP_*`` settings used for sending; ``delivery`` is the checked
+    ``delivery.yaml`` ``config`` came from (its lists' recipients, for alerts).
     """
 
     settings: Settings
@@ -74,6 +66,7 @@ class Context:
     seconds: float | None = None
     stop: threading.Event | None = None
     environ: Mapping[str, str] = field(default_factory=dict)
+    delivery: Delivery | None = None
 
     def time_limit(self, schedule: Schedule) -> float:
         """The time limit of ``schedule``'s runs, in seconds."""
@@ -97,7 +90,39 @@ def run_due(context: Context) -> list[RunReport]:
                 reports += _due_runs(context, schedule, now)
         except locks.LockBusy as exc:
             log.info("%s skipped this time: %s", schedule.name, exc)
+    _aftermath(context, reports, now)
     return reports
+
+
+def _aftermath(context: Context, reports: Sequence[RunReport], now: dt.datetime) -> None:
+    """After every run-due: alerts, history pruning, ``.brief/health.json``.
+
+    None of it may fail the runs it follows: a problem is logged as an error and the
+    next run-due tries again.
+    """
+    try:
+        with closing(open_project_store(context.settings)) as db:
+            run_history.ensure_tables(db)
+            alerts.notice(db, context.config, reports, context.clock())
+            alerts.deliver(
+                db,
+                context.config,
+                context.delivery,
+                context.environ,
+                context.clock,
+                context.settings,
+            )
+            keep = context.config.history.keep_days
+            pruned = run_history.prune(db, keep, now)
+            alerts.prune(db, keep, now)
+            if pruned:
+                log.info(
+                    "pruned %d run(s) of the schedule history older than %d days", pruned, keep
+                )
+            report = status.health(db, context.config.schedules, now)
+        status.write_health(context.settings, report)
+    except (GeneratorError, OSError, sqlite3.Error) as exc:
+        log.error("after the runs: %s", exc)
 
 
 def run_now(context: Context, name: str) -> RunReport:
@@ -130,15 +155,17 @@ def failures(reports: Sequence[RunReport]) -> int:
     return sum(report.failed for report in reports)
 
 
-def serve(context: Context, load: Callable[[], DeliveryConfig], *, max_sleep: float = 60.0) -> int:
+def serve(context: Context, load: Loader, *, max_sleep: float = 60.0) -> int:
     """Run due schedules in a loop until ``context.stop`` is set; return the failed runs.
 
     Sleeps until the next slot of any schedule, but never longer than ``max_sleep``
     seconds, so an edited ``delivery.yaml`` or a stepped clock is noticed soon. A
-    ``delivery.yaml`` that stops being valid is reported and the last good one kept.
+    ``delivery.yaml`` that stops being valid is reported once and the last good one kept,
+    for scheduling and sending alike, until the file is valid again.
     """
     stop = context.stop or threading.Event()
     failed, announced = 0, None
+    reload = Reloader(load)
     log.info("serving %d schedule(s)", len(context.config.schedules))
     while not stop.is_set():
         failed += failures(run_due(context))
@@ -152,18 +179,16 @@ def serve(context: Context, load: Callable[[], DeliveryConfig], *, max_sleep: fl
         pause = max_sleep if wake is None else (wake - now).total_seconds()
         stop.wait(min(max(pause, 0.0), max_sleep))
         if not stop.is_set():
-            context = replace(context, config=_reload(load, context.config))
+            context = _with(context, reload())
     log.info("stopped")
     return failed
 
 
-def _reload(load: Callable[[], DeliveryConfig], current: DeliveryConfig) -> DeliveryConfig:
-    try:
-        return load()
-    except GeneratorError as exc:
-        problems = "; ".join(d.format() for d in exc.diagnostics) or str(exc)
-        log.error("keeping the previous schedules: %s: %s", exc, problems)
-        return current
+def _with(context: Context, loaded: Delivery | DeliveryConfig | None) -> Context:
+    """``context`` with a freshly loaded ``delivery.yaml`` (unchanged for None)."""
+    if isinstance(loaded, Delivery):
+        return replace(context, config=loaded.config, delivery=loaded)
+    return context if loaded is None else replace(context, config=loaded)
 
 
 def _schedule_lock(settings: Settings, schedule: Schedule) -> AbstractContextManager[None]:
@@ -175,6 +200,11 @@ def _schedule_lock(settings: Settings, schedule: Schedule) -> AbstractContextMan
 
 
 def _due_runs(context: Context, schedule: Schedule, now: dt.datetime) -> list[RunReport]:
+    """Resume what was interrupted, then decide and handle every pending slot.
+
+    Skipped slots are logged together, one line for each stretch of them before a run
+    (after a month of downtime: one line, not thousands).
+    """
     with closing(open_project_store(context.settings)) as db:
         run_history.ensure_tables(db)
         reports = _take_over(db, context, schedule, now)
@@ -182,16 +212,27 @@ def _due_runs(context: Context, schedule: Schedule, now: dt.datetime) -> list[Ru
         if cursor is None:
             cursor = run_history.first_seen(db, schedule.name, now)
         claimed = run_history.claimed_between(db, schedule.name, cursor, now)
+        skipped: list[RunReport] = []
         for decision in due(schedule, cursor=cursor, now=now, claimed=claimed):
             if context.stopping:
                 break
             if decision.action == "skip":
-                report = _skip(db, context, schedule, decision)
-            else:
-                report = _execute(db, context, schedule, decision, "scheduled")
-            if report is not None:
-                reports.append(report)
-        return reports
+                skipped += _found(_skip(db, context, schedule, decision))
+                continue
+            _log_skips(skipped)
+            reports += skipped + _found(_execute(db, context, schedule, decision, "scheduled"))
+            skipped = []
+        _log_skips(skipped)
+        return reports + skipped
+
+
+def _found(report: RunReport | None) -> list[RunReport]:
+    return [report] if report is not None else []
+
+
+def _log_skips(skipped: Sequence[RunReport]) -> None:
+    if skipped:
+        log.info("%s", skip_line(skipped))
 
 
 def _take_over(
@@ -231,20 +272,19 @@ def _interrupted(
     error = f"interrupted, not resumed: {decision.note}"
     run_history.close_run(db, run.id, error, context.clock())
     report = RunReport(schedule.name, slot, "failed", error)
-    log.warning("%s", report.line())
+    log.error("%s", report.line())
     return report
 
 
 def _skip(
     db: sqlite3.Connection, context: Context, schedule: Schedule, decision: Decision
 ) -> RunReport | None:
-    if not run_history.record_skip(
-        db, schedule.name, decision.slot, decision.note, context.clock()
-    ):
+    name, slot, note = schedule.name, decision.slot, decision.note
+    span = {"first": decision.first, "count": decision.count}
+    if not run_history.record_skip(db, name, slot, note, context.clock(), **span):
         return None
-    report = RunReport(schedule.name, decision.slot, "skipped", decision.note)
-    log.info("%s", report.line())
-    return report
+    expired = note == expired_note(schedule)
+    return RunReport(name, slot, "skipped", note, **span, expired=expired)
 
 
 def _execute(
@@ -257,7 +297,7 @@ def _execute(
         log.info("%s %s already claimed by another process", name, iso(slot))
         return None
     log.info("%s %s started%s", name, iso(slot), " (late)" if decision.late else "")
-    return _run_claimed(db, context, schedule, decision, run_id)
+    return _run_claimed(db, context, schedule, decision, run_id, kind=kind)
 
 
 def _run_claimed(
@@ -267,21 +307,57 @@ def _run_claimed(
     decision: Decision,
     run_id: int,
     resumed: bool = False,
+    kind: Kind = "scheduled",
 ) -> RunReport:
     """Run the job of a claimed (or resumed) row in a time-limited child; record the outcome."""
     name, slot, started = schedule.name, decision.slot, context.clock()
     day = local_date(schedule, slot)
-    job = Job(context.settings, schedule, started, day, context.environ, resumed)
+    job = Job(context.settings, schedule, started, day, context.environ, resumed, context.config)
     began = time.monotonic()
     seconds = context.time_limit(schedule)
     finished = run_limited(run_job, (job,), seconds, stop=context.stop)
+    took = f"in {time.monotonic() - began:.1f} s"
+    if _died(finished) and kind == "scheduled":
+        return _left_to_resume(db, schedule, slot, run_id, finished.error)
     outcome = _outcome(finished, decision, seconds)
     run_history.finish(db, run_id, outcome, context.clock())
-    took = f"in {time.monotonic() - began:.1f} s"
     done = finished.value if isinstance(finished.value, JobResult) else None
-    detail = f"{done.summary()} {took}" if done else took
-    report = RunReport(name, slot, outcome.result, "; ".join(filter(None, [detail, outcome.error])))
-    (log.warning if report.failed else log.info)("%s", report.line())
+    detail = f"{describe(done)} {took}" if done else took
+    text = "; ".join(filter(None, [detail, outcome.error]))
+    errors = tuple(done.errors) if done else tuple(filter(None, [outcome.error]))
+    report = RunReport(
+        name, slot, outcome.result, text, deferred=tuple(outcome.deferred), errors=errors
+    )
+    # A failed run is an error (journalctl -p err finds it); a late or skipped one is not.
+    (log.error if report.failed else log.info)("%s", report.line())
+    return report
+
+
+def _died(finished: ChildResult) -> bool:
+    """Whether the child ended without an answer on its own: killed from outside (the
+    kernel's out-of-memory killer, an operator), not stopped by us, not an exception."""
+    return (
+        not finished.timed_out
+        and not finished.interrupted
+        and finished.value is None
+        and finished.error.startswith(DIED)
+    )
+
+
+#: How :mod:`generator.schedule.child` words a child that died without answering.
+DIED = "the run ended unexpectedly"
+
+
+def _left_to_resume(
+    db: sqlite3.Connection, schedule: Schedule, slot: dt.datetime, run_id: int, error: str
+) -> RunReport:
+    """A run whose child died stays ``running``, like one whose whole process was killed:
+    the next run-due resumes it within the grace period (the send ledger keeps anyone
+    from getting the edition twice). This run-due still reports it as failed."""
+    note = f"{error}; left to be resumed by the next run-due"
+    run_history.note_run(db, run_id, error)
+    report = RunReport(schedule.name, slot, "failed", note, resumable=True)
+    log.error("%s", report.line())
     return report
 
 
@@ -295,7 +371,8 @@ def _outcome(finished: ChildResult, decision: Decision, seconds: float) -> RunOu
     if not isinstance(job, JobResult):
         return RunOutcome("failed", error=finished.error or "the run ended without a result")
     result: Result = "failed" if job.errors else ("late" if decision.late else "ok")
-    return RunOutcome(result, job.built, job.sent, job.archived, "; ".join(job.errors))
+    error = "; ".join(job.errors)
+    return RunOutcome(result, job.built, job.sent, job.archived, error, deferred=job.deferred)
 
 
 def _span(seconds: float) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -56,6 +56,16 @@ class Decision:
     action: Action
     late: bool = False
     note: str = ""
+    #: A skip standing for a run of consecutive slots with the same reason: the first of
+    #: them (``slot`` is the last) and how many there are. After a week of downtime a
+    #: five-minute schedule has thousands; they are recorded and logged as one.
+    first: dt.datetime | None = None
+    count: int = 1
+
+    @property
+    def span(self) -> bool:
+        """Whether this decision stands for more than one slot."""
+        return self.count > 1
 
 
 @dataclass(frozen=True)
@@ -78,18 +88,44 @@ def due(
     now: dt.datetime,
     claimed: Collection[dt.datetime] = (),
 ) -> list[Decision]:
-    """The decisions for every slot in ``(cursor, now]`` not yet ``claimed``, oldest first."""
+    """The decisions for every slot in ``(cursor, now]`` not yet ``claimed``, oldest first.
+
+    The slots older than the grace period come back as one decision (``first``,
+    ``count``): after months of downtime there are tens of thousands of them.
+    """
     _require_aware(now, cursor)
     when = timing(schedule)
     pending = [s for s in fires_between(when.spec, when.zone, cursor, now) if s not in claimed]
     if not pending:
         return []
     on_time = pending[-1] if now - pending[-1] <= ON_TIME else None
-    missed = [s for s in pending if s != on_time]
-    live = [s for s in missed if within_grace(schedule, s, now)]
-    decisions = [Decision(s, "skip", note=expired_note(schedule)) for s in missed if s not in live]
-    decisions += _apply_policy(schedule.on_missed, live, on_time)
-    return sorted(decisions, key=lambda d: d.slot)
+    missed = pending[:-1] if on_time else pending
+    # Slots are in order, so the expired ones are a prefix of the missed ones.
+    cut = next((i for i, s in enumerate(missed) if within_grace(schedule, s, now)), len(missed))
+    expired, live = missed[:cut], missed[cut:]
+    decisions = _apply_policy(schedule.on_missed, live, on_time)
+    if expired:
+        note = expired_note(schedule)
+        first = expired[0] if cut > 1 else None
+        decisions.append(Decision(expired[-1], "skip", note=note, first=first, count=cut))
+    return summarise(sorted(decisions, key=lambda d: d.slot))
+
+
+def summarise(decisions: Sequence[Decision]) -> list[Decision]:
+    """Consecutive skips with the same note as one decision (``first``, ``count``).
+
+    Every slot between the first and the last of a group is pending and skipped for the
+    same reason, so the group's last slot moves the cursor past all of them.
+    """
+    merged: list[Decision] = []
+    for decision in decisions:
+        last = merged[-1] if merged else None
+        if last and last.action == decision.action == "skip" and last.note == decision.note:
+            first = last.first or last.slot
+            merged[-1] = replace(decision, first=first, count=last.count + decision.count)
+        else:
+            merged.append(decision)
+    return merged
 
 
 def _apply_policy(

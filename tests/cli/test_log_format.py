@@ -182,3 +182,14 @@ def test_the_log_format_option_is_checked(project, run_brief):
     result = run_brief("--log-format", "xml", "clean")
     assert result.returncode == 2
     assert "'xml' is not one of 'plain', 'text', 'json'" in result.stderr
+
+
+def test_a_failed_scheduled_run_is_an_error_on_the_journal(project, write_brief, tmp_path):
+    write_brief("alpha", initiative={"name": "X", "stage": "dreaming"})
+    schedule = {"name": "daily", "cron": "0 7 * * *", "timezone": "UTC", "select": {}}
+    data = {"sender": "Desk <desk@example.org>", "schedules": [schedule]}
+    (project / "delivery.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    _journal_run(project, tmp_path, "schedule", "run-due", "--now", "2026-03-30T06:00+00:00")
+    ran = _journal_run(project, tmp_path, "schedule", "run-due", "--now", "2026-03-30T07:01+00:00")
+    failed = [line for line in ran.splitlines() if "daily 2026-03-30T07:00:00Z failed" in line]
+    assert failed and all(line.startswith("<3>") for line in failed), ran

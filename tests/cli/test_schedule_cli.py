@@ -88,7 +88,8 @@ def test_now_must_carry_an_offset(scheduled, run_brief):
 def test_bad_schedule_is_reported_at_its_field(project, run_brief):
     write_delivery(project, {**NIGHTLY, "timezone": "Europe/Lodnon", "cron": "0 7 * *"})
     for command in (("list",), ("run-due",)):
-        result = run_brief("schedule", *command)
+        # Plain log lines: run-due's default puts the time and level first.
+        result = run_brief("--log-format", "plain", "schedule", *command)
         assert result.returncode == 1
         assert result.stderr.splitlines() == [
             "Error: delivery.yaml has errors",
@@ -109,9 +110,9 @@ def test_run_due_exits_one_when_a_run_fails_and_zero_when_nothing_is_due(
     assert due.returncode == 1
     assert due.stdout.strip() == "1 run(s), 1 failed, 0 slot(s) skipped"
     assert "weekly-ev 2026-03-29T23:00:00Z started" in due.stderr
-    assert "weekly-ev 2026-03-29T23:00:00Z failed: built 1, archived 1, sent 0 in" in due.stderr
+    assert "weekly-ev 2026-03-29T23:00:00Z failed: built alpha; archived 1 in" in due.stderr
     assert "briefs/broken.yaml:" in due.stderr
-    assert (scheduled / "output/archive/2026-03-30/alpha.pdf").is_file()
+    assert (scheduled / "output/archive/2026-03-30/weekly-ev/alpha.pdf").is_file()
     again = run_brief("schedule", "run-due", "--now", "2026-03-30T07:05+08:00")
     assert (again.returncode, again.stdout.strip()) == (0, "nothing due")
     listed = run_brief("schedule", "list", "--now", "2026-03-30T08:00+08:00")
@@ -136,9 +137,9 @@ def test_two_schedulers_at_once_run_the_slot_once(scheduled, run_brief):
     with closing(sqlite3.connect(scheduled / ".brief/state.sqlite")) as db:
         rows = db.execute("SELECT schedule, planned_utc, result FROM schedule_runs").fetchall()
     assert rows == [("weekly-ev", "2026-03-29T23:00:00Z", "ok")]
-    assert sorted(p.name for p in (scheduled / "output/archive/2026-03-30").iterdir()) == [
-        "alpha.pdf"
-    ]
+    assert sorted(
+        p.name for p in (scheduled / "output/archive/2026-03-30/weekly-ev").iterdir()
+    ) == ["alpha.pdf"]
 
 
 def test_manual_build_waits_for_a_scheduled_run_of_the_same_output(scheduled, run_brief):
@@ -159,7 +160,15 @@ def test_manual_build_waits_for_a_scheduled_run_of_the_same_output(scheduled, ru
 def test_serve_runs_when_due_and_stops_cleanly_on_sigterm(scheduled, run_brief):
     write_delivery(scheduled, {**WEEKLY, "cron": "* * * * *"})
     run_brief("schedule", "run-due", "--now", "2026-03-30T07:00:30+08:00")
-    server = spawn(scheduled, "schedule", "serve", "--now", "2026-03-30T07:00:58+08:00")
+    server = spawn(
+        scheduled,
+        "--log-format",
+        "plain",
+        "schedule",
+        "serve",
+        "--now",
+        "2026-03-30T07:00:58+08:00",
+    )
     assert server.stderr is not None
     lines: list[str] = []
     deadline = time.monotonic() + 90
@@ -172,7 +181,7 @@ def test_serve_runs_when_due_and_stops_cleanly_on_sigterm(scheduled, run_brief):
     assert server.returncode == 0
     assert lines[:2] == ["serving 1 schedule(s)", "next run due at 2026-03-29T23:01:00Z"]
     assert lines[2] == "weekly-ev 2026-03-29T23:01:00Z started"
-    assert lines[3].startswith("weekly-ev 2026-03-29T23:01:00Z ok: built 1, archived 1, sent 0")
+    assert lines[3].startswith("weekly-ev 2026-03-29T23:01:00Z ok: built alpha; archived 1 in ")
     assert rest.splitlines()[-2:] == ["received SIGTERM, stopping", "stopped"]
 
 
@@ -180,7 +189,7 @@ def test_run_now_and_unknown_name(scheduled, run_brief):
     result = run_brief("schedule", "run", "weekly-ev")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("weekly-ev ")
-    assert " ok: built 1, archived 1, sent 0 in " in result.stdout
+    assert " ok: built alpha; archived 1 in " in result.stdout
     unknown = run_brief("schedule", "run", "monthly")
     assert unknown.returncode == 2  # a usage mistake
     assert "Error: no schedule named 'monthly' (schedules: weekly-ev, nightly)" in unknown.stderr
@@ -207,7 +216,7 @@ def test_spring_forward_slot_runs_right_after_the_change_with_a_travelling_clock
         with time_machine.travel(moment, tick=False):
             result = runner.invoke(cli, ["schedule", "run-due"])
         assert result.exit_code == 0, result.output
-        return result.output.strip()
+        return result.stdout.strip()
 
     assert run_due_at("2026-03-07T12:00-05:00") == "nothing due"
     assert run_due_at("2026-03-08T01:59-05:00") == "nothing due"

@@ -114,7 +114,10 @@ def test_run_due_builds_archives_and_delivers_then_retries_at_the_next_slot(
     due = run_due(weekly, "2026-03-30T07:02+08:00", port)
     assert due.returncode == 1, due.stderr
     assert due.stdout.strip() == "1 run(s), 1 failed, 0 slot(s) skipped"
-    assert "weekly-ev 2026-03-29T23:00:00Z failed: built 2, archived 2, sent 4 in " in due.stderr
+    assert (
+        "weekly-ev 2026-03-29T23:00:00Z failed: built alpha, beta; archived 2;"
+        " sent to trade-desk (4) in "
+    ) in due.stderr
     assert "briefs/broken.yaml:" in due.stderr
     received = sorted((m["To"], m["Subject"]) for m in inbox.messages)
     assert [to for to, _ in received] == [
@@ -131,7 +134,7 @@ def test_run_due_builds_archives_and_delivers_then_retries_at_the_next_slot(
         (attachment,) = list(message.iter_attachments())
         assert attachment.get_content_type() == "application/pdf"
         assert attachment.get_content().startswith(b"%PDF-")
-    archive = weekly / "output/archive/2026-03-30"
+    archive = weekly / "output/archive/2026-03-30/weekly-ev"
     assert sorted(p.name for p in archive.iterdir()) == ["alpha.pdf", "beta.pdf"]
     ((slot, result, built, sent),) = runs(weekly)
     assert (slot, result, built) == ("2026-03-29T23:00:00Z", "failed", '["alpha", "beta"]')
@@ -141,7 +144,9 @@ def test_run_due_builds_archives_and_delivers_then_retries_at_the_next_slot(
     write_brief("broken", tags=["ev"], title="Mended plant")
     later = run_due(weekly, "2026-04-06T07:01+08:00", port)
     assert later.returncode == 0, later.stderr
-    assert "ok: built 3, archived 3, sent 2, 4 already had it in " in later.stderr
+    assert (
+        "ok: built alpha, beta, broken; archived 3; sent to trade-desk (2); 4 already had it in "
+    ) in later.stderr
     assert len(inbox.messages) == 6
     assert {m["Subject"].split(" — ")[0] for m in inbox.messages[4:]} == {"[Brief] Mended plant"}
     assert [r[1] for r in runs(weekly)] == ["failed", "ok"]
@@ -159,15 +164,20 @@ def test_mail_server_down_fails_the_run_then_the_next_slot_delivers(weekly, writ
     run_due(weekly, "2026-03-30T06:00+08:00", closed)
     down = run_due(weekly, "2026-03-30T07:02+08:00", closed)
     assert down.returncode == 1
-    assert "weekly-ev 2026-03-29T23:00:00Z failed: built 3, archived 3, sent 0 in " in down.stderr
-    refused = f"connection refused by 127.0.0.1:{closed}"
-    assert f"alpha -> trade-desk: ana@example.org failed: {refused}" in down.stderr
-    assert (weekly / "output/archive/2026-03-30/alpha.pdf").is_file()
+    assert (
+        "weekly-ev 2026-03-29T23:00:00Z failed: built alpha, beta, broken; archived 3;"
+        " deferred 6 in "
+    ) in down.stderr
+    # Deferred, not failed one by one: one line says how many and why.
+    assert f"; 6 message(s) deferred: the mail server 127.0.0.1:{closed} " in down.stderr
+    assert "refused the connection" in down.stderr
+    assert "-> trade-desk: ana@example.org" not in down.stderr
+    assert (weekly / "output/archive/2026-03-30/weekly-ev/alpha.pdf").is_file()
     ((_, result, built, sent),) = runs(weekly)
     assert (result, built, sent) == ("failed", '["alpha", "beta", "broken"]', "[]")
 
     inbox, port = smtp
     up = run_due(weekly, "2026-04-06T07:01+08:00", port)
     assert up.returncode == 0, up.stderr
-    assert "ok: built 3, archived 3, sent 6 in " in up.stderr
+    assert "ok: built alpha, beta, broken; archived 3; sent to trade-desk (6) in " in up.stderr
     assert len(inbox.messages) == 6

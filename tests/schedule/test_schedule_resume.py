@@ -141,13 +141,15 @@ def test_interrupted_run_is_resumed_within_the_grace_and_sends_only_the_rest(wee
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip() == "1 run(s), 0 failed, 0 slot(s) skipped"
     assert f"weekly-ev {SLOT} resumed after an interruption" in resumed.stderr
-    assert "built 1, archived 0, sent 7, 3 already had it in " in resumed.stderr
+    assert "late: built alpha; sent to desk (7); 3 already had it in " in resumed.stderr
     assert counts(gate) == [1] * 10
     ((slot, result, error, note),) = rows(weekly)
     assert (slot, result, error) == (SLOT, "late", "")
     assert note.startswith("resumed at 2026-03-30T07:30:")
     # The archive holds the one edition, not a copy per attempt.
-    assert sorted(p.name for p in (weekly / "output/archive/2026-03-30").iterdir()) == ["alpha.pdf"]
+    assert sorted(p.name for p in (weekly / "output/archive/2026-03-30/weekly-ev").iterdir()) == [
+        "alpha.pdf"
+    ]
 
     again = run_due(weekly, "2026-03-30T07:40Z", gate)
     assert (again.returncode, again.stdout.strip()) == (0, "nothing due")

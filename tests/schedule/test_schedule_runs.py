@@ -78,12 +78,12 @@ def test_first_run_builds_archives_and_records(ev_project):
     assert run_due(context(ev_project, BEFORE)) == []
     (report,) = run_due(context(ev_project, MON_8 + dt.timedelta(minutes=1)))
     assert (report.schedule, report.slot, report.result) == ("daily-ev", MON_8, "ok")
-    assert report.detail.startswith("built 2, archived 2, sent 0 in ")
+    assert report.detail.startswith("built alpha, gamma; archived 2 in ")
     out = ev_project / "output"
     assert sorted(p.name for p in out.glob("*.pdf")) == ["alpha.pdf", "gamma.pdf"]
-    archived = sorted(p.name for p in (out / "archive/2026-03-02").iterdir())
+    archived = sorted(p.name for p in (out / "archive/2026-03-02/daily-ev").iterdir())
     assert archived == ["alpha.pdf", "gamma.pdf"]
-    text = PdfReader(out / "archive/2026-03-02/alpha.pdf").pages[0].extract_text()
+    text = PdfReader(out / "archive/2026-03-02/daily-ev/alpha.pdf").pages[0].extract_text()
     assert "Alpha plant" in text
     (run,) = history(ev_project)
     assert (run.planned_utc, run.kind, run.result, run.built) == (
@@ -93,8 +93,8 @@ def test_first_run_builds_archives_and_records(ev_project):
         ["alpha", "gamma"],
     )
     assert run.archived == [
-        "output/archive/2026-03-02/alpha.pdf",
-        "output/archive/2026-03-02/gamma.pdf",
+        "output/archive/2026-03-02/daily-ev/alpha.pdf",
+        "output/archive/2026-03-02/daily-ev/gamma.pdf",
     ]
     assert run_due(context(ev_project, MON_8 + dt.timedelta(minutes=6))) == []
 
@@ -104,7 +104,7 @@ def test_manual_run_never_overwrites_the_days_edition(ev_project):
     run_due(context(ev_project, MON_8))
     report = run_now(context(ev_project, MON_8 + dt.timedelta(hours=3)), "daily-ev")
     assert report.result == "ok"
-    folder = ev_project / "output/archive/2026-03-02"
+    folder = ev_project / "output/archive/2026-03-02/daily-ev"
     assert sorted(p.name for p in folder.iterdir()) == [
         "alpha-2.pdf",
         "alpha.pdf",
@@ -127,16 +127,20 @@ def test_broken_sheet_fails_the_run_but_not_the_others_then_retried_next_slot(
     assert report.result == "failed"
     assert "briefs/delta.yaml:" in report.detail and "initiative.stage" in report.detail
     assert (ev_project / "output/alpha.pdf").is_file()
-    assert (ev_project / "output/archive/2026-03-02/gamma.pdf").is_file()
+    assert (ev_project / "output/archive/2026-03-02/daily-ev/gamma.pdf").is_file()
     assert not list((ev_project / "output").rglob("delta*"))
     (run,) = history(ev_project)
     assert (run.result, run.built) == ("failed", ["alpha", "gamma"])
     assert "briefs/delta.yaml" in run.error
+    assert run.error.count("briefs/delta.yaml") == 1, "the file is named once"
     # Not retried at once; fixed, it runs at the next slot.
     assert run_due(context(ev_project, MON_8 + dt.timedelta(minutes=30))) == []
     write_brief("delta", tags=["ev"])
     (retry,) = run_due(context(ev_project, MON_8 + dt.timedelta(days=1)))
-    assert (retry.result, retry.detail.split(" in ")[0]) == ("ok", "built 3, archived 3, sent 0")
+    assert (retry.result, retry.detail.split(" in ")[0]) == (
+        "ok",
+        "built alpha, delta, gamma; archived 3",
+    )
 
 
 def test_missed_days_coalesce_into_one_late_run(ev_project):
@@ -203,7 +207,7 @@ def test_sheet_whose_tags_cannot_be_read_is_a_problem(ev_project, write_brief):
     (report,) = run_due(context(ev_project, MON_8))
     assert report.result == "failed"
     assert "briefs/broken.yaml:" in report.detail and "(so its tags are unknown)" in report.detail
-    assert "other" not in report.detail
+    assert "briefs/other.yaml" not in report.detail
     assert [r.built for r in history(ev_project)] == [["alpha", "gamma"]]
 
 
@@ -239,5 +243,5 @@ def test_serve_keeps_the_last_good_schedules_when_delivery_yaml_breaks(ev_projec
     assert serve(context, load, max_sleep=0.01) == 0
     messages = [r.getMessage() for r in caplog.records]
     assert messages[:2] == ["serving 1 schedule(s)", "next run due at 2026-03-02T08:00:00Z"]
-    assert any(m.startswith("keeping the previous schedules: delivery.yaml") for m in messages)
+    assert any(m.startswith("keeping the previous configuration: delivery.yaml") for m in messages)
     assert messages[-1] == "stopped"

@@ -68,8 +68,9 @@ def test_off_across_two_slots_skip_runs_nothing():
         cursor=MON_8,
         now=at("2026-03-04T10:00Z"),
     )
-    assert [(d.slot, d.action) for d in decisions] == [(TUE_8, "skip"), (WED_8, "skip")]
-    assert all(d.note == "missed (on_missed: skip)" for d in decisions)
+    # Two slots skipped for one reason are one decision standing for both.
+    assert [(d.first, d.slot, d.action, d.count) for d in decisions] == [(TUE_8, WED_8, "skip", 2)]
+    assert decisions[0].note == "missed (on_missed: skip)"
 
 
 def test_off_across_two_slots_all_runs_each_late_oldest_first():
@@ -98,7 +99,21 @@ def test_slots_older_than_grace_are_skipped_whatever_the_policy(policy):
 
 def test_everything_past_grace_means_no_run():
     decisions = due(schedule(grace_minutes=60), cursor=MON_8, now=at("2026-03-04T10:00Z"))
-    assert [d.action for d in decisions] == ["skip", "skip"]
+    assert [(d.action, d.first, d.slot, d.count) for d in decisions] == [("skip", TUE_8, WED_8, 2)]
+
+
+def test_a_month_of_five_minute_slots_past_grace_is_one_decision():
+    five = schedule(cron="*/5 * * * *", grace_minutes=60)
+    start = at("2026-10-01T00:00Z")
+    decisions = due(five, cursor=start, now=start + dt.timedelta(days=30))
+    # 8,640 pending slots: the on-time one runs, the 12 within the hour's grace are
+    # coalesced into it, the 8,627 before them are past the grace period.
+    assert [(d.action, d.count) for d in decisions] == [("skip", 8627), ("skip", 12), ("run", 1)]
+    (gap, coalesced, run) = decisions
+    assert (gap.first, gap.slot) == (start + dt.timedelta(minutes=5), at("2026-10-30T22:55Z"))
+    assert gap.note == "missed; older than the grace period (1 h)"
+    assert (coalesced.first, coalesced.slot) == (at("2026-10-30T23:00Z"), at("2026-10-30T23:55Z"))
+    assert run.slot == start + dt.timedelta(days=30) and run.count == 1
 
 
 def test_on_time_slot_runs_and_covers_missed_ones_under_once():

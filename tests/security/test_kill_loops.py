@@ -422,7 +422,7 @@ def due_at(edition: int) -> str:
 
 def check_archive(root: Path, edition: int) -> None:
     """One complete copy per briefing in the day's archive, of that day's edition."""
-    folder = root / "output/archive" / day_of(edition).isoformat()
+    folder = root / "output/archive" / day_of(edition).isoformat() / "daily"
     names = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
     assert names == ["alpha.pdf"], (edition, names)
     assert edition_of(folder / "alpha.pdf") == edition
@@ -476,7 +476,7 @@ def test_a_scheduled_run_killed_20_times_delivers_and_archives_once(
             check_archive(root, edition)
         # Whatever was not resumed, nothing was torn or sent twice under two IDs.
         check_delivered(slow_smtp, edition, tally, final=False)
-        folder = root / "output/archive" / day_of(edition).isoformat()
+        folder = root / "output/archive" / day_of(edition).isoformat() / "daily"
         if folder.exists():
             for path in folder.iterdir():
                 assert not path.name.startswith(TEMP_PREFIX), path
