@@ -45,6 +45,7 @@ COMMANDS = {
     "outbox": "send",
     "doctor": "send",
     "schedule": "schedule",
+    "state": "state",
 }
 
 
@@ -140,7 +141,8 @@ def _store_fault(exc: Exception) -> bool:
     else:
         advice = (
             "restore it from a backup, or move it aside to start a new one (the send ledger"
-            " and the schedule history it holds are then forgotten)"
+            " and the schedule history it holds are then forgotten); `brief state check`"
+            " says what is damaged, `brief state restore` puts a backup back"
         )
     logs.report(logging.ERROR, f"Error: the state store {store} failed: {exc}; {advice}")
     return True

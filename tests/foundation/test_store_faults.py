@@ -32,6 +32,7 @@ def test_a_damaged_page_is_named_with_what_to_do(project, run_brief):
         "Error: the state store .brief/state.sqlite failed: database disk image is malformed; "
         + ADVICE
     )
+    assert "`brief state check` says what is damaged" in result.stderr
     assert "Traceback" not in result.stderr
 
 
