@@ -8,7 +8,6 @@ hook of the delivery package); a real SMTP server on 127.0.0.1 counts what arriv
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +17,11 @@ import yaml
 from generator.config.loader import load_delivery
 from generator.schedule.runner import Context, run_due
 from generator.settings import default_settings
-from tests.delivery.conftest import Handler, SmtpServer, start_server
 from tests.schedule.test_alerts import rows_of
 
 UTC = dt.UTC
 MON_7 = dt.datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
 READERS = ["r1@example.org", "r2@example.org", "r3@example.org"]
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    handler = Handler()
-    controller = start_server(handler)
-    try:
-        yield SmtpServer(controller, handler)
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -62,21 +50,21 @@ def context(project: Path, moment: dt.datetime, environ: dict[str, str]) -> Cont
     return Context(settings, loaded.config, lambda: moment, environ=environ, delivery=loaded)
 
 
-def test_a_run_whose_child_died_is_resumed_and_nobody_gets_it_twice(weekly, server):
-    assert run_due(context(weekly, MON_7 - dt.timedelta(hours=1), server.env())) == []
-    killed = server.env(BRIEF_FAULT="after-record:1")
+def test_a_run_whose_child_died_is_resumed_and_nobody_gets_it_twice(weekly, smtp_server):
+    assert run_due(context(weekly, MON_7 - dt.timedelta(hours=1), smtp_server.env())) == []
+    killed = smtp_server.env(BRIEF_FAULT="after-record:1")
     (died,) = run_due(context(weekly, MON_7 + dt.timedelta(minutes=1), killed))
     assert (died.result, died.resumable) == ("failed", True)
     assert died.detail.startswith("the run ended unexpectedly (exit code -9)")
     assert died.detail.endswith("; left to be resumed by the next run-due")
-    assert [len(server.handler.to(r)) for r in READERS] == [1, 0, 0]
+    assert [len(smtp_server.handler.to(r)) for r in READERS] == [1, 0, 0]
     ((result, error),) = rows_of(weekly, "result, error")
     assert result == "running" and error.startswith("the run ended unexpectedly")
 
-    (resumed,) = run_due(context(weekly, MON_7 + dt.timedelta(minutes=30), server.env()))
+    (resumed,) = run_due(context(weekly, MON_7 + dt.timedelta(minutes=30), smtp_server.env()))
     assert resumed.result == "late"
     assert "sent to desk (2); 1 already had it" in resumed.detail
-    assert [len(server.handler.to(r)) for r in READERS] == [1, 1, 1]
+    assert [len(smtp_server.handler.to(r)) for r in READERS] == [1, 1, 1]
     ((result, error),) = rows_of(weekly, "result, error")
     assert (result, error) == ("late", "")
-    assert run_due(context(weekly, MON_7 + dt.timedelta(minutes=40), server.env())) == []
+    assert run_due(context(weekly, MON_7 + dt.timedelta(minutes=40), smtp_server.env())) == []

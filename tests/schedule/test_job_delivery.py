@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import get_args
 
@@ -19,7 +18,6 @@ from generator.config.loader import load_delivery
 from generator.delivery.dispatch import Result
 from generator.schedule.job import Job, JobResult, run_job
 from generator.settings import default_settings
-from tests.delivery.conftest import Handler, SmtpServer, start_server
 
 DAY = dt.date(2026, 12, 1)
 STARTED = dt.datetime(2026, 12, 1, 7, 1, tzinfo=dt.UTC)
@@ -35,16 +33,6 @@ DELIVERY = {
         }
     ],
 }
-
-
-@pytest.fixture
-def server() -> Iterator[SmtpServer]:
-    handler = Handler()
-    controller = start_server(handler)
-    try:
-        yield SmtpServer(controller, handler)
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -67,8 +55,8 @@ def break_delivery_file(project: Path) -> None:
     (project / "delivery.yaml").write_text("sender: [unclosed\nlists: {", "utf-8")
 
 
-def test_a_run_sends_with_the_configuration_it_was_handed_though_the_file_broke(desk, server):
-    work = job(desk, server.env())
+def test_a_run_sends_with_the_configuration_it_was_handed_though_the_file_broke(desk, smtp_server):
+    work = job(desk, smtp_server.env())
     break_delivery_file(desk)
     result = run_job(work)
     assert result.errors == []
@@ -78,7 +66,7 @@ def test_a_run_sends_with_the_configuration_it_was_handed_though_the_file_broke(
         "beta -> trade-desk: ana@example.org",
         "beta -> trade-desk: bo@example.org",
     ]
-    assert sorted(r.rcpt_tos for r in server.handler.received) == [
+    assert sorted(r.rcpt_tos for r in smtp_server.handler.received) == [
         ("ana@example.org",),
         ("ana@example.org",),
         ("bo@example.org",),
@@ -86,14 +74,14 @@ def test_a_run_sends_with_the_configuration_it_was_handed_though_the_file_broke(
     ]
 
 
-def test_without_a_handed_configuration_the_broken_file_stops_the_sending(desk, server):
-    work = job(desk, server.env(), handed=False)
+def test_without_a_handed_configuration_the_broken_file_stops_the_sending(desk, smtp_server):
+    work = job(desk, smtp_server.env(), handed=False)
     break_delivery_file(desk)
     result = run_job(work)
     assert result.built == ["alpha", "beta"] and result.sent == []
     assert [e.split(": ")[0] for e in result.errors] == ["alpha not sent", "beta not sent"]
     assert all("delivery.yaml has errors" in e for e in result.errors)
-    assert server.handler.received == []
+    assert smtp_server.handler.received == []
 
 
 def unused_port() -> int:
@@ -106,9 +94,9 @@ def unused_port() -> int:
     "deferred" not in get_args(Result),
     reason="needs the message result 'deferred' of generator/delivery/dispatch.py",
 )
-def test_messages_deferred_by_an_unreachable_server_fail_the_run_in_one_line(desk, server):
+def test_messages_deferred_by_an_unreachable_server_fail_the_run_in_one_line(desk, smtp_server):
     closed = {"BRIEF_SMTP_PORT": str(unused_port())}
-    result: JobResult = run_job(job(desk, server.env(**closed)))
+    result: JobResult = run_job(job(desk, smtp_server.env(**closed)))
     assert result.sent == []
     assert sorted(result.deferred) == [
         "alpha -> trade-desk: ana@example.org",
@@ -121,5 +109,5 @@ def test_messages_deferred_by_an_unreachable_server_fail_the_run_in_one_line(des
     assert f"127.0.0.1:{closed['BRIEF_SMTP_PORT']}" in error
     assert result.summary() == "built 2, archived 0, sent 0, 4 deferred"
     # The server back, the next run sends what was deferred.
-    later = run_job(job(desk, server.env()))
+    later = run_job(job(desk, smtp_server.env()))
     assert (later.errors, len(later.sent), later.deferred) == ([], 4, [])
