@@ -19,6 +19,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "STATUS_LABELS",
             "STATUS_MARKS",
         ],
+        "field_marks": ["bookmark_name", "field_path"],
         "numbers": ["format_amount", "format_money", "format_number"],
         "html": ["IndexEntry", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],
