@@ -29,7 +29,7 @@ from generator import locks
 from generator.config import Delivery, DeliveryConfig, Mailbox
 from generator.errors import GeneratorError
 from generator.schedule.reports import RunReport
-from generator.schedule.slots import iso
+from generator.schedule.slots import iso, stamp
 from generator.settings import Settings
 from generator.store import ensure_schema
 
@@ -138,7 +138,7 @@ def _open(db: sqlite3.Connection, report: RunReport, kind: str, now: dt.datetime
     if counted.rowcount:
         return
     since = iso(report.first or report.slot)
-    closed = _stamp(now) if kind == "slot-missed" else None
+    closed = stamp(now) if kind == "slot-missed" else None
     db.execute(
         "INSERT OR IGNORE INTO schedule_alerts (schedule, kind, since_slot, last_slot, "
         "occurrences, detail, opened_at, closed_at, recovery_due) "
@@ -150,7 +150,7 @@ def _open(db: sqlite3.Connection, report: RunReport, kind: str, now: dt.datetime
             slot,
             report.count if kind == "slot-missed" else 1,
             report.line(),
-            _stamp(now),
+            stamp(now),
             closed,
             0 if closed else 1,
         ),
@@ -161,7 +161,7 @@ def _close(db: sqlite3.Connection, report: RunReport, kind: str, now: dt.datetim
     db.execute(
         "UPDATE schedule_alerts SET closed_at = ?, closed_by = ? "
         "WHERE schedule = ? AND kind = ? AND closed_at IS NULL",
-        (_stamp(now), report.line(), report.schedule, kind),
+        (stamp(now), report.line(), report.schedule, kind),
     )
 
 
@@ -345,7 +345,7 @@ def _record(
         log.error("alert not sent, will retry on the next run-due: %s", problem)
     else:
         db.execute(
-            f"UPDATE schedule_alerts SET {column} = ? WHERE id = ?", (_stamp(now), incident.id)
+            f"UPDATE schedule_alerts SET {column} = ? WHERE id = ?", (stamp(now), incident.id)
         )
         what = "recovery message" if recovery else "alert"
         log.info(
@@ -356,7 +356,7 @@ def _record(
 def prune(db: sqlite3.Connection, keep_days: int, now: dt.datetime) -> int:
     """Forget incidents over and mailed more than ``keep_days`` ago (as the history)."""
     ensure_table(db)
-    cutoff = _stamp(now - dt.timedelta(days=keep_days))
+    cutoff = stamp(now - dt.timedelta(days=keep_days))
     cursor = db.execute(
         "DELETE FROM schedule_alerts WHERE closed_at IS NOT NULL AND closed_at < ? "
         "AND sent_at IS NOT NULL AND (recovery_due = 0 OR recovery_sent_at IS NOT NULL)",
@@ -379,7 +379,3 @@ def _incident(row: sqlite3.Row) -> Incident:
         closed_by=row["closed_by"],
         recovery_due=bool(row["recovery_due"]),
     )
-
-
-def _stamp(now: dt.datetime) -> str:
-    return now.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.schedule.slots import iso
+from generator.schedule.slots import iso, stamp
 from generator.store import StateError, ensure_schema
 
 UTC = dt.UTC
@@ -181,7 +181,7 @@ def claim(
         cursor = connection.execute(
             "INSERT INTO schedule_runs (schedule, planned_utc, kind, result, claimed_at, "
             "started_at, note, host, pid) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
-            (schedule, iso(slot), kind, _stamp(now), _stamp(now), note, _host(), os.getpid()),
+            (schedule, iso(slot), kind, stamp(now), stamp(now), note, _host(), os.getpid()),
         )
     except sqlite3.IntegrityError:
         return None
@@ -207,8 +207,8 @@ def record_skip(
         (
             schedule,
             iso(slot),
-            _stamp(now),
-            _stamp(now),
+            stamp(now),
+            stamp(now),
             note,
             _host(),
             os.getpid(),
@@ -229,7 +229,7 @@ def finish(
         "ELSE note || '; ' || ? END WHERE id = ?",
         (
             outcome.result,
-            _stamp(now),
+            stamp(now),
             json.dumps(list(outcome.built)),
             json.dumps(list(outcome.sent)),
             json.dumps(list(outcome.archived)),
@@ -251,7 +251,7 @@ def close_interrupted(connection: sqlite3.Connection, schedule: str, now: dt.dat
     cursor = connection.execute(
         "UPDATE schedule_runs SET result = 'failed', ended_at = ?, error = ? "
         "WHERE schedule = ? AND result = 'running'",
-        (_stamp(now), INTERRUPTED, schedule),
+        (stamp(now), INTERRUPTED, schedule),
     )
     return cursor.rowcount
 
@@ -273,7 +273,7 @@ def resume(connection: sqlite3.Connection, run_id: int, now: dt.datetime) -> boo
     The row keeps its slot (the claim stays unique) and its first start; the note says
     when it was resumed, ``resumes`` how many times.
     """
-    note = f"resumed at {_stamp(now)} after an interruption"
+    note = f"resumed at {stamp(now)} after an interruption"
     cursor = connection.execute(
         "UPDATE schedule_runs SET resumes = resumes + 1, host = ?, pid = ?, "
         "note = CASE WHEN note = '' THEN ? ELSE ? || '; ' || note END "
@@ -295,7 +295,7 @@ def close_run(connection: sqlite3.Connection, run_id: int, error: str, now: dt.d
     connection.execute(
         "UPDATE schedule_runs SET result = 'failed', ended_at = ?, error = ? "
         "WHERE id = ? AND result = 'running'",
-        (_stamp(now), error, run_id),
+        (stamp(now), error, run_id),
     )
 
 
@@ -315,7 +315,7 @@ def prune(connection: sqlite3.Connection, keep_days: int, now: dt.datetime) -> i
     cursor, and without it the schedule would start over from when it was first seen.
     Rows still ``running`` have no end and are never pruned.
     """
-    cutoff = _stamp(now - dt.timedelta(days=keep_days))
+    cutoff = stamp(now - dt.timedelta(days=keep_days))
     cursor = connection.execute(
         "DELETE FROM schedule_runs WHERE ended_at IS NOT NULL AND ended_at < ? "
         "AND id NOT IN (SELECT id FROM schedule_runs AS r WHERE r.kind = 'scheduled' "
@@ -382,10 +382,6 @@ def _run(row: sqlite3.Row) -> Run:
         skipped_from=row["skipped_from"],
         skipped_count=row["skipped_count"],
     )
-
-
-def _stamp(now: dt.datetime) -> str:
-    return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _host() -> str:

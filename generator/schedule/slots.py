@@ -194,6 +194,12 @@ def iso(instant: dt.datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def stamp(instant: dt.datetime) -> str:
+    """``2026-03-29T07:00:04.512Z``: when something happened, in UTC, to the millisecond
+    (the run history and the alerts record events with it; slots are whole seconds)."""
+    return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _span(delta: dt.timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes % 1440 == 0 and minutes:
