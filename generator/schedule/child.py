@@ -9,9 +9,11 @@ within a second, so no run outlives its time limit unwatched.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -53,7 +55,9 @@ def run_limited(
     """
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, os.getpid(), function, args), daemon=False)
+    child = context.Process(
+        target=_child, args=(sender, os.getpid(), _log_setup(), function, args), daemon=False
+    )
     child.start()
     sender.close()
     try:
@@ -95,10 +99,53 @@ def _stop(child: multiprocessing.process.BaseProcess) -> None:
     processes.stop(child, grace=TERM_GRACE, signals=(signal.SIGTERM, signal.SIGKILL), group=True)
 
 
+@dataclass(frozen=True)
+class _LogSetup:
+    """The parent's logging, as far as a child needs it: levels and stderr formatters."""
+
+    levels: tuple[tuple[str, int], ...]
+    formatters: tuple[logging.Formatter | None, ...]
+
+
+def _log_setup() -> _LogSetup:
+    """The levels of the root and the ``generator`` loggers and the formatters of the
+    parent's handlers that write to stderr.
+
+    A spawned child starts with no logging set up: without these, what a run logs (a
+    connection tried again, a briefing built twice) would be lost below WARNING and
+    printed bare above it, not in the format the operator chose for the service.
+    """
+    root = logging.getLogger()
+    to_stderr = (sys.stderr, sys.__stderr__)
+    return _LogSetup(
+        levels=tuple((name, logging.getLogger(name).level) for name in ("", "generator")),
+        formatters=tuple(
+            h.formatter
+            for h in root.handlers
+            if isinstance(h, logging.StreamHandler) and h.stream in to_stderr
+        ),
+    )
+
+
+def _set_up_logging(setup: _LogSetup) -> None:
+    for name, level in setup.levels:
+        logging.getLogger(name).setLevel(level)
+    for formatter in setup.formatters:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(formatter)
+        handler._brief = True  # type: ignore[attr-defined]  # a handler of brief's own
+        logging.getLogger().addHandler(handler)
+
+
 def _child(
-    sender: Connection, parent: int, function: Callable[..., Any], args: tuple[Any, ...]
+    sender: Connection,
+    parent: int,
+    log_setup: _LogSetup,
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
 ) -> None:
-    """Body of the child: own process group, parent watch, call, send the answer."""
+    """Body of the child: own process group, parent watch, logging, call, send the answer."""
+    _set_up_logging(log_setup)
     try:
         os.setpgid(0, 0)
         leader = True

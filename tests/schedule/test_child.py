@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import signal
 import subprocess
@@ -36,6 +38,11 @@ def fail_badly() -> None:
 
 def crash() -> None:
     os._exit(3)
+
+
+def log_twice() -> None:
+    logging.getLogger("generator.delivery.dispatch").info("trying the server again")
+    logging.getLogger("weasyprint").info("a library's progress, not wanted")
 
 
 def alive(pid: int) -> bool:
@@ -112,3 +119,23 @@ def test_run_does_not_outlive_a_killed_parent(tmp_path):
     while alive(grandchild) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(grandchild)
+
+
+def test_the_child_logs_as_the_parent_was_told_to(capfd):
+    """A scheduled run's records reach stderr in the service's format and levels: ours at
+    INFO, libraries' only from WARNING."""
+    from generator.cli.logs import configure
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level, logging.getLogger("generator").level
+    root.handlers[:] = []
+    try:
+        configure("json", sys.stderr)
+        assert run_limited(log_twice, (), 60).error == ""
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
+        logging.getLogger("generator").setLevel(saved[2])
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines()]
+    assert [(line["level"], line["message"]) for line in lines] == [
+        ("INFO", "trying the server again")
+    ]
