@@ -31,15 +31,18 @@ from generator.render.docx_xml import (
     reproducible_zip,
     set_custom_properties,
     update_fields_on_open,
+    xml_text,
 )
 from generator.render.templating import long_date
-from generator.render.view import BriefView, build_view
+from generator.render.view import BriefView, build_view, shorten
 
 #: The reference document, relative to ``templates/``.
 REFERENCE_DOCX = "reference.docx"
 #: The version of what a DOCX briefing promises ``brief review`` (custom property
 #: ``brief-docx-format``): field bookmarks and the custom properties.
 DOCX_FORMAT = "1"
+#: The longest text a core document property holds.
+CORE_PROPERTY_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -130,16 +133,22 @@ def _core_properties(document: Any, sheet: FactSheet, view: BriefView) -> None:
     meta = {tag.name: tag.content for tag in view.meta}
     head = view.title_block
     properties = document.core_properties
-    properties.title = head.title
-    properties.author = "; ".join(author_names(sheet))
-    properties.subject = meta.get("description", "")
-    properties.keywords = ", ".join(head.tags)
-    properties.language = view.language
-    properties.category = head.sector
-    properties.content_status = head.status_label
-    properties.identifier = view.brief_id
-    properties.comments = properties.version = ""
-    properties.last_modified_by = properties.author
+    texts = {
+        "title": head.title,
+        "author": "; ".join(author_names(sheet)),
+        "subject": meta.get("description", ""),
+        "keywords": ", ".join(head.tags),
+        "language": view.language,
+        "category": head.sector,
+        "content_status": head.status_label,
+        "identifier": view.brief_id,
+        "comments": "",
+        "version": "",
+    }
+    texts["last_modified_by"] = texts["author"]
+    for name, value in texts.items():
+        # The core properties hold at most 255 characters each (python-docx enforces it).
+        setattr(properties, name, shorten(xml_text(value), CORE_PROPERTY_LENGTH))
     properties.revision = 1
     stamp = dt.datetime.combine(head.as_of, dt.time(), tzinfo=dt.UTC)
     properties.created = properties.modified = stamp
