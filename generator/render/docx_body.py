@@ -176,7 +176,9 @@ class Body:
             else:
                 self._text(paragraph, entry.value, INITIATIVE_FIELDS.get(entry.label))
             if entry.note:
-                self.text.run(paragraph, f" {entry.note}")
+                # On a line of its own, as the HTML sets it under the amount.
+                self.text.run(paragraph, "").add_break()
+                self.text.run(paragraph, entry.note)
 
     def key_facts(self) -> None:
         self.heading(1, "Key facts", "key-facts")
