@@ -299,6 +299,8 @@ class Body:
         width = section.page_width - section.left_margin - section.right_margin
         table.autofit = False
         for column, share in zip(table.columns, shares, strict=True):
+            # Both the grid (Word's layout) and each cell (LibreOffice's) say the width.
+            column.width = int(width * share)
             for cell in column.cells:
                 cell.width = int(width * share)
 
