@@ -69,6 +69,7 @@ class StyleSpec:
     indent: float | None = None
     hanging: float | None = None
     keep_with_next: bool = False
+    underline: bool | None = None
 
 
 #: Every style the writer names, besides Word's built-in ones every reference has
@@ -86,7 +87,7 @@ HOUSE_STYLES: tuple[StyleSpec, ...] = (
     StyleSpec("toc 1", PARAGRAPH, "Normal", after=2),
     StyleSpec("toc 2", PARAGRAPH, "Normal", after=2, indent=6),
     StyleSpec("toc 3", PARAGRAPH, "Normal", after=2, indent=12),
-    StyleSpec("Hyperlink", CHARACTER, None, color=RGBColor(0x1F, 0x4E, 0x9A)),
+    StyleSpec("Hyperlink", CHARACTER, None, color=RGBColor(0x1F, 0x4E, 0x9A), underline=True),
     StyleSpec("Citation", CHARACTER, None, color=ACCENT),
     StyleSpec("Code", CHARACTER, None, font="Courier New"),
     StyleSpec("Status Mark", CHARACTER, None, bold=True, color=ALERT),
@@ -126,8 +127,6 @@ def ensure_styles(document: Any) -> None:
         if spec.name not in names:
             _add_style(document, spec)
             names.add(spec.name)
-    if "Hyperlink" in names:
-        document.styles["Hyperlink"].font.underline = True
 
 
 def fill_placeholders(document: Any, values: Mapping[str, str]) -> None:
@@ -179,7 +178,7 @@ def _add_style(document: Any, spec: StyleSpec) -> None:
     font = style.font
     if spec.size is not None:
         font.size = Pt(spec.size)
-    font.bold, font.italic = spec.bold, spec.italic
+    font.bold, font.italic, font.underline = spec.bold, spec.italic, spec.underline
     if spec.color is not None:
         font.color.rgb = spec.color
     if spec.font is not None:
