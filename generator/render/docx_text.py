@@ -101,12 +101,34 @@ class TextWriter:
         self._pending: Any = None
         self._last: Any = None
         self._md = make_markdown()
+        self._style_ids: dict[str, str] = {}
+
+    # -- styles -------------------------------------------------------------------------
+
+    def style_id(self, name: str) -> str:
+        """The id of the style ``name``, looked up once: python-docx searches every style of
+        the document on each assignment, which made styling most of the writing time."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.document.styles[name].style_id
+        return self._style_ids[name]
+
+    def paragraph(self, container: Any, style: str) -> Any:
+        """A new paragraph of ``style`` at the end of ``container`` (the body, a cell)."""
+        paragraph = container.add_paragraph()
+        self.restyle(paragraph, style)
+        return paragraph
+
+    def restyle(self, paragraph: Any, style: str) -> None:
+        """Give ``paragraph`` the style ``style``."""
+        paragraph._p.style = self.style_id(style)
 
     # -- runs ---------------------------------------------------------------------------
 
     def run(self, paragraph: Any, text: str, style: str | None = None, *, into: Any = None) -> Any:
         """Add a run of ``text`` to ``paragraph`` (inside the hyperlink ``into``, if any)."""
-        run = paragraph.add_run(xml_text(text), self.document.styles[style] if style else None)
+        run = paragraph.add_run(xml_text(text))
+        if style:
+            run._r.style = self.style_id(style)
         if cjk_characters(text):
             language = east_asian_language(text, self.language)
             east_asian(run._r, EAST_ASIAN_FONTS.get(language, "Microsoft YaHei"), language)
@@ -276,28 +298,27 @@ class _Blocks:
             self.writer.inline(paragraph, tokens[at + 1].children or ())
             return at + 3
         elif kind in ("fence", "code_block"):
-            styles = self.writer.document.styles
-            paragraph = self.container.add_paragraph(style=styles["Source Code"])
+            paragraph = self.writer.paragraph(self.container, "Source Code")
             self.writer.run(paragraph, token.content.rstrip("\n"))
         elif kind == "table_open":
             return self._table(tokens, at)
         return at + 1
 
     def _paragraph(self, token: Token) -> Any:
-        styles = self.writer.document.styles
+        new = self.writer.paragraph
         if token.type == "heading_open":
             level = min(DEEPEST_HEADING, int(token.tag[1:]) - 1)
-            return self.container.add_paragraph(style=styles[f"Heading {level}"])
+            return new(self.container, f"Heading {level}")
         if not self.lists:
-            return self.container.add_paragraph(style=styles["Quote" if self.quote else self.style])
+            return new(self.container, "Quote" if self.quote else self.style)
         current = self.lists[-1]
         depth = min(3, len(self.lists))
         suffix = "" if depth == 1 else f" {depth}"
         if not current["fresh"]:
-            return self.container.add_paragraph(style=styles[f"List Continue{suffix}"])
+            return new(self.container, f"List Continue{suffix}")
         current["fresh"] = False
         name = ("List Number" if current["ordered"] else "List Bullet") + suffix
-        paragraph = self.container.add_paragraph(style=styles[name])
+        paragraph = new(self.container, name)
         if current["num"] is not None:
             paragraph_numbering(paragraph._p, current["num"], current["ilvl"])
         return paragraph
@@ -343,9 +364,7 @@ class _Blocks:
         for r, row in enumerate(rows):
             for c, cell_token in enumerate(row):
                 paragraph = table.cell(r, c).paragraphs[0]
-                paragraph.style = self.writer.document.styles[
-                    "Table Heading" if r < header_rows else "Table Text"
-                ]
+                self.writer.restyle(paragraph, "Table Heading" if r < header_rows else "Table Text")
                 self.writer.inline(paragraph, cell_token.children or ())
         return at + 1
 
