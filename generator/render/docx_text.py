@@ -30,6 +30,7 @@ from generator.render.docx_xml import (
     east_asian,
     external_link,
     internal_link,
+    keep_row_whole,
     paragraph_numbering,
     repeat_header,
     restart_numbering,
@@ -370,12 +371,15 @@ class _Blocks:
 
 
 def new_table(document: Any, container: Any, rows: int, columns: int, header_rows: int) -> Any:
-    """A table of the ``Brief Table`` style whose first ``header_rows`` repeat atop pages."""
+    """A table of the ``Brief Table`` style whose first ``header_rows`` repeat atop pages,
+    its rows kept whole."""
     if hasattr(container, "add_table") and container is not document:
         table = container.add_table(rows, columns)
     else:
         table = document.add_table(rows, columns)
     table.style = document.styles["Brief Table"]
-    for row in table.rows[:header_rows]:
-        repeat_header(row._tr)
+    for position, row in enumerate(table.rows):
+        if position < header_rows:
+            repeat_header(row._tr)
+        keep_row_whole(row._tr)
     return table

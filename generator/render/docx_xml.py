@@ -147,11 +147,13 @@ def toc_end() -> OxmlElement:
 
 def repeat_header(row: OxmlElement) -> None:
     """Mark a table row ``<w:tr>`` as a header row, repeated atop each page."""
-    tr_pr = row.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    tr_pr.append(header)
-    # Word keeps a header row whole; a broken one reads as a stray line.
-    tr_pr.append(OxmlElement("w:cantSplit"))
+    row.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def keep_row_whole(row: OxmlElement) -> None:
+    """Keep a table row ``<w:tr>`` on one page, as the PDF does (a row taller than a page
+    is still split by the word processor)."""
+    row.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def table_header_look(style: OxmlElement, fill: str) -> None:

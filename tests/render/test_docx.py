@@ -87,9 +87,9 @@ def test_tables_are_word_tables_with_a_repeated_header_row(rich):
         assert table.style.name == "Brief Table"
         first = table.rows[0]._tr.trPr
         assert first is not None and first.find(qn("w:tblHeader")) is not None
-        assert all(
-            r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in table.rows[1:]
-        )
+        assert all(r._tr.trPr.find(qn("w:tblHeader")) is None for r in table.rows[1:])
+        # Rows are kept whole on a page, as in the PDF.
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
 
 
 def test_every_citation_links_to_its_source_entry(rich):
