@@ -57,6 +57,9 @@ EAST_ASIAN_FONTS: Mapping[str, str] = {
 _WORD_LANGUAGE = {"zh": "zh-CN", "zh-hans": "zh-CN", "zh-hant": "zh-TW", "ja": "ja-JP"}
 _WORD_LANGUAGE |= {"ko": "ko-KR"}
 _SOURCE_LINK = re.compile(r"#source-([0-9]+)")
+#: What a Markdown link may lead to from a Word document. A link without a scheme, which
+#: the HTML allows, would open a file beside the document in Word: it stays plain text.
+_EXTERNAL_LINK = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 #: Word's deepest heading style.
 DEEPEST_HEADING = 9
 
@@ -248,7 +251,7 @@ class TextWriter:
         found = _SOURCE_LINK.fullmatch(href)
         if found:
             element = internal_link(source_anchor(int(found.group(1))))
-        elif href.startswith("#") or not href:
+        elif not _EXTERNAL_LINK.match(href):
             return None
         else:
             element = external_link(self.document.part, href)

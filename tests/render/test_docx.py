@@ -327,3 +327,18 @@ def test_long_texts_are_shortened_in_the_properties_only():
     assert len(document.core_properties.title) <= 255
     assert document.core_properties.title.endswith("…")
     assert bookmarked_text(document)[bookmark_name("title")] == title
+
+
+def test_hostile_markdown_stays_text_and_links_only_to_the_web_or_mail():
+    data = minimal_data()
+    body = (
+        "[run](javascript:alert(1)) [file](file:///etc/passwd) [near](../secret.docm) "
+        "[mail](mailto:desk@example.org) <b>raw</b> ![pic](https://example.org/x.png)"
+    )
+    data["sections"] = [{"heading": "Hostile", "body": body}]
+    document = open_bytes(render(data))
+    targets = [r.target_ref for r in document.part.rels.values() if r.is_external]
+    assert targets == ["mailto:desk@example.org"]
+    shown = bookmarked_text(document)[bookmark_name("sections[0].body")]
+    assert "run" in shown and "<b>raw</b>" in shown and "pic" in shown
+    assert "javascript" in shown  # an unsafe link is shown as the text it was written as
