@@ -129,6 +129,22 @@ def ensure_styles(document: Any) -> None:
             names.add(spec.name)
 
 
+def style_ids(document: Any) -> dict[str, str]:
+    """Style name -> style id, for every style of ``document``.
+
+    Looked up once: python-docx searches every style on each lookup, and it finds Word's
+    built-in styles by their lower-case names only (``heading 1``), where LibreOffice
+    saves ``Heading 1``. A name given twice (LibreOffice does that) means the style whose
+    id is the name without spaces, as Word would make it.
+    """
+    ids: dict[str, str] = {}
+    for style in document.styles:
+        name, style_id = style.name, style.style_id
+        if name and (name not in ids or style_id == name.replace(" ", "")):
+            ids[name] = style_id
+    return ids
+
+
 def fill_placeholders(document: Any, values: Mapping[str, str]) -> None:
     """Put the briefing's text in place of the placeholders of every header and footer."""
     for paragraph in _furniture_paragraphs(document):
@@ -167,9 +183,12 @@ def make_reference_docx(path: Path) -> None:
 
 
 def _add_style(document: Any, spec: StyleSpec) -> None:
+    from docx.styles.style import StyleFactory
+
     style = document.styles.add_style(spec.name, spec.kind)
-    if spec.base and spec.base in {s.name for s in document.styles}:
-        style.base_style = document.styles[spec.base]
+    base = style_ids(document).get(spec.base or "")
+    if base is not None:
+        style.base_style = StyleFactory(document.styles.element.get_by_id(base))
     style.quick_style = spec.kind != TABLE
     if spec.kind == TABLE:
         if spec.name == "Brief Table":

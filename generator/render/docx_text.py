@@ -23,6 +23,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from generator.render.docx_styles import style_ids
 from generator.render.docx_xml import (
     Ids,
     bookmark_end,
@@ -105,15 +106,12 @@ class TextWriter:
         self._pending: Any = None
         self._last: Any = None
         self._md = make_markdown()
-        self._style_ids: dict[str, str] = {}
+        self._style_ids = style_ids(document)
 
     # -- styles -------------------------------------------------------------------------
 
     def style_id(self, name: str) -> str:
-        """The id of the style ``name``, looked up once: python-docx searches every style of
-        the document on each assignment, which made styling most of the writing time."""
-        if name not in self._style_ids:
-            self._style_ids[name] = self.document.styles[name].style_id
+        """The id of the style ``name`` (:func:`~generator.render.docx_styles.style_ids`)."""
         return self._style_ids[name]
 
     def paragraph(self, container: Any, style: str) -> Any:
@@ -339,7 +337,8 @@ class _Blocks:
     def _restarted(self, style_name: str, start: int) -> tuple[int | None, int]:
         """A fresh list instance of ``style_name``'s numbering, from ``start``."""
         document = self.writer.document
-        p_pr = document.styles[style_name].element.pPr
+        style = document.styles.element.get_by_id(self.writer.style_id(style_name))
+        p_pr = style.pPr
         num_pr = p_pr.numPr if p_pr is not None else None
         if num_pr is None or num_pr.numId is None:
             return None, 0

@@ -342,3 +342,23 @@ def test_hostile_markdown_stays_text_and_links_only_to_the_web_or_mail():
     shown = bookmarked_text(document)[bookmark_name("sections[0].body")]
     assert "run" in shown and "<b>raw</b>" in shown and "pic" in shown
     assert "javascript" in shown  # an unsafe link is shown as the text it was written as
+
+
+def test_a_reference_naming_built_in_styles_as_libreoffice_does_works(tmp_path):
+    # LibreOffice saves Word's "heading 1" as "Heading 1", a name python-docx's lookup misses.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(TEMPLATES / "reference.docx") as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b'w:val="heading ', b'w:val="Heading ')
+            target.writestr(info, data)
+    (templates / "reference.docx").write_bytes(out.getvalue())
+    document = open_bytes(render(rich_data(), templates))
+    view = build_view(make_sheet(rich_data()), "rich")
+    assert styled(document, "Heading 1") == [entry.heading for entry in view.contents]
