@@ -1,0 +1,261 @@
+"""What a returned DOCX says about each fact-sheet field: its text before and after the
+tracked changes, who changed it, and the comments on it.
+
+The text of a field is whatever stands between the bookmarkStart and bookmarkEnd named
+after it (:func:`generator.render.field_path`), so it does not matter how Word or
+LibreOffice renamed, split or merged the runs in between: the walk reads text elements
+in document order and notes, for each, whether it sits inside a tracked insertion, a
+tracked deletion or a move. The text as written (the *original*) keeps the deletions and
+drops the insertions; the text as proposed (the *proposed*) does the opposite.
+Paragraphs of one field are joined with a line break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from lxml import etree
+
+from generator.authoring.review_archive import W_NS
+from generator.render import field_path
+
+#: How a piece of text stands: in both versions, only in the proposal, only in the
+#: original, or in neither (typed by one reviewer and deleted by another).
+Kind = Literal["same", "insert", "delete", "gone"]
+
+_W = f"{{{W_NS}}}"
+#: Elements that stand for text, and the text they stand for (None: their own text).
+_TEXT: dict[str, str | None] = {
+    f"{_W}t": None,
+    f"{_W}delText": None,
+    f"{_W}tab": "\t",
+    f"{_W}br": "\n",
+    f"{_W}cr": "\n",
+    f"{_W}noBreakHyphen": "-",
+}
+_INSERT = {f"{_W}ins", f"{_W}moveTo"}
+_DELETE = {f"{_W}del", f"{_W}moveFrom"}
+_MOVES = {f"{_W}moveTo", f"{_W}moveFrom"}
+_FORMAT_CHANGES = {f"{_W}rPrChange", f"{_W}pPrChange"}
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Who made a tracked change, and when (Word's ``w:author`` and ``w:date``)."""
+
+    author: str
+    date: str
+
+
+@dataclass
+class FieldText:
+    """Everything the DOCX holds for one field bookmark."""
+
+    path: str
+    original: str = ""
+    proposed: str = ""
+    revisions: list[Revision] = field(default_factory=list)
+    comment_ids: list[str] = field(default_factory=list)
+    moved: bool = False
+    reformatted: bool = False
+    #: Paragraphs of the field so far (a field may span several).
+    paragraphs: int = 1
+
+    @property
+    def tracked(self) -> bool:
+        """True when tracked insertions or deletions touch the field."""
+        return bool(self.revisions)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment of ``word/comments.xml``, with the text it is anchored to."""
+
+    id: str
+    author: str
+    date: str
+    text: str
+
+
+@dataclass
+class Walked:
+    """The fields found in a document, and what happened outside any of them."""
+
+    fields: dict[str, FieldText]
+    #: Comment ids whose range touches no field.
+    stray_comments: list[str]
+    #: Tracked changes outside any field (text inserted or deleted there).
+    stray_changes: list[tuple[Kind, str, Revision]]
+    #: Field bookmarks given more than once (the first one counts).
+    repeated: list[str]
+
+
+def walk(document: etree._Element) -> Walked:
+    """Read the fields, tracked changes and comment anchors of ``word/document.xml``."""
+    walker = _Walker()
+    for event, element in etree.iterwalk(document, events=("start", "end")):
+        if event == "start":
+            walker.start(element)
+        elif element.tag == f"{_W}p":
+            walker.end_paragraph(element)
+    return walker.result()
+
+
+def read_comments(comments: etree._Element | None) -> dict[str, Comment]:
+    """The comments by id; a comment's paragraphs joined with line breaks."""
+    if comments is None:
+        return {}
+    found: dict[str, Comment] = {}
+    for node in comments.iter(f"{_W}comment"):
+        paragraphs = ["".join(p.itertext()) for p in node.iter(f"{_W}p")]
+        ident = node.get(f"{_W}id", "")
+        found[ident] = Comment(
+            ident,
+            node.get(f"{_W}author", "") or "unknown",
+            _day(node.get(f"{_W}date", "")),
+            "\n".join(paragraphs).strip(),
+        )
+    return found
+
+
+def _day(stamp: str) -> str:
+    """``2026-12-02T10:11:00Z`` -> ``2026-12-02``; an empty stamp stays empty."""
+    return stamp.split("T", 1)[0]
+
+
+class _Walker:
+    """The state of one walk: open bookmarks, open comment ranges, changes in force."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, FieldText] = {}
+        self.repeated: list[str] = []
+        #: Open field bookmarks by bookmark id.
+        self.open: dict[str, FieldText] = {}
+        self.comments_open: set[str] = set()
+        self.touched: set[str] = set()
+        self.all_comments: list[str] = []
+        self.stray_changes: list[tuple[Kind, str, Revision]] = []
+
+    def start(self, element: etree._Element) -> None:
+        tag = element.tag
+        if tag == f"{_W}bookmarkStart":
+            self._open_bookmark(element)
+        elif tag == f"{_W}bookmarkEnd":
+            self.open.pop(element.get(f"{_W}id", ""), None)
+        elif tag in (f"{_W}commentRangeStart", f"{_W}commentReference"):
+            self._comment_at(element.get(f"{_W}id", ""))
+            if tag == f"{_W}commentRangeStart":
+                self.comments_open.add(element.get(f"{_W}id", ""))
+        elif tag == f"{_W}commentRangeEnd":
+            self.comments_open.discard(element.get(f"{_W}id", ""))
+        elif tag in _TEXT:
+            self._text(element)
+        elif tag in _FORMAT_CHANGES:
+            for target in self.open.values():
+                target.reformatted = True
+
+    def _open_bookmark(self, element: etree._Element) -> None:
+        path = field_path(element.get(f"{_W}name", ""))
+        if path is None:
+            return
+        if path in self.fields:
+            self.repeated.append(path)
+            return
+        target = FieldText(path)
+        self.fields[path] = target
+        self.open[element.get(f"{_W}id", "")] = target
+        for ident in self.comments_open:
+            self._comment_at(ident)
+
+    def _comment_at(self, ident: str) -> None:
+        if ident not in self.all_comments:
+            self.all_comments.append(ident)
+        for target in self.open.values():
+            self.touched.add(ident)
+            if ident not in target.comment_ids:
+                target.comment_ids.append(ident)
+
+    def _text(self, element: etree._Element) -> None:
+        if _inside(element, f"{_W}instrText"):
+            return
+        fixed = _TEXT[element.tag]
+        text = element.text or "" if fixed is None else fixed
+        if element.tag == f"{_W}br" and element.get(f"{_W}type") == "page":
+            text = ""
+        kind, change = _change_of(element)
+        self._add(text, kind, change, moved=_is_moved(element))
+        for ident in self.comments_open:
+            self._comment_at(ident)
+
+    def _add(self, text: str, kind: Kind, change: Revision | None, *, moved: bool) -> None:
+        if not text:
+            return
+        if not self.open and change is not None:
+            self.stray_changes.append((kind, text, change))
+        for target in self.open.values():
+            if kind in ("same", "delete"):
+                target.original += text
+            if kind in ("same", "insert"):
+                target.proposed += text
+            if change is not None and change not in target.revisions:
+                target.revisions.append(change)
+            target.moved = target.moved or moved
+
+    def end_paragraph(self, paragraph: etree._Element) -> None:
+        """A paragraph ends inside a field: the field goes on after a line break,
+        unless the paragraph mark itself was inserted or deleted."""
+        kind: Kind = "same"
+        change = None
+        mark = paragraph.find(f"{_W}pPr/{_W}rPr")
+        if mark is not None:
+            for child in mark:
+                if child.tag in _INSERT | _DELETE:
+                    kind = "insert" if child.tag in _INSERT else "delete"
+                    change = _revision(child)
+        for target in self.open.values():
+            target.paragraphs += 1
+        self._add("\n", kind, change, moved=False)
+
+    def result(self) -> Walked:
+        for target in self.fields.values():
+            # The break after a field's last paragraph belongs to no field's text.
+            target.original = target.original.rstrip("\n")
+            target.proposed = target.proposed.rstrip("\n")
+            target.paragraphs = target.original.count("\n") + 1
+        stray = [c for c in self.all_comments if c not in self.touched]
+        return Walked(self.fields, stray, self.stray_changes, self.repeated)
+
+
+def _inside(element: etree._Element, tag: str) -> bool:
+    return any(a.tag == tag for a in element.iterancestors())
+
+
+def _change_of(element: etree._Element) -> tuple[Kind, Revision | None]:
+    """Whether ``element`` was inserted or deleted by a tracked change, and by whom.
+
+    Text typed by one reviewer and deleted by another sits inside both, and is in
+    neither version; the nearest change names the reviewer."""
+    inserted = deleted = None
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _DELETE and deleted is None:
+            deleted = ancestor
+        elif ancestor.tag in _INSERT and inserted is None:
+            inserted = ancestor
+        elif ancestor.tag == f"{_W}body":
+            break
+    if inserted is not None and deleted is not None:
+        return "gone", _revision(deleted)
+    if deleted is not None:
+        return "delete", _revision(deleted)
+    if inserted is not None:
+        return "insert", _revision(inserted)
+    return "same", None
+
+
+def _is_moved(element: etree._Element) -> bool:
+    return any(a.tag in _MOVES for a in element.iterancestors())
+
+
+def _revision(change: etree._Element) -> Revision:
+    return Revision(change.get(f"{_W}author", "") or "unknown", _day(change.get(f"{_W}date", "")))

@@ -1,0 +1,259 @@
+"""DOCX files as brief's DOCX writer makes them, and as reviewers send them back.
+
+:class:`SampleDocx` writes a document that follows the DOCX contract (every field's text
+inside a bookmark named by ``generator.render.bookmark_name``, and the ``brief-*``
+custom document properties), with python-docx and a little raw XML, then edits it the
+way Word does: tracked insertions (``w:ins``) and deletions (``w:del`` with
+``w:delText``), comments anchored by ``commentRangeStart``/``commentRangeEnd``, runs split
+into many, moved text, and plain edits without tracking.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from lxml import etree
+
+from generator.factsheet import format_path, iter_fields, load
+from generator.render import bookmark_name, plain_text
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+AUTHOR, DATE = "Jane Doe", "2026-12-02T09:30:00Z"
+
+
+def sheet_texts(sheet_path: Path) -> list[tuple[str, list[str]]]:
+    """Each text field of the sheet and its paragraphs as a DOCX would show them."""
+    loaded = load(sheet_path, sheet_path.name)
+    found: list[tuple[str, list[str]]] = []
+    for path, _name, value, markdown in iter_fields(loaded.sheet):
+        if isinstance(value, list):
+            found += [
+                (format_path((*path, i)), [v]) for i, v in enumerate(value) if isinstance(v, str)
+            ]
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = str(value)
+            paragraphs = [plain_text(p) for p in text.split("\n\n")] if markdown else [text]
+            found.append((format_path(path), [p for p in paragraphs if p]))
+    return found
+
+
+class SampleDocx:
+    """A DOCX for one fact sheet, built as brief's writer would, then edited."""
+
+    def __init__(self, sheet_path: Path, *, properties: dict[str, str] | None = None) -> None:
+        data = sheet_path.read_bytes()
+        self.properties = (
+            {
+                "brief-id": sheet_path.stem,
+                "brief-sheet-sha256": hashlib.sha256(data).hexdigest(),
+                "brief-docx-format": "1",
+                "brief-generator": "brief 0.1.0",
+            }
+            if properties is None
+            else properties
+        )
+        self.document = docx.Document()
+        self.runs: dict[str, list[etree._Element]] = {}
+        self.labels: list[etree._Element] = []
+        for ident, (path, paragraphs) in enumerate(sheet_texts(sheet_path)):
+            self._field(ident, path, paragraphs)
+
+    def _field(self, ident: int, path: str, paragraphs: list[str]) -> None:
+        try:
+            name = bookmark_name(path)
+        except ValueError:
+            return
+        runs = []
+        for index, text in enumerate(paragraphs):
+            paragraph = self.document.add_paragraph()
+            if index == 0:
+                label = paragraph.add_run(f"{path}: ")
+                self.labels.append(label._r)
+                start = etree.SubElement(paragraph._p, qn("w:bookmarkStart"))
+                start.set(qn("w:id"), str(ident))
+                start.set(qn("w:name"), name)
+            run = paragraph.add_run(text)
+            runs.append(run._r)
+        end = etree.SubElement(paragraph._p, qn("w:bookmarkEnd"))
+        end.set(qn("w:id"), str(ident))
+        self.runs[path] = runs
+
+    # The reviewer's edits -------------------------------------------------------------
+
+    def track(
+        self,
+        path: str,
+        old: str,
+        new: str,
+        *,
+        after: str = "",
+        author: str = AUTHOR,
+        date: str = DATE,
+    ) -> None:
+        """Replace ``old`` by ``new`` in the field as a tracked deletion and insertion
+        (an insertion only when ``old`` is empty: after the text ``after``)."""
+        run, head, tail = self._cut(path, old or after, keep=bool(after and not old))
+        parent = run.getparent()
+        at = parent.index(run)
+        pieces = [_run_like(run, head)]
+        if old:
+            pieces.append(_change("w:del", _run_like(run, old, deleted=True), author, date))
+        if new:
+            pieces.append(_change("w:ins", _run_like(run, new), author, date))
+        pieces.append(_run_like(run, tail))
+        parent.remove(run)
+        for offset, piece in enumerate(p for p in pieces if p is not None):
+            parent.insert(at + offset, piece)
+        self.runs[path] = list(self._field_runs(path))
+
+    def edit(self, path: str, old: str, new: str) -> None:
+        """Replace ``old`` by ``new`` with track changes off."""
+        for run in self.runs[path]:
+            text = run.find(qn("w:t"))
+            if text is not None and old in (text.text or ""):
+                text.text = text.text.replace(old, new, 1)
+                return
+        raise AssertionError(f"{old!r} not in {path}")
+
+    def comment(self, path: str, anchor: str, text: str, author: str = "Li Wei") -> None:
+        """A comment on the run of the field holding ``anchor``."""
+        run = next(r for r in self.runs[path] if anchor in _text_of(r))
+        paragraph = run.getparent()
+        runs = [r for r in self.document.paragraphs if r._p is paragraph][0].runs
+        target = next(r for r in runs if r._r is run)
+        self.document.add_comment(target, text=text, author=author, initials="LW")
+
+    def split_runs(self, path: str, size: int = 2) -> None:
+        """Cut every run of the field into runs of ``size`` characters, each with its own
+        rsid, as Word does after a few edits."""
+        for run in list(self.runs[path]):
+            text = _text_of(run)
+            parent, at = run.getparent(), run.getparent().index(run)
+            parent.remove(run)
+            for offset, start in enumerate(range(0, len(text), size)):
+                piece = _run_like(run, text[start : start + size])
+                piece.set(qn("w:rsidR"), f"00{offset:06X}")
+                parent.insert(at + offset, piece)
+        self.runs[path] = list(self._field_runs(path))
+
+    def move(self, path: str, text: str, author: str = AUTHOR) -> None:
+        """Mark ``text`` of the field as moved away (``w:moveFrom``)."""
+        run, head, tail = self._cut(path, text)
+        parent, at = run.getparent(), run.getparent().index(run)
+        moved = _change("w:moveFrom", _run_like(run, text, deleted=True), author, DATE)
+        parent.remove(run)
+        for offset, piece in enumerate(
+            p for p in (_run_like(run, head), moved, _run_like(run, tail)) if p is not None
+        ):
+            parent.insert(at + offset, piece)
+
+    def track_label(self, index: int, new: str) -> None:
+        """A tracked insertion in a label the writer put outside every field."""
+        label = self.labels[index]
+        label.addnext(_change("w:ins", _run_like(label, new), AUTHOR, DATE))
+
+    # Saving ---------------------------------------------------------------------------
+
+    def save(self, target: Path) -> Path:
+        """Write the DOCX, custom properties included."""
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        target.write_bytes(with_properties(buffer.getvalue(), self.properties))
+        return target
+
+    def _cut(self, path: str, text: str, keep: bool = False) -> tuple[etree._Element, str, str]:
+        for run in self.runs[path]:
+            whole = _text_of(run)
+            if text in whole and run.find(qn("w:t")) is not None:
+                head, _, tail = whole.partition(text)
+                return run, head + (text if keep else ""), tail
+        raise AssertionError(f"{text!r} not in a run of {path}")
+
+    def _field_runs(self, path: str):
+        name = bookmark_name(path)
+        body = self.document.element.body
+        inside = False
+        for element in body.iter():
+            if element.tag == qn("w:bookmarkStart") and element.get(qn("w:name")) == name:
+                inside, ident = True, element.get(qn("w:id"))
+            elif element.tag == qn("w:bookmarkEnd") and inside and element.get(qn("w:id")) == ident:
+                return
+            elif inside and element.tag == qn("w:r") and element.find(qn("w:t")) is not None:
+                if element.getparent().tag == qn("w:p"):
+                    yield element
+
+
+def _text_of(run: etree._Element) -> str:
+    return "".join(t.text or "" for t in run.iter(qn("w:t"), qn("w:delText")))
+
+
+def _run_like(run: etree._Element, text: str, *, deleted: bool = False) -> etree._Element | None:
+    """A run with ``run``'s formatting holding ``text`` (None for no text)."""
+    if not text:
+        return None
+    made = etree.Element(qn("w:r"))
+    props = run.find(qn("w:rPr"))
+    if props is not None:
+        made.append(copy.deepcopy(props))
+    node = etree.SubElement(made, qn("w:delText" if deleted else "w:t"))
+    node.text = text
+    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return made
+
+
+_CHANGE_IDS = iter(range(1000, 100000))
+
+
+def _change(tag: str, run: etree._Element | None, author: str, date: str) -> etree._Element:
+    change = etree.Element(qn(tag))
+    change.set(qn("w:id"), str(next(_CHANGE_IDS)))
+    change.set(qn("w:author"), author)
+    change.set(qn("w:date"), date)
+    if run is not None:
+        change.append(run)
+    return change
+
+
+def with_properties(data: bytes, properties: dict[str, str]) -> bytes:
+    """A DOCX with ``properties`` as its custom document properties (docProps/custom.xml)."""
+    if not properties:
+        return data
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                part = part.replace(
+                    b"</Types>",
+                    f'<Override PartName="/docProps/custom.xml" ContentType="{CUSTOM_TYPE}"/></Types>'.encode(),
+                )
+            elif info.filename == "_rels/.rels":
+                part = part.replace(
+                    b"</Relationships>",
+                    f'<Relationship Id="rIdBriefCustom" Type="{CUSTOM_REL}" Target="docProps/custom.xml"/></Relationships>'.encode(),
+                )
+            target.writestr(info.filename, part)
+        target.writestr("docProps/custom.xml", custom_xml(properties))
+    return out.getvalue()
+
+
+def custom_xml(properties: dict[str, str]) -> bytes:
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    for pid, (name, value) in enumerate(properties.items(), start=2):
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property")
+        prop.set("fmtid", "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}")
+        prop.set("pid", str(pid))
+        prop.set("name", name)
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
