@@ -121,21 +121,18 @@ def _check_identity(docx: ReturnedDocx, loaded: LoadedSheet) -> bool:
         raise fail(
             docx.display,
             "not made by brief: it has no brief-id and brief-docx-format document properties",
-            "not-brief",
         )
     if props["brief-docx-format"] != DOCX_FORMAT:
         raise fail(
             docx.display,
             f"written in brief's DOCX format {props['brief-docx-format']!r};"
             f" this version reads format {DOCX_FORMAT}",
-            "docx-format",
         )
     if props["brief-id"] != loaded.brief_id:
         raise fail(
             docx.display,
             f"a document for another fact sheet: it was written for"
             f" '{props['brief-id'][:80]}', not '{loaded.brief_id}'",
-            "other-sheet",
         )
     return props.get("brief-sheet-sha256", "").lower() != loaded.source_sha
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.errors import Diagnostic, GeneratorError
+from generator.errors import GeneratorError
 from generator.settings import format_size
 
 #: The largest DOCX file read at all.
@@ -53,11 +53,9 @@ class ReturnedDocx:
     properties: dict[str, str]
 
 
-def fail(display: str, message: str, code: str = "docx") -> GeneratorError:
-    """The error for a DOCX that cannot be reviewed, naming the file."""
-    return GeneratorError(
-        f"{display}: {message}", [Diagnostic(display, None, None, "", message, code=code)]
-    )
+def fail(display: str, message: str) -> GeneratorError:
+    """The error for a DOCX that cannot be reviewed: one line naming the file."""
+    return GeneratorError(f"{display}: {message}")
 
 
 def read_docx(path: Path, display: str) -> ReturnedDocx:
@@ -71,7 +69,7 @@ def read_docx(path: Path, display: str) -> ReturnedDocx:
             raise fail(display, f"the file is larger than {format_size(MAX_FILE_BYTES)}")
         archive = zipfile.ZipFile(path)
     except OSError as exc:
-        raise fail(display, f"cannot read the file: {exc.strerror or exc}", "io") from None
+        raise fail(display, f"cannot read the file: {exc.strerror or exc}") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise fail(
             display, "not a DOCX: the file is not a zip archive (or it is cut short)"
@@ -99,7 +97,6 @@ def _check_directory(archive: zipfile.ZipFile, display: str) -> None:
                 display,
                 f"the archive declares more than {format_size(MAX_TOTAL_BYTES)} once"
                 f" unpacked ({member.filename}): refusing a possible zip bomb",
-                "zip-bomb",
             )
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
@@ -107,7 +104,6 @@ def _check_directory(archive: zipfile.ZipFile, display: str) -> None:
                 display,
                 f"{member.filename} would unpack {ratio:.0f} times its packed size (at most"
                 f" {MAX_RATIO}): refusing a possible zip bomb",
-                "zip-bomb",
             )
 
 
@@ -118,7 +114,7 @@ def _part(archive: zipfile.ZipFile, name: str, display: str) -> etree._Element |
     except KeyError:
         return None
     if info.file_size > MAX_PART_BYTES:
-        raise fail(display, f"{name} is larger than {format_size(MAX_PART_BYTES)}", "zip-bomb")
+        raise fail(display, f"{name} is larger than {format_size(MAX_PART_BYTES)}")
     try:
         with archive.open(info) as handle:
             # Never more than the limit, whatever the directory declares.
@@ -126,7 +122,7 @@ def _part(archive: zipfile.ZipFile, name: str, display: str) -> etree._Element |
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise fail(display, f"{name} cannot be unpacked ({exc}): the file is damaged") from None
     if len(data) > MAX_PART_BYTES:
-        raise fail(display, f"{name} is larger than {format_size(MAX_PART_BYTES)}", "zip-bomb")
+        raise fail(display, f"{name} is larger than {format_size(MAX_PART_BYTES)}")
     return parse_xml(data, f"{display}: {name}", display)
 
 
@@ -152,7 +148,6 @@ def parse_xml(data: bytes, where: str, display: str) -> etree._Element:
             display,
             f"{part} declares a DTD (<!DOCTYPE>), which a Word document never does: refusing"
             " its entities",
-            "xml-dtd",
         )
     return root
 

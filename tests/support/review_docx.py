@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -129,7 +130,7 @@ class SampleDocx:
         """A comment on the run of the field holding ``anchor``."""
         run = next(r for r in self.runs[path] if anchor in _text_of(r))
         paragraph = run.getparent()
-        runs = [r for r in self.document.paragraphs if r._p is paragraph][0].runs
+        runs = next(r for r in self.document.paragraphs if r._p is paragraph).runs
         target = next(r for r in runs if r._r is run)
         self.document.add_comment(target, text=text, author=author, initials="LW")
 
@@ -188,9 +189,17 @@ class SampleDocx:
                 inside, ident = True, element.get(qn("w:id"))
             elif element.tag == qn("w:bookmarkEnd") and inside and element.get(qn("w:id")) == ident:
                 return
-            elif inside and element.tag == qn("w:r") and element.find(qn("w:t")) is not None:
-                if element.getparent().tag == qn("w:p"):
-                    yield element
+            elif inside and _plain_run(element):
+                yield element
+
+
+def _plain_run(element: etree._Element) -> bool:
+    """A run with text standing in a paragraph (not inside a tracked change)."""
+    return (
+        element.tag == qn("w:r")
+        and element.find(qn("w:t")) is not None
+        and element.getparent().tag == qn("w:p")
+    )
 
 
 def _text_of(run: etree._Element) -> str:
@@ -201,7 +210,8 @@ def _run_like(run: etree._Element, text: str, *, deleted: bool = False) -> etree
     """A run with ``run``'s formatting holding ``text`` (None for no text)."""
     if not text:
         return None
-    made = etree.Element(qn("w:r"))
+    # python-docx's own element classes, so that its comment API works on these runs.
+    made = OxmlElement("w:r")
     props = run.find(qn("w:rPr"))
     if props is not None:
         made.append(copy.deepcopy(props))
@@ -215,7 +225,7 @@ _CHANGE_IDS = iter(range(1000, 100000))
 
 
 def _change(tag: str, run: etree._Element | None, author: str, date: str) -> etree._Element:
-    change = etree.Element(qn(tag))
+    change = OxmlElement(tag)
     change.set(qn("w:id"), str(next(_CHANGE_IDS)))
     change.set(qn("w:author"), author)
     change.set(qn("w:date"), date)
@@ -234,15 +244,16 @@ def with_properties(data: bytes, properties: dict[str, str]) -> bytes:
         for info in source.infolist():
             part = source.read(info)
             if info.filename == "[Content_Types].xml":
-                part = part.replace(
-                    b"</Types>",
-                    f'<Override PartName="/docProps/custom.xml" ContentType="{CUSTOM_TYPE}"/></Types>'.encode(),
+                override = (
+                    f'<Override PartName="/docProps/custom.xml" ContentType="{CUSTOM_TYPE}"/>'
                 )
+                part = part.replace(b"</Types>", override.encode() + b"</Types>")
             elif info.filename == "_rels/.rels":
-                part = part.replace(
-                    b"</Relationships>",
-                    f'<Relationship Id="rIdBriefCustom" Type="{CUSTOM_REL}" Target="docProps/custom.xml"/></Relationships>'.encode(),
+                rel = (
+                    f'<Relationship Id="rIdBriefCustom" Type="{CUSTOM_REL}"'
+                    ' Target="docProps/custom.xml"/>'
                 )
+                part = part.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
             target.writestr(info.filename, part)
         target.writestr("docProps/custom.xml", custom_xml(properties))
     return out.getvalue()
