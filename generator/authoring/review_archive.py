@@ -35,6 +35,8 @@ MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200
 #: Below this inflated size the ratio is not judged (tiny parts compress oddly).
 RATIO_FLOOR = 1024 * 1024
+#: A DTD's start as UTF-8 (or ASCII) and UTF-16 text spell it.
+_DOCTYPE_MARKS = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT_PART = "word/document.xml"
@@ -123,11 +125,15 @@ def _part(archive: zipfile.ZipFile, name: str, display: str) -> etree._Element |
         raise fail(display, f"{name} cannot be unpacked ({exc}): the file is damaged") from None
     if len(data) > MAX_PART_BYTES:
         raise fail(display, f"{name} is larger than {format_size(MAX_PART_BYTES)}")
-    return parse_xml(data, f"{display}: {name}", display)
+    return parse_xml(data, name, display)
 
 
-def parse_xml(data: bytes, where: str, display: str) -> etree._Element:
-    """XML bytes parsed with no entity resolved, no DTD and no network; a DTD is refused."""
+def parse_xml(data: bytes, part: str, display: str) -> etree._Element:
+    """XML bytes parsed with no entity resolved, no DTD and no network; a DTD is refused
+    (before parsing, as libxml2 words its own refusals differently by version, and
+    after, for a spelling the byte scan does not know)."""
+    if any(mark in data for mark in _DOCTYPE_MARKS):
+        raise fail(display, _dtd_message(part))
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -140,16 +146,18 @@ def parse_xml(data: bytes, where: str, display: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise fail(display, f"{where.split(': ', 1)[-1]} is not well-formed XML ({exc})") from None
+        raise fail(display, f"{part} is not well-formed XML ({exc.msg})") from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        part = where.split(": ", 1)[-1]
-        raise fail(
-            display,
-            f"{part} declares a DTD (<!DOCTYPE>), which a Word document never does: refusing"
-            " its entities",
-        )
+        raise fail(display, _dtd_message(part))
     return root
+
+
+def _dtd_message(part: str) -> str:
+    return (
+        f"{part} declares a DTD (<!DOCTYPE>), which a Word document never does: refusing"
+        " its entities"
+    )
 
 
 def _properties(custom: etree._Element | None) -> dict[str, str]:
