@@ -142,7 +142,7 @@ class _Walker:
         if tag == f"{_W}bookmarkStart":
             self._open_bookmark(element)
         elif tag == f"{_W}bookmarkEnd":
-            self.open.pop(element.get(f"{_W}id", ""), None)
+            self._close_bookmark(element.get(f"{_W}id", ""))
         elif tag in (f"{_W}commentRangeStart", f"{_W}commentReference"):
             self._comment_at(element.get(f"{_W}id", ""))
             if tag == f"{_W}commentRangeStart":
@@ -152,26 +152,42 @@ class _Walker:
         elif tag in _TEXT:
             self._text(element)
         elif tag in _FORMAT_CHANGES:
-            for target in self.open.values():
+            for target in self._targets():
                 target.reformatted = True
 
     def _open_bookmark(self, element: etree._Element) -> None:
         path = field_path(element.get(f"{_W}name", ""))
         if path is None:
             return
+        ident = element.get(f"{_W}id", "")
         if path in self.fields:
-            self.repeated.append(path)
+            target = self.fields[path]
+            if any(target is t for t in self.open.values()):
+                # LibreOffice starts a bookmark that spans list paragraphs again in the
+                # last one, and ends only that second start: one field, two ids.
+                self.open[ident] = target
+            else:
+                self.repeated.append(path)
             return
         target = FieldText(path)
         self.fields[path] = target
-        self.open[element.get(f"{_W}id", "")] = target
+        self.open[ident] = target
         for ident in self.comments_open:
             self._comment_at(ident)
+
+    def _targets(self) -> list[FieldText]:
+        """The fields open here, each once (one field may be open under two ids)."""
+        return list({id(t): t for t in self.open.values()}.values())
+
+    def _close_bookmark(self, ident: str) -> None:
+        target = self.open.pop(ident, None)
+        for other in [i for i, field_text in self.open.items() if field_text is target]:
+            del self.open[other]
 
     def _comment_at(self, ident: str) -> None:
         if ident not in self.all_comments:
             self.all_comments.append(ident)
-        for target in self.open.values():
+        for target in self._targets():
             self.touched.add(ident)
             if ident not in target.comment_ids:
                 target.comment_ids.append(ident)
@@ -193,7 +209,7 @@ class _Walker:
             return
         if not self.open and change is not None:
             self.stray_changes.append((kind, text, change))
-        for target in self.open.values():
+        for target in self._targets():
             if kind in ("same", "delete"):
                 target.original += text
             if kind in ("same", "insert"):
@@ -213,7 +229,7 @@ class _Walker:
                 if child.tag in _INSERT | _DELETE:
                     kind = "insert" if child.tag in _INSERT else "delete"
                     change = _revision(child)
-        for target in self.open.values():
+        for target in self._targets():
             target.paragraphs += 1
         self._add("\n", kind, change, moved=False)
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 from generator.factsheet import format_path, iter_fields, load
@@ -64,7 +66,6 @@ class SampleDocx:
             else properties
         )
         self.document = docx.Document()
-        self.runs: dict[str, list[etree._Element]] = {}
         self.labels: list[etree._Element] = []
         for ident, (path, paragraphs) in enumerate(sheet_texts(sheet_path)):
             self._field(ident, path, paragraphs)
@@ -74,7 +75,6 @@ class SampleDocx:
             name = bookmark_name(path)
         except ValueError:
             return
-        runs = []
         for index, text in enumerate(paragraphs):
             paragraph = self.document.add_paragraph()
             if index == 0:
@@ -83,11 +83,23 @@ class SampleDocx:
                 start = etree.SubElement(paragraph._p, qn("w:bookmarkStart"))
                 start.set(qn("w:id"), str(ident))
                 start.set(qn("w:name"), name)
-            run = paragraph.add_run(text)
-            runs.append(run._r)
+            paragraph.add_run(text)
         end = etree.SubElement(paragraph._p, qn("w:bookmarkEnd"))
         end.set(qn("w:id"), str(ident))
-        self.runs[path] = runs
+
+    @classmethod
+    def open(cls, path: Path) -> SampleDocx:
+        """A DOCX written by someone else (brief's own writer) to edit; its custom
+        properties are kept as they are."""
+        sample = cls.__new__(cls)
+        sample.document = docx.Document(str(path))
+        sample.properties = {}
+        sample.labels = []
+        return sample
+
+    def runs(self, path: str) -> list[etree._Element]:
+        """The runs of the field's text, found from its bookmark."""
+        return list(self._field_runs(path))
 
     # The reviewer's edits -------------------------------------------------------------
 
@@ -115,11 +127,10 @@ class SampleDocx:
         parent.remove(run)
         for offset, piece in enumerate(p for p in pieces if p is not None):
             parent.insert(at + offset, piece)
-        self.runs[path] = list(self._field_runs(path))
 
     def edit(self, path: str, old: str, new: str) -> None:
         """Replace ``old`` by ``new`` with track changes off."""
-        for run in self.runs[path]:
+        for run in self.runs(path):
             text = run.find(qn("w:t"))
             if text is not None and old in (text.text or ""):
                 text.text = text.text.replace(old, new, 1)
@@ -128,16 +139,15 @@ class SampleDocx:
 
     def comment(self, path: str, anchor: str, text: str, author: str = "Li Wei") -> None:
         """A comment on the run of the field holding ``anchor``."""
-        run = next(r for r in self.runs[path] if anchor in _text_of(r))
-        paragraph = run.getparent()
-        runs = next(r for r in self.document.paragraphs if r._p is paragraph).runs
-        target = next(r for r in runs if r._r is run)
-        self.document.add_comment(target, text=text, author=author, initials="LW")
+        run = next(r for r in self.runs(path) if anchor in _text_of(r))
+        # The run may stand in a table cell: wrap it directly rather than look it up.
+        paragraph = Paragraph(run.getparent(), self.document._body)
+        self.document.add_comment(Run(run, paragraph), text=text, author=author, initials="LW")
 
     def split_runs(self, path: str, size: int = 2) -> None:
         """Cut every run of the field into runs of ``size`` characters, each with its own
         rsid, as Word does after a few edits."""
-        for run in list(self.runs[path]):
+        for run in list(self.runs(path)):
             text = _text_of(run)
             parent, at = run.getparent(), run.getparent().index(run)
             parent.remove(run)
@@ -145,7 +155,6 @@ class SampleDocx:
                 piece = _run_like(run, text[start : start + size])
                 piece.set(qn("w:rsidR"), f"00{offset:06X}")
                 parent.insert(at + offset, piece)
-        self.runs[path] = list(self._field_runs(path))
 
     def move(self, path: str, text: str, author: str = AUTHOR) -> None:
         """Mark ``text`` of the field as moved away (``w:moveFrom``)."""
@@ -173,7 +182,7 @@ class SampleDocx:
         return target
 
     def _cut(self, path: str, text: str, keep: bool = False) -> tuple[etree._Element, str, str]:
-        for run in self.runs[path]:
+        for run in self.runs(path):
             whole = _text_of(run)
             if text in whole and run.find(qn("w:t")) is not None:
                 head, _, tail = whole.partition(text)
