@@ -356,3 +356,28 @@ def test_the_sheet_sha_the_docx_records_is_the_sheets(hk: Path, tmp_path: Path) 
     sample = SampleDocx(hk)
     assert sample.properties["brief-sheet-sha256"] == hashlib.sha256(hk.read_bytes()).hexdigest()
     assert run_review(hk, sample.save(tmp_path / "r.docx")).sheet_changed is False
+
+
+LIBREOFFICE_LIST = """\
+<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:p><w:bookmarkStart w:id="64" w:name="bf_challenges_0__mitigations"/>
+<w:r><w:t>Options to explore:</w:t></w:r></w:p>
+<w:p><w:r><w:t>Establish a site.</w:t></w:r></w:p>
+<w:p><w:bookmarkStart w:id="65" w:name="bf_challenges_0__mitigations"/>
+<w:r><w:t>Size the site.</w:t></w:r><w:bookmarkEnd w:id="65"/></w:p>
+<w:p><w:r><w:t>Sources: [1]</w:t></w:r></w:p>
+</w:body>"""
+
+
+def test_a_bookmark_libreoffice_starts_twice_over_a_list_is_one_field() -> None:
+    """What LibreOffice writes for a bookmark over list paragraphs: a second start in
+    the last paragraph, and an end for that one only."""
+    from lxml import etree
+
+    from generator.authoring import review_fields
+
+    walked = review_fields.walk(etree.fromstring(LIBREOFFICE_LIST))
+    assert walked.repeated == []
+    assert {p: f.original for p, f in walked.fields.items()} == {
+        "challenges[0].mitigations": "Options to explore:\nEstablish a site.\nSize the site."
+    }

@@ -24,7 +24,7 @@ from docx.text.run import Run
 from lxml import etree
 
 from generator.factsheet import format_path, iter_fields, load
-from generator.render import bookmark_name, plain_text
+from generator.render import bookmark_name, make_markdown, plain_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -34,20 +34,35 @@ CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+x
 AUTHOR, DATE = "Jane Doe", "2026-12-02T09:30:00Z"
 
 
-def sheet_texts(sheet_path: Path) -> list[tuple[str, list[str]]]:
+def sheet_texts(sheet_path: Path) -> list[tuple[str, list[tuple[str, bool]]]]:
     """Each text field of the sheet and its paragraphs as a DOCX would show them."""
     loaded = load(sheet_path, sheet_path.name)
-    found: list[tuple[str, list[str]]] = []
+    found: list[tuple[str, list[tuple[str, bool]]]] = []
     for path, _name, value, markdown in iter_fields(loaded.sheet):
         if isinstance(value, list):
             found += [
-                (format_path((*path, i)), [v]) for i, v in enumerate(value) if isinstance(v, str)
+                (format_path((*path, i)), [(v, False)])
+                for i, v in enumerate(value)
+                if isinstance(v, str)
             ]
         elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
             text = str(value)
-            paragraphs = [plain_text(p) for p in text.split("\n\n")] if markdown else [text]
-            found.append((format_path(path), [p for p in paragraphs if p]))
+            blocks = markdown_blocks(text) if markdown else [(text, False)]
+            found.append((format_path(path), [b for b in blocks if b[0]]))
     return found
+
+
+def markdown_blocks(text: str) -> list[tuple[str, bool]]:
+    """The paragraphs of Markdown ``text`` as plain text, and whether each is a list item."""
+    blocks, depth = [], 0
+    for token in make_markdown().parse(text, {}):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "inline":
+            blocks.append((plain_text(token.content), depth > 0))
+    return blocks
 
 
 class SampleDocx:
@@ -70,13 +85,13 @@ class SampleDocx:
         for ident, (path, paragraphs) in enumerate(sheet_texts(sheet_path)):
             self._field(ident, path, paragraphs)
 
-    def _field(self, ident: int, path: str, paragraphs: list[str]) -> None:
+    def _field(self, ident: int, path: str, paragraphs: list[tuple[str, bool]]) -> None:
         try:
             name = bookmark_name(path)
         except ValueError:
             return
-        for index, text in enumerate(paragraphs):
-            paragraph = self.document.add_paragraph()
+        for index, (text, listed) in enumerate(paragraphs):
+            paragraph = self.document.add_paragraph(style="List Bullet" if listed else None)
             if index == 0:
                 label = paragraph.add_run(f"{path}: ")
                 self.labels.append(label._r)
