@@ -5,13 +5,15 @@
 #            subsetting does not fall back to the much slower fontTools path, fontconfig).
 #   test:    runtime plus the tools the test suite reads outputs with (qpdf, poppler's
 #            pdftotext/pdffonts/pdftoppm), a headless browser for the HTML checks,
-#            systemd-analyze (package systemd) for the units in deploy/, and npm (unless
-#            one is already on the PATH) to install the accessibility checker.
+#            systemd-analyze (package systemd) for the units in deploy/, LibreOffice's
+#            Writer without its GUI (soffice converts the DOCX briefings to PDF) with a
+#            CJK font for it to show Chinese names in, and npm (unless one is already on
+#            the PATH) to install the accessibility checker.
 #   bench:   runtime plus the baselines of the benchmark: make, ninja and GNU time.
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
-testing=(qpdf poppler-utils chromium systemd)
+testing=(qpdf poppler-utils chromium systemd libreoffice-writer-nogui fonts-droid-fallback)
 
 benchmark=(make ninja-build time)
 

@@ -12,7 +12,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "manifest": ["built_from"],
         "report": ["BriefResult", "BuildReport"],
         "merge": ["MergeReport", "merge_shards"],
-        "runner": ["FORMATS", "Preview", "build", "clean", "preview"],
+        "plan": ["DEFAULT_FORMATS", "FORMATS"],
+        "runner": ["Preview", "build", "clean", "preview"],
         "shards": ["Shard", "parse_shard", "shard_of"],
     },
 )

@@ -1,7 +1,7 @@
 """The jobs a build runs in its worker processes, as plain functions of plain values.
 
 ``prepare_briefing`` checks a fact sheet and renders the HTML of the formats asked for (the HTML
-file itself, and the document the PDF is printed from); ``print_pdf`` turns that
+file itself, and the document the PDF is printed from) and the DOCX; ``print_pdf`` turns that
 document into PDF bytes; ``warm_pdf`` loads WeasyPrint ahead of the first PDF;
 ``render_index`` renders ``index.html``. Each returns what the parent needs to write the
 outputs and record what they were built from; none writes a file.
@@ -19,7 +19,7 @@ from generator.settings import Settings
 
 @dataclass(frozen=True)
 class PrepareJob:
-    """Check ``path`` and render the HTML of ``targets`` (``html``, ``pdf``)."""
+    """Check ``path`` and render ``targets``: ``html``, ``docx``, the HTML of ``pdf``."""
 
     settings: Settings
     path: Path
@@ -47,6 +47,8 @@ class Prepared:
     page_limit: int | None = None
     #: SHA-256 of the fact sheet's bytes this HTML was rendered from.
     sheet_sha: str = ""
+    #: The DOCX briefing, when asked for (python-docx is quick: no job of its own).
+    docx: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,12 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     if "pdf" in job.targets:
         page = render_html(sheet, brief_id, templates_dir, target="pdf", template=job.template)
         printable, used["pdf"], limit = page.html, page.templates_used, page.page_limit
+    docx = None
+    if "docx" in job.targets:
+        from generator.render import render_docx
+
+        document = render_docx(sheet, brief_id, templates_dir, sheet_sha=item.loaded.source_sha)
+        docx, used["docx"] = document.docx, document.templates_used
     index = {
         "title": sheet.title,
         "jurisdiction": sheet.jurisdiction,
@@ -124,7 +132,7 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     template = job.template or sheet.template
     sheet_sha = item.loaded.source_sha
     return Prepared(
-        item.diagnostics, False, html, printable, used, index, template, limit, sheet_sha
+        item.diagnostics, False, html, printable, used, index, template, limit, sheet_sha, docx
     )
 
 

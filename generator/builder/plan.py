@@ -1,6 +1,6 @@
 """What a build has to do, and why: the stale targets, the deleted fact sheets, the index.
 
-A *target* is one briefing in one format (``x.html``, ``x.pdf``). It is stale when
+A *target* is one briefing in one format (``x.html``, ``x.pdf``, ``x.docx``). It is stale when
 something it was built from is no longer what the build state recorded, and each such
 difference is a reason worded for people: ``briefs/x.yaml changed``,
 ``templates/partials/brief/challenges.html changed``, ``output missing``,
@@ -24,7 +24,13 @@ from generator.builder.shards import Shard
 from generator.factsheet import outside_sheets, pick, scan_sheets
 from generator.settings import DEFAULT_PDF_VARIANT, Settings
 
-FORMATS: tuple[str, ...] = ("html", "pdf")
+#: Every format a build can write.
+FORMATS: tuple[str, ...] = ("html", "pdf", "docx")
+#: What a build writes unless told (``--formats``, a schedule's ``formats``): a DOCX is
+#: made for those who ask for one, so the default build stays as quick as it was.
+DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
+#: The formats the index page links to (its template knows of these two).
+INDEXED_FORMATS: tuple[str, ...] = ("html", "pdf")
 INDEX_NAME = "index.html"
 #: The kept intermediate (``--keep-intermediate``): the HTML WeasyPrint laid out for the
 #: PDF, ``<id>.print.html``. Recorded as a target of its own, never a format one asks for.
@@ -39,7 +45,7 @@ class Request:
     """What the user asked for: which briefs, which formats, with which options."""
 
     ids: tuple[str, ...] = ()
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     template: str | None = None
     force: bool = False
     strict: bool = False
@@ -56,6 +62,9 @@ class Request:
         """The options that change what a render in ``fmt`` produces, as canonical JSON."""
         if fmt == "pdf":
             return stable_json({"template": self.template, "pdf_variant": self.pdf_variant})
+        if fmt == "docx":
+            # A DOCX is always the full briefing: no page template, no option, applies.
+            return stable_json({})
         return stable_json({"template": self.template})
 
     def outputs(self) -> dict[str, object]:
@@ -277,7 +286,8 @@ def index_entries(state: State, outputs: Probe) -> list[dict[str, object]]:
     for brief_id in sorted(state.briefs):
         record = state.briefs[brief_id]
         present = {
-            fmt: fmt in record["targets"] and outputs.exists(f"{brief_id}.{fmt}") for fmt in FORMATS
+            fmt: fmt in record["targets"] and outputs.exists(f"{brief_id}.{fmt}")
+            for fmt in INDEXED_FORMATS
         }
         if any(present.values()):
             entries.append({**record["index"], "id": brief_id, **present})

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.builder.manifest import State, build_state_path, read_state
-from generator.builder.plan import FORMATS, INDEX_NAME, BuildPlan, Request
+from generator.builder.plan import DEFAULT_FORMATS, INDEX_NAME, BuildPlan, Request
 from generator.builder.report import BriefResult, BuildReport
 from generator.builder.session import ProgressFn, Session, prepare_output_dir
 from generator.builder.shards import Shard
@@ -54,7 +54,7 @@ def build(
     ids: Sequence[str] = (),
     *,
     today: dt.date,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     template: str | None = None,
     strict: bool = False,
     force: bool = False,
@@ -123,7 +123,7 @@ def preview(
     ids: Sequence[str] = (),
     *,
     today: dt.date,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     template: str | None = None,
     strict: bool = False,
     force: bool = False,

@@ -225,6 +225,8 @@ class Session:
         files = []
         if prepared.html is not None:
             files.append(("html", prepared.html, self._deps(prepared.used["html"])))
+        if prepared.docx is not None:
+            files.append(("docx", prepared.docx, self._deps(prepared.used["docx"])))
         if printed is not None:
             deps = self._deps(prepared.used["pdf"] + printed.files_read)
             deps[WEASYPRINT] = self._tool_sha("weasyprint", printed.tool_file)

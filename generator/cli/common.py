@@ -31,7 +31,7 @@ FORMATS_OPTION = click.option(
     "--formats",
     default="html,pdf",
     show_default=True,
-    help="Formats to build, comma-separated: html, pdf.",
+    help="Formats to build, comma-separated: html, pdf, docx.",
 )
 #: ``--out`` as ``brief build`` and ``brief clean`` both take it.
 OUT_OPTION = click.option(

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 ListName = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
 Text = Annotated[str, Field(min_length=1)]
-AttachFormat = Literal["pdf", "html"]
+AttachFormat = Literal["pdf", "html", "docx"]
 MissedPolicy = Literal["once", "skip", "all"]
 PdfVariant = Literal["pdf/ua-1", "pdf/a-3b", "plain"]
 AlertEvent = Literal["run-failed", "send-deferred", "slot-missed"]

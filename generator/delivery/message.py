@@ -62,7 +62,11 @@ POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=998)
 EMAIL_TEMPLATES = "email"
 CSS_NAME = "email.css"
 
-_MIME = {"pdf": ("application", "pdf"), "html": ("text", "html")}
+_MIME = {
+    "pdf": ("application", "pdf"),
+    "html": ("text", "html"),
+    "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
 
 
 @dataclass(frozen=True)

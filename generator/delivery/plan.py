@@ -368,6 +368,8 @@ def _attachment_problems(edition: Edition) -> list[Diagnostic]:
             problems.append(_problem(edition, f"attachment {name} is missing or empty"))
         elif name.endswith(".pdf") and not data.startswith(b"%PDF-"):
             problems.append(_problem(edition, f"attachment {name} is not a PDF file"))
+        elif name.endswith(".docx") and not data.startswith(b"PK\x03\x04"):
+            problems.append(_problem(edition, f"attachment {name} is not a DOCX file"))
     return problems
 
 

@@ -1,4 +1,4 @@
-"""Rendering: the view model, Markdown, the HTML page and the PDF (the only WeasyPrint user).
+"""Rendering: the view model, Markdown, the HTML page, the PDF (the only WeasyPrint user), DOCX.
 
 What other packages import from this one; each name loads its module on first use
 (docs/architecture.md, "Layers and the import rule").
@@ -20,6 +20,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "STATUS_MARKS",
         ],
         "field_marks": ["bookmark_name", "field_path"],
+        "docx_writer": ["DOCX_FORMAT", "REFERENCE_DOCX", "RenderedDocx", "render_docx"],
+        "docx_styles": ["make_reference_docx"],
         "numbers": ["format_amount", "format_money", "format_number"],
         "html": ["IndexEntry", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],

@@ -90,7 +90,7 @@ def test_formats_option_limits_outputs(project, write_brief, run_brief):
 
 def test_usage_mistakes_exit_two(write_brief, run_brief):
     write_brief("ok")
-    assert run_brief("build", "--formats", "docx").returncode == 2
+    assert run_brief("build", "--formats", "epub").returncode == 2
     assert run_brief("check", "--no-such-option").returncode == 2
     assert run_brief("frobnicate").returncode == 2
 

@@ -1,0 +1,72 @@
+"""A DOCX briefing converts to PDF with LibreOffice: a word processor other than the one
+that wrote it reads every part of it. One conversion (each costs seconds)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.render import build_view, render_docx
+from tests.support.render_samples import TEMPLATES, make_sheet, rich_data
+
+SOFFICE = shutil.which("soffice")
+#: LibreOffice's first start in a fresh profile takes a while on a loaded machine.
+CONVERT_SECONDS = 240
+
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed: scripts/setup-system.sh test installs it",
+)
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> tuple[Path, str]:
+    """The rich sample as DOCX, converted to PDF by LibreOffice; the PDF and its text."""
+    folder = tmp_path_factory.mktemp("libreoffice")
+    sheet = make_sheet(rich_data())
+    source = folder / "rich.docx"
+    source.write_bytes(render_docx(sheet, "rich", TEMPLATES, sheet_sha="0" * 64).docx)
+    profile = (folder / "profile").as_uri()
+    result = subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=CONVERT_SECONDS,
+        check=False,
+    )
+    pdf = folder / "rich.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stdout + result.stderr
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return pdf, text
+
+
+def test_libreoffice_converts_the_docx_with_furniture_on_every_page(converted):
+    pdf, text = converted
+    pages = len(PdfReader(pdf).pages)
+    assert pages >= 3
+    view = build_view(make_sheet(rich_data()), "rich")
+    words = " ".join(text.split())
+    assert " ".join(view.title_block.title.split()[:5]) in words
+    for number in range(1, pages + 1):
+        assert f"Page {number} of {pages}" in words
+    assert words.count("DRAFT") >= pages
+    for entry in view.contents:
+        assert entry.heading in words
+    # The East Asian names come through as text (a CJK font shows them, not boxes).
+    assert "宁德时代" in text
