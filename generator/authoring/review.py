@@ -40,6 +40,8 @@ _PATH_PART = re.compile(r"([a-z][a-z_]*)|\[(\d+)\]")
 # A citation group as a DOCX shows it ([1], [1, 3], [?id]): not part of the words.
 _CITED = re.compile(r"\[(?:\d+|\?[^\]\s]+)(?:,\s*(?:\d+|\?[^\]\s]+))*\]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
+# Characters never written into a sheet unseen (brief check warns of the same ones).
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 @dataclass
@@ -224,6 +226,8 @@ def _judge(
         return "needs-person", "the field is not text in the sheet (a number or a date)"
     if text.moved:
         return "needs-person", "text was moved; place it by hand"
+    if _HIDDEN.search(text.proposed):
+        return "needs-person", "the new text holds control or direction characters"
     if "\n" in text.proposed.strip() and "\n" not in text.original.strip():
         return "needs-person", "the change splits the field into paragraphs"
     if target.markdown and not (

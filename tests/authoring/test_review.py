@@ -381,3 +381,74 @@ def test_a_bookmark_libreoffice_starts_twice_over_a_list_is_one_field() -> None:
     assert {p: f.original for p, f in walked.fields.items()} == {
         "challenges[0].mitigations": "Options to explore:\nEstablish a site.\nSize the site."
     }
+
+
+W_BODY = (
+    '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{}</w:body>'
+)
+
+
+def walk_fields(xml: str) -> dict[str, tuple[str, str]]:
+    from lxml import etree
+
+    from generator.authoring import review_fields
+
+    walked = review_fields.walk(etree.fromstring(W_BODY.format(xml)))
+    return {p: (f.original, f.proposed) for p, f in walked.fields.items()}
+
+
+def test_a_deleted_paragraph_mark_joins_paragraphs_and_retyped_text_is_in_neither() -> None:
+    xml = (
+        '<w:p><w:pPr><w:rPr><w:del w:id="1" w:author="A" w:date="2026-12-02T00:00:00Z"/>'
+        '</w:rPr></w:pPr><w:bookmarkStart w:id="9" w:name="bf_sections_0__body"/>'
+        "<w:r><w:t>One.</w:t></w:r></w:p>"
+        '<w:p><w:r><w:t xml:space="preserve"> Two</w:t></w:r><w:r><w:tab/></w:r>'
+        '<w:ins w:id="2" w:author="A"><w:del w:id="3" w:author="B"><w:r>'
+        "<w:delText>typo</w:delText></w:r></w:del></w:ins>"
+        '<w:r><w:t>end</w:t></w:r><w:bookmarkEnd w:id="9"/></w:p>'
+    )
+    assert walk_fields(xml) == {"sections[0].body": ("One.\n Two\tend", "One. Two\tend")}
+
+
+def test_bookmarks_that_are_not_fields_are_ignored() -> None:
+    xml = (
+        '<w:p><w:bookmarkStart w:id="1" w:name="_GoBack"/><w:bookmarkStart w:id="2"'
+        ' w:name="bf_title"/><w:r><w:t>Title</w:t></w:r><w:bookmarkEnd w:id="2"/>'
+        '<w:bookmarkEnd w:id="1"/><w:r><w:t> after</w:t></w:r></w:p>'
+    )
+    assert walk_fields(xml) == {"title": ("Title", "Title")}
+
+
+def test_names_and_words_from_the_document_cannot_act_on_a_terminal(
+    hk: Path, project: Path, run_brief
+) -> None:
+    sample = SampleDocx(hk)
+    sample.track("key_facts[6].value", "About half", "About\x9b2J half", author="Eve\u202e")
+    sample.save(project / "returned.docx")
+    done = run_brief("review", HK_SHEET, "returned.docx")
+    assert done.returncode == 0, done.stderr
+    # XML keeps C0 controls out of a DOCX; C1 controls (\x9b is a terminal's CSI) and
+    # direction overrides can be in one.
+    assert "\x9b" not in done.stdout and "\u202e" not in done.stdout
+    assert (
+        '"About\\u009b2J half" (tracked change by Eve\\u202e, 2026-12-02); needs a person:'
+        " the new text holds control or direction characters" in done.stdout
+    )
+
+
+def test_a_number_field_and_a_missing_docx(write_brief, project: Path, run_brief) -> None:
+    sheet = write_brief("styles", STYLES)
+    sample = SampleDocx(sheet)
+    sample.track("key_facts[0].value", "100", "120")
+    sample.save(project / "returned.docx")
+    done = run_brief("review", "briefs/styles.yaml", "returned.docx", "--apply")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (
+        'briefs/styles.yaml:16:12: key_facts[0].value: "100" → "120" (tracked change by'
+        " Jane Doe, 2026-12-02); needs a person: the field is not text in the sheet (a number"
+        " or a date)"
+    )
+    assert sheet.read_text(encoding="utf-8") == STYLES
+    missing = run_brief("review", "briefs/styles.yaml", "nowhere.docx")
+    assert missing.returncode == 2
+    assert "nowhere.docx" in missing.stderr
