@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from generator.authoring import review_fields
-from generator.authoring.review_archive import ReturnedDocx, fail, read_docx
+from generator.authoring.review_archive import ReturnedDocx, fail, printable, read_docx
 from generator.authoring.review_fields import Comment, FieldText, Revision
 from generator.authoring.review_yaml import Edit, apply_edits
 from generator.factsheet import FieldPath, LoadedSheet, iter_fields, load_bytes, read_sheet
@@ -127,14 +127,14 @@ def _check_identity(docx: ReturnedDocx, loaded: LoadedSheet) -> bool:
     if props["brief-docx-format"] != DOCX_FORMAT:
         raise fail(
             docx.display,
-            f"written in brief's DOCX format {props['brief-docx-format']!r};"
+            f"written in brief's DOCX format '{printable(props['brief-docx-format'])}';"
             f" this version reads format {DOCX_FORMAT}",
         )
     if props["brief-id"] != loaded.brief_id:
         raise fail(
             docx.display,
             f"a document for another fact sheet: it was written for"
-            f" '{props['brief-id'][:80]}', not '{loaded.brief_id}'",
+            f" '{printable(props['brief-id'])}', not '{loaded.brief_id}'",
         )
     return props.get("brief-sheet-sha256", "").lower() != loaded.source_sha
 

@@ -12,6 +12,7 @@ entity expansion ("billion laughs") and external entities get in. Every problem 
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200
 #: Below this inflated size the ratio is not judged (tiny parts compress oddly).
 RATIO_FLOOR = 1024 * 1024
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 #: A DTD's start as UTF-8 (or ASCII) and UTF-16 text spell it.
 _DOCTYPE_MARKS = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 
@@ -53,6 +55,12 @@ class ReturnedDocx:
     document: etree._Element
     comments: etree._Element | None
     properties: dict[str, str]
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """A value from the document fit for a message: controls and direction characters
+    replaced, cut to ``limit`` characters."""
+    return _UNPRINTABLE.sub("?", text[:limit])
 
 
 def fail(display: str, message: str) -> GeneratorError:

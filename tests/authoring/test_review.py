@@ -342,6 +342,14 @@ def test_a_docx_for_another_sheet_or_not_made_by_brief_is_a_clear_error(
     assert done.returncode == 1
     assert "plain.docx: not made by brief: it has no brief-id" in done.stderr
     assert "Traceback" not in done.stderr
+    newer = SampleDocx(hk)
+    newer.properties["brief-docx-format"] = "2\u202e"
+    newer.save(project / "newer.docx")
+    done = run_brief("review", HK, "newer.docx")
+    assert (done.returncode, done.stderr.strip()) == (
+        1,
+        "Error: newer.docx: written in brief's DOCX format '2?'; this version reads format 1",
+    )
 
 
 def test_a_sheet_that_does_not_load_is_reported_before_the_docx(hk: Path, tmp_path: Path) -> None:
