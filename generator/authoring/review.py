@@ -24,8 +24,8 @@ from typing import Literal
 
 from generator.authoring import review_fields
 from generator.authoring.review_archive import ReturnedDocx, fail, printable, read_docx
-from generator.authoring.review_fields import Comment, FieldText, Revision
-from generator.authoring.review_yaml import Edit, apply_edits
+from generator.authoring.review_fields import Comment, Edit, FieldText, Revision
+from generator.authoring.review_yaml import Replacement, apply_edits
 from generator.factsheet import FieldPath, LoadedSheet, iter_fields, load_bytes, read_sheet
 from generator.render import plain_text
 from generator.settings import DEFAULT_MAX_BYTES
@@ -56,6 +56,8 @@ class Finding:
     new: str = ""
     #: Who made the tracked changes; empty for an edit made without tracking.
     revisions: list[Revision] = field(default_factory=list)
+    #: Each tracked insertion and deletion of the change.
+    edits: list[Edit] = field(default_factory=list)
     comment: Comment | None = None
     status: Status = "needs-person"
     reason: str = ""
@@ -204,7 +206,9 @@ def _change(
     if old == text.proposed:
         return None
     line, col = _position(loaded, target, old, text.proposed)
-    change = Finding("change", text.path, line, col, old, text.proposed, list(text.revisions))
+    change = Finding(
+        "change", text.path, line, col, old, text.proposed, list(text.revisions), text.edits
+    )
     if shown is not None and words(text.proposed) == words(shown):
         change.status, change.reason = "already", "the sheet already says this"
     else:
@@ -287,19 +291,11 @@ def _stray_findings(walked: review_fields.Walked, comments: dict[str, Comment]) 
         for c in walked.stray_comments
         if c in comments
     ]
-    for kind, text, revision in walked.stray_changes:
-        old, new = (text, "") if kind in ("delete", "gone") else ("", text)
+    reason = "the change is outside every fact-sheet field"
+    for edit in walked.stray_changes:
+        old, new = (edit.text, "") if edit.kind in ("delete", "gone") else ("", edit.text)
         found.append(
-            Finding(
-                "change",
-                "",
-                None,
-                None,
-                old=old,
-                new=new,
-                revisions=[revision],
-                reason="the change is outside every fact-sheet field",
-            )
+            Finding("change", "", None, None, old, new, [edit.revision], [edit], reason=reason)
         )
     return found
 
@@ -313,7 +309,9 @@ def _apply(result: Review, sheet_path: Path, data: bytes, loaded: LoadedSheet) -
     """Write the applicable changes into the sheet; the refused ones need a person."""
     ready = [f for f in result.findings if f.kind == "change" and f.status == "applicable"]
     markdown = {p for p, f in _sheet_fields(loaded).items() if f.markdown}
-    edits = [Edit(parse_path(f.path), _new_value(f, loaded), f.path in markdown) for f in ready]
+    edits = [
+        Replacement(parse_path(f.path), _new_value(f, loaded), f.path in markdown) for f in ready
+    ]
     outcome = apply_edits(data, result.sheet, loaded.brief_id, edits)
     for finding, edit in zip(ready, edits, strict=True):
         reason = outcome.refused.get(edit.path)

@@ -49,6 +49,15 @@ class Revision:
 
 
 @dataclass
+class Edit:
+    """One tracked insertion or deletion: its kind, its text, who made it."""
+
+    kind: Kind
+    text: str
+    revision: Revision
+
+
+@dataclass
 class FieldText:
     """Everything the DOCX holds for one field bookmark."""
 
@@ -56,6 +65,9 @@ class FieldText:
     original: str = ""
     proposed: str = ""
     revisions: list[Revision] = field(default_factory=list)
+    #: Each tracked insertion and deletion in document order, neighbours of one kind
+    #: by one reviewer joined.
+    edits: list[Edit] = field(default_factory=list)
     comment_ids: list[str] = field(default_factory=list)
     moved: bool = False
     reformatted: bool = False
@@ -86,7 +98,7 @@ class Walked:
     #: Comment ids whose range touches no field.
     stray_comments: list[str]
     #: Tracked changes outside any field (text inserted or deleted there).
-    stray_changes: list[tuple[Kind, str, Revision]]
+    stray_changes: list[Edit]
     #: Field bookmarks given more than once (the first one counts).
     repeated: list[str]
 
@@ -135,7 +147,9 @@ class _Walker:
         self.comments_open: set[str] = set()
         self.touched: set[str] = set()
         self.all_comments: list[str] = []
-        self.stray_changes: list[tuple[Kind, str, Revision]] = []
+        self.stray_changes: list[Edit] = []
+        #: The next stray change continues the last one (no text between them).
+        self.stray_joins = False
 
     def start(self, element: etree._Element) -> None:
         tag = element.tag
@@ -207,8 +221,12 @@ class _Walker:
     def _add(self, text: str, kind: Kind, change: Revision | None, *, moved: bool) -> None:
         if not text:
             return
-        if not self.open and change is not None:
-            self.stray_changes.append((kind, text, change))
+        if not self.open:
+            if change is None:
+                self.stray_joins = False
+            else:
+                _note_edit(self.stray_changes, kind, text, change, join=self.stray_joins)
+                self.stray_joins = True
         for target in self._targets():
             if kind in ("same", "delete"):
                 target.original += text
@@ -216,6 +234,8 @@ class _Walker:
                 target.proposed += text
             if change is not None and change not in target.revisions:
                 target.revisions.append(change)
+            if change is not None:
+                _note_edit(target.edits, kind, text, change)
             target.moved = target.moved or moved
 
     def end_paragraph(self, paragraph: etree._Element) -> None:
@@ -241,6 +261,16 @@ class _Walker:
             target.paragraphs = target.original.count("\n") + 1
         stray = [c for c in self.all_comments if c not in self.touched]
         return Walked(self.fields, stray, self.stray_changes, self.repeated)
+
+
+def _note_edit(
+    edits: list[Edit], kind: Kind, text: str, change: Revision, *, join: bool = True
+) -> None:
+    last = edits[-1] if edits and join else None
+    if last is not None and (last.kind, last.revision) == (kind, change):
+        last.text += text
+    else:
+        edits.append(Edit(kind, text, change))
 
 
 def _inside(element: etree._Element, tag: str) -> bool:

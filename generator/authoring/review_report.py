@@ -92,6 +92,10 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
         entry["old"], entry["new"] = finding.old, finding.new
         entry["tracked"] = bool(finding.revisions)
         entry["revisions"] = [{"author": r.author, "date": r.date} for r in finding.revisions]
+        entry["edits"] = [
+            {"kind": e.kind, "text": e.text, "author": e.revision.author, "date": e.revision.date}
+            for e in finding.edits
+        ]
     elif finding.kind == "comment" and finding.comment is not None:
         comment = finding.comment
         entry["comment"] = {"author": comment.author, "date": comment.date, "text": comment.text}

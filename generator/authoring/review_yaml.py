@@ -27,7 +27,7 @@ WRAP = 88
 
 
 @dataclass(frozen=True)
-class Edit:
+class Replacement:
     """Put ``value`` at ``path`` of the sheet."""
 
     path: FieldPath
@@ -45,7 +45,7 @@ class Applied:
     refused: dict[FieldPath, str]
 
 
-def apply_edits(data: bytes, display: str, brief_id: str, edits: list[Edit]) -> Applied:
+def apply_edits(data: bytes, display: str, brief_id: str, edits: list[Replacement]) -> Applied:
     """``data`` with every edit that can be made safely; the others refused with a reason."""
     text = data.removeprefix(_BOM).decode("utf-8")
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -79,7 +79,7 @@ def apply_edits(data: bytes, display: str, brief_id: str, edits: list[Edit]) -> 
 
 
 def _first_sound(
-    text: str, span: tuple[int, int], edit: Edit, before: Any, display: str, max_bytes: int
+    text: str, span: tuple[int, int], edit: Replacement, before: Any, display: str, max_bytes: int
 ) -> str | None:
     """The text with the first written form of the value that reads back right, or None
     when none does."""

@@ -189,6 +189,10 @@ def test_json_lists_every_finding_with_its_status(hk: Path, project: Path, run_b
         True,
     )
     assert fact["revisions"] == [{"author": "Ann Lee", "date": "2026-12-02"}]
+    assert fact["edits"] == [
+        {"kind": "delete", "text": "About half", "author": "Ann Lee", "date": "2026-12-02"},
+        {"kind": "insert", "text": "About 50 %", "author": "Ann Lee", "date": "2026-12-02"},
+    ]
     assert fact["line"] == line_of(hk, "value: About half")
     summary = by_kind[("change", "summary")]
     assert summary["status"] == "needs-person"
