@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.errors import FactSheetError
 from generator.factsheet import FieldPath, load_bytes, yamlsrc
+from generator.settings import DEFAULT_MAX_BYTES
 
 _BOM = b"\xef\xbb\xbf"
 #: Folded and literal text is wrapped to lines of at most this many characters.
@@ -69,7 +70,8 @@ def apply_edits(data: bytes, display: str, brief_id: str, edits: list[Replacemen
             refused[edit.path] = "the new text could not be written into the file safely"
             continue
         candidate = bom + made.replace("\n", newline).encode("utf-8")
-        problem = _invalid(candidate, display, brief_id, max_bytes)
+        # Checked under the usual limit: the edited sheet must still load everywhere.
+        problem = _invalid(candidate, display, brief_id, DEFAULT_MAX_BYTES)
         if problem:
             refused[edit.path] = f"the sheet would not pass its check: {problem}"
             continue

@@ -19,7 +19,7 @@ from generator.settings import Settings
 
 
 @click.command()
-@click.argument("sheet", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sheet")
 @click.argument("docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the review as JSON, for tools.")
 @click.option(
@@ -28,12 +28,12 @@ from generator.settings import Settings
     help="Write the plain-text changes into the fact sheet (only those scalars change).",
 )
 @click.pass_obj
-def review(settings: Settings, sheet: Path, docx: Path, as_json: bool, apply: bool) -> None:
+def review(settings: Settings, sheet: str, docx: Path, as_json: bool, apply: bool) -> None:
     """Report every tracked change and comment of DOCX against the fields of SHEET.
 
-    SHEET is the fact sheet the DOCX was built from (briefs/ID.yaml, or ID); DOCX is the
-    document as it came back, edited in Word or LibreOffice. Changes no file unless
-    --apply is given; what needs a person is listed either way.
+    SHEET is the fact sheet the DOCX was built from (ID, ID.yaml or briefs/ID.yaml, in
+    the project); DOCX is the document as it came back, edited in Word or LibreOffice.
+    Changes no file unless --apply is given; what needs a person is listed either way.
     """
     from generator.authoring import review_docx, review_report
 
@@ -49,8 +49,9 @@ def review(settings: Settings, sheet: Path, docx: Path, as_json: bool, apply: bo
     sys.exit(EXIT_OK)
 
 
-def _sheet_path(settings: Settings, given: Path) -> Path:
-    """``briefs/x.yaml`` as given, or the project's sheet for a bare id ``x``."""
-    if given.suffix or given.parent != Path():
-        return given
-    return settings.briefs_dir / f"{given}.yaml"
+def _sheet_path(settings: Settings, given: str) -> Path:
+    """The project's fact sheet named ``x``, ``x.yaml`` or ``briefs/x.yaml``, as every
+    command names one (so ``-C DIR`` applies here too)."""
+    from generator.factsheet import brief_id_of
+
+    return settings.briefs_dir / f"{brief_id_of(given)}.yaml"

@@ -464,3 +464,14 @@ def test_a_number_field_and_a_missing_docx(write_brief, project: Path, run_brief
     missing = run_brief("review", "briefs/styles.yaml", "nowhere.docx")
     assert missing.returncode == 2
     assert "nowhere.docx" in missing.stderr
+
+
+def test_the_sheet_is_named_as_other_commands_name_it_in_the_project(
+    hk: Path, project: Path, tmp_path: Path, run_brief
+) -> None:
+    sample = SampleDocx(hk)
+    sample.track("key_facts[7].value", "May", "20 May")
+    docx = sample.save(tmp_path / "returned.docx")
+    done = run_brief("-C", str(project), "review", f"{HK}.yaml", str(docx), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{HK_SHEET}:{line_of(hk, 'value: May 2025')}:12: ")
