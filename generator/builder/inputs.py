@@ -2,7 +2,7 @@
 
 An input key is a path relative to the project root (``briefs/<id>.yaml``,
 ``templates/<name>``), or ``tool:<name>`` for a file of a tool the build used
-(WeasyPrint): that one lies outside the project, so the state records its path, which
+(WeasyPrint, python-docx): that one lies outside the project, so the state records its path, which
 changes when the tool is upgraded or moved. A build and a merge find and hash inputs
 through the same functions, so a merged folder's state is one the next build trusts.
 """
@@ -18,6 +18,8 @@ from generator.settings import Settings
 
 #: The input key of the WeasyPrint file a PDF was printed with.
 WEASYPRINT = "tool:weasyprint"
+#: The input key of the python-docx file a DOCX was made with.
+PYTHON_DOCX = "tool:python-docx"
 
 
 def input_probe(settings: Settings, state: State) -> Probe:

@@ -47,8 +47,10 @@ class Prepared:
     page_limit: int | None = None
     #: SHA-256 of the fact sheet's bytes this HTML was rendered from.
     sheet_sha: str = ""
-    #: The DOCX briefing, when asked for (python-docx is quick: no job of its own).
+    #: The DOCX briefing, when asked for (python-docx is quick: no job of its own), and
+    #: the python-docx file it was made with.
     docx: bytes | None = None
+    docx_tool: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,12 +118,12 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     if "pdf" in job.targets:
         page = render_html(sheet, brief_id, templates_dir, target="pdf", template=job.template)
         printable, used["pdf"], limit = page.html, page.templates_used, page.page_limit
-    docx = None
+    docx, docx_tool = None, ""
     if "docx" in job.targets:
-        from generator.render import render_docx
+        from generator.render import docx_engine_file, render_docx
 
         document = render_docx(sheet, brief_id, templates_dir, sheet_sha=item.loaded.source_sha)
-        docx, used["docx"] = document.docx, document.templates_used
+        docx, used["docx"], docx_tool = document.docx, document.templates_used, docx_engine_file()
     index = {
         "title": sheet.title,
         "jurisdiction": sheet.jurisdiction,
@@ -132,7 +134,17 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     template = job.template or sheet.template
     sheet_sha = item.loaded.source_sha
     return Prepared(
-        item.diagnostics, False, html, printable, used, index, template, limit, sheet_sha, docx
+        item.diagnostics,
+        False,
+        html,
+        printable,
+        used,
+        index,
+        template,
+        limit,
+        sheet_sha,
+        docx,
+        docx_tool,
     )
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.builder.inputs import WEASYPRINT, input_probe, snapshot_templates
+from generator.builder.inputs import input_probe, snapshot_templates
 from generator.builder.manifest import (
     BriefRecord,
     Probe,
@@ -46,6 +46,7 @@ from generator.builder.merge_folders import ShardFolder, file_sha, shard_folders
 from generator.builder.plan import (
     INDEX_NAME,
     INTERMEDIATE,
+    TOOLS,
     base_element,
     index_entries,
     intermediate_base,
@@ -136,6 +137,8 @@ class _Plan:
             problems.append(f"the shards were built by generator {built_by}, this is {__version__}")
         if any("pdf" in s.targets() for s in self.shards):
             self.state.tools["weasyprint"] = _engine_file()
+        if any("docx" in s.targets() for s in self.shards):
+            self.state.tools["python-docx"] = _docx_engine_file()
         for shard in self.shards:
             for brief_id in shard.record["ids"]:
                 problems += self._take(shard, brief_id, sheets)
@@ -175,7 +178,7 @@ class _Plan:
         problems = []
         for key, sha in shard.state.depsets.get(depset_id, []):
             if self.inputs.sha(key) != sha:
-                shown = "WeasyPrint" if key == WEASYPRINT else key
+                shown = TOOLS.get(key, key)
                 problems.append(f"{shard.name} was built with another {shown} than this project's")
         return problems
 
@@ -270,11 +273,18 @@ class _Plan:
         for brief_id in self.state.briefs:
             self.inputs.sha(sheet_key(brief_id))
         snapshot_templates(self.settings, self.inputs)
-        if self.state.tools:
-            self.inputs.sha(WEASYPRINT)
+        for tool in self.state.tools:
+            self.inputs.sha(f"tool:{tool}")
 
     def _shown_out(self) -> str:
         return self.settings.display(self.settings.output_dir)
+
+
+def _docx_engine_file() -> str:
+    """The python-docx file in use here, as a build on this machine would record it."""
+    from generator.render import docx_engine_file
+
+    return docx_engine_file()
 
 
 def _engine_file() -> str:

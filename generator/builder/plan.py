@@ -37,7 +37,7 @@ INDEX_NAME = "index.html"
 INTERMEDIATE = "print.html"
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 #: Tools whose files are dependencies, and the names reasons give them.
-TOOLS = {"tool:weasyprint": "WeasyPrint"}
+TOOLS = {"tool:weasyprint": "WeasyPrint", "tool:python-docx": "python-docx"}
 
 
 @dataclass(frozen=True)

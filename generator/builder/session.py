@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.builder.feedback import Progress, ProgressFn, describe_outcome
-from generator.builder.inputs import WEASYPRINT, input_probe, snapshot_templates
+from generator.builder.inputs import PYTHON_DOCX, WEASYPRINT, input_probe, snapshot_templates
 from generator.builder.manifest import (
     BriefRecord,
     Probe,
@@ -226,7 +226,9 @@ class Session:
         if prepared.html is not None:
             files.append(("html", prepared.html, self._deps(prepared.used["html"])))
         if prepared.docx is not None:
-            files.append(("docx", prepared.docx, self._deps(prepared.used["docx"])))
+            deps = self._deps(prepared.used["docx"])
+            deps[PYTHON_DOCX] = self._tool_sha("python-docx", prepared.docx_tool)
+            files.append(("docx", prepared.docx, deps))
         if printed is not None:
             deps = self._deps(prepared.used["pdf"] + printed.files_read)
             deps[WEASYPRINT] = self._tool_sha("weasyprint", printed.tool_file)

@@ -93,7 +93,7 @@ class Body:
 
     def paragraph(self, style: str, text: str = "", path: str | None = None) -> Any:
         """A paragraph of ``style`` holding ``text`` (in the bookmark of field ``path``)."""
-        paragraph = self.document.add_paragraph(style=self.document.styles[style])
+        paragraph = self.text.paragraph(self.document, style)
         if text:
             self._text(paragraph, text, path)
         return paragraph
@@ -118,7 +118,7 @@ class Body:
 
     def _sources_line(self, container: Any, ids: Sequence[str]) -> None:
         if ids:
-            paragraph = container.add_paragraph(style=self.document.styles["Entry Sources"])
+            paragraph = self.text.paragraph(container, "Entry Sources")
             self.text.run(paragraph, "Sources: ")
             self.text.citation(paragraph, ids)
 
@@ -277,8 +277,8 @@ class Body:
         table.style = self.document.styles["Glance Table"]
         self._widths(table, GLANCE_COLUMNS)
         for row in table.rows:
-            row.cells[0].paragraphs[0].style = self.document.styles["Table Heading"]
-            row.cells[1].paragraphs[0].style = self.document.styles["Table Text"]
+            self.text.restyle(row.cells[0].paragraphs[0], "Table Heading")
+            self.text.restyle(row.cells[1].paragraphs[0], "Table Text")
         return table
 
     def _data_table(self, headings: Sequence[str], rows: int, shares: Sequence[float]) -> Any:
@@ -286,11 +286,11 @@ class Body:
         table = new_table(self.document, self.document, rows + 1, len(headings), 1)
         self._widths(table, shares)
         for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-            cell.paragraphs[0].style = self.document.styles["Table Heading"]
+            self.text.restyle(cell.paragraphs[0], "Table Heading")
             self.text.run(cell.paragraphs[0], heading)
         for row in table.rows[1:]:
             for cell in row.cells:
-                cell.paragraphs[0].style = self.document.styles["Table Text"]
+                self.text.restyle(cell.paragraphs[0], "Table Text")
         return table
 
     def _widths(self, table: Any, shares: Sequence[float]) -> None:
@@ -299,6 +299,8 @@ class Body:
         width = section.page_width - section.left_margin - section.right_margin
         table.autofit = False
         for column, share in zip(table.columns, shares, strict=True):
+            # Both the grid (Word's layout) and each cell (LibreOffice's) say the width.
+            column.width = int(width * share)
             for cell in column.cells:
                 cell.width = int(width * share)
 

@@ -69,6 +69,7 @@ class StyleSpec:
     indent: float | None = None
     hanging: float | None = None
     keep_with_next: bool = False
+    underline: bool | None = None
 
 
 #: Every style the writer names, besides Word's built-in ones every reference has
@@ -86,7 +87,7 @@ HOUSE_STYLES: tuple[StyleSpec, ...] = (
     StyleSpec("toc 1", PARAGRAPH, "Normal", after=2),
     StyleSpec("toc 2", PARAGRAPH, "Normal", after=2, indent=6),
     StyleSpec("toc 3", PARAGRAPH, "Normal", after=2, indent=12),
-    StyleSpec("Hyperlink", CHARACTER, None, color=RGBColor(0x1F, 0x4E, 0x9A)),
+    StyleSpec("Hyperlink", CHARACTER, None, color=RGBColor(0x1F, 0x4E, 0x9A), underline=True),
     StyleSpec("Citation", CHARACTER, None, color=ACCENT),
     StyleSpec("Code", CHARACTER, None, font="Courier New"),
     StyleSpec("Status Mark", CHARACTER, None, bold=True, color=ALERT),
@@ -126,8 +127,22 @@ def ensure_styles(document: Any) -> None:
         if spec.name not in names:
             _add_style(document, spec)
             names.add(spec.name)
-    if "Hyperlink" in names:
-        document.styles["Hyperlink"].font.underline = True
+
+
+def style_ids(document: Any) -> dict[str, str]:
+    """Style name -> style id, for every style of ``document``.
+
+    Looked up once: python-docx searches every style on each lookup, and it finds Word's
+    built-in styles by their lower-case names only (``heading 1``), where LibreOffice
+    saves ``Heading 1``. A name given twice (LibreOffice does that) means the style whose
+    id is the name without spaces, as Word would make it.
+    """
+    ids: dict[str, str] = {}
+    for style in document.styles:
+        name, style_id = style.name, style.style_id
+        if name and (name not in ids or style_id == name.replace(" ", "")):
+            ids[name] = style_id
+    return ids
 
 
 def fill_placeholders(document: Any, values: Mapping[str, str]) -> None:
@@ -168,9 +183,12 @@ def make_reference_docx(path: Path) -> None:
 
 
 def _add_style(document: Any, spec: StyleSpec) -> None:
+    from docx.styles.style import StyleFactory
+
     style = document.styles.add_style(spec.name, spec.kind)
-    if spec.base and spec.base in {s.name for s in document.styles}:
-        style.base_style = document.styles[spec.base]
+    base = style_ids(document).get(spec.base or "")
+    if base is not None:
+        style.base_style = StyleFactory(document.styles.element.get_by_id(base))
     style.quick_style = spec.kind != TABLE
     if spec.kind == TABLE:
         if spec.name == "Brief Table":
@@ -179,7 +197,7 @@ def _add_style(document: Any, spec: StyleSpec) -> None:
     font = style.font
     if spec.size is not None:
         font.size = Pt(spec.size)
-    font.bold, font.italic = spec.bold, spec.italic
+    font.bold, font.italic, font.underline = spec.bold, spec.italic, spec.underline
     if spec.color is not None:
         font.color.rgb = spec.color
     if spec.font is not None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from generator.render.docx_styles import style_ids
 from generator.render.docx_xml import (
     Ids,
     bookmark_end,
@@ -30,6 +31,7 @@ from generator.render.docx_xml import (
     east_asian,
     external_link,
     internal_link,
+    keep_row_whole,
     paragraph_numbering,
     repeat_header,
     restart_numbering,
@@ -56,6 +58,9 @@ EAST_ASIAN_FONTS: Mapping[str, str] = {
 _WORD_LANGUAGE = {"zh": "zh-CN", "zh-hans": "zh-CN", "zh-hant": "zh-TW", "ja": "ja-JP"}
 _WORD_LANGUAGE |= {"ko": "ko-KR"}
 _SOURCE_LINK = re.compile(r"#source-([0-9]+)")
+#: What a Markdown link may lead to from a Word document. A link without a scheme, which
+#: the HTML allows, would open a file beside the document in Word: it stays plain text.
+_EXTERNAL_LINK = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 #: Word's deepest heading style.
 DEEPEST_HEADING = 9
 
@@ -101,12 +106,31 @@ class TextWriter:
         self._pending: Any = None
         self._last: Any = None
         self._md = make_markdown()
+        self._style_ids = style_ids(document)
+
+    # -- styles -------------------------------------------------------------------------
+
+    def style_id(self, name: str) -> str:
+        """The id of the style ``name`` (:func:`~generator.render.docx_styles.style_ids`)."""
+        return self._style_ids[name]
+
+    def paragraph(self, container: Any, style: str) -> Any:
+        """A new paragraph of ``style`` at the end of ``container`` (the body, a cell)."""
+        paragraph = container.add_paragraph()
+        self.restyle(paragraph, style)
+        return paragraph
+
+    def restyle(self, paragraph: Any, style: str) -> None:
+        """Give ``paragraph`` the style ``style``."""
+        paragraph._p.style = self.style_id(style)
 
     # -- runs ---------------------------------------------------------------------------
 
     def run(self, paragraph: Any, text: str, style: str | None = None, *, into: Any = None) -> Any:
         """Add a run of ``text`` to ``paragraph`` (inside the hyperlink ``into``, if any)."""
-        run = paragraph.add_run(xml_text(text), self.document.styles[style] if style else None)
+        run = paragraph.add_run(xml_text(text))
+        if style:
+            run._r.style = self.style_id(style)
         if cjk_characters(text):
             language = east_asian_language(text, self.language)
             east_asian(run._r, EAST_ASIAN_FONTS.get(language, "Microsoft YaHei"), language)
@@ -225,7 +249,7 @@ class TextWriter:
         found = _SOURCE_LINK.fullmatch(href)
         if found:
             element = internal_link(source_anchor(int(found.group(1))))
-        elif href.startswith("#") or not href:
+        elif not _EXTERNAL_LINK.match(href):
             return None
         else:
             element = external_link(self.document.part, href)
@@ -276,28 +300,27 @@ class _Blocks:
             self.writer.inline(paragraph, tokens[at + 1].children or ())
             return at + 3
         elif kind in ("fence", "code_block"):
-            styles = self.writer.document.styles
-            paragraph = self.container.add_paragraph(style=styles["Source Code"])
+            paragraph = self.writer.paragraph(self.container, "Source Code")
             self.writer.run(paragraph, token.content.rstrip("\n"))
         elif kind == "table_open":
             return self._table(tokens, at)
         return at + 1
 
     def _paragraph(self, token: Token) -> Any:
-        styles = self.writer.document.styles
+        new = self.writer.paragraph
         if token.type == "heading_open":
             level = min(DEEPEST_HEADING, int(token.tag[1:]) - 1)
-            return self.container.add_paragraph(style=styles[f"Heading {level}"])
+            return new(self.container, f"Heading {level}")
         if not self.lists:
-            return self.container.add_paragraph(style=styles["Quote" if self.quote else self.style])
+            return new(self.container, "Quote" if self.quote else self.style)
         current = self.lists[-1]
         depth = min(3, len(self.lists))
         suffix = "" if depth == 1 else f" {depth}"
         if not current["fresh"]:
-            return self.container.add_paragraph(style=styles[f"List Continue{suffix}"])
+            return new(self.container, f"List Continue{suffix}")
         current["fresh"] = False
         name = ("List Number" if current["ordered"] else "List Bullet") + suffix
-        paragraph = self.container.add_paragraph(style=styles[name])
+        paragraph = new(self.container, name)
         if current["num"] is not None:
             paragraph_numbering(paragraph._p, current["num"], current["ilvl"])
         return paragraph
@@ -314,7 +337,8 @@ class _Blocks:
     def _restarted(self, style_name: str, start: int) -> tuple[int | None, int]:
         """A fresh list instance of ``style_name``'s numbering, from ``start``."""
         document = self.writer.document
-        p_pr = document.styles[style_name].element.pPr
+        style = document.styles.element.get_by_id(self.writer.style_id(style_name))
+        p_pr = style.pPr
         num_pr = p_pr.numPr if p_pr is not None else None
         if num_pr is None or num_pr.numId is None:
             return None, 0
@@ -343,20 +367,21 @@ class _Blocks:
         for r, row in enumerate(rows):
             for c, cell_token in enumerate(row):
                 paragraph = table.cell(r, c).paragraphs[0]
-                paragraph.style = self.writer.document.styles[
-                    "Table Heading" if r < header_rows else "Table Text"
-                ]
+                self.writer.restyle(paragraph, "Table Heading" if r < header_rows else "Table Text")
                 self.writer.inline(paragraph, cell_token.children or ())
         return at + 1
 
 
 def new_table(document: Any, container: Any, rows: int, columns: int, header_rows: int) -> Any:
-    """A table of the ``Brief Table`` style whose first ``header_rows`` repeat atop pages."""
+    """A table of the ``Brief Table`` style whose first ``header_rows`` repeat atop pages,
+    its rows kept whole."""
     if hasattr(container, "add_table") and container is not document:
         table = container.add_table(rows, columns)
     else:
         table = document.add_table(rows, columns)
     table.style = document.styles["Brief Table"]
-    for row in table.rows[:header_rows]:
-        repeat_header(row._tr)
+    for position, row in enumerate(table.rows):
+        if position < header_rows:
+            repeat_header(row._tr)
+        keep_row_whole(row._tr)
     return table

@@ -90,6 +90,14 @@ def render_docx(
     return RenderedDocx(reproducible_zip(buffer.getvalue()), (REFERENCE_DOCX,))
 
 
+def docx_engine_file() -> str:
+    """The file of the python-docx package in use: an input of every DOCX (an upgrade,
+    which may write other bytes, rebuilds them)."""
+    import docx
+
+    return str(docx.__file__)
+
+
 def open_reference(templates_dir: Path) -> Any:
     """The reference document as a python-docx ``Document``; a located error if it is none."""
     import docx

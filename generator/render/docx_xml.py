@@ -22,6 +22,7 @@ from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shared import OxmlElement
+from lxml import etree
 
 #: Every zip member's time stamp: the earliest a zip can hold, the same on every build.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -30,6 +31,32 @@ _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-prope
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 #: The format id of a user-defined property (the only one Word and LibreOffice show).
 _USER_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+#: What follows ``w:updateFields`` in the sequence of ``w:settings`` (ECMA-376, CT_Settings).
+_AFTER_UPDATE_FIELDS = frozenset(
+    [
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "mathPr",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    ]
+)
 # Characters XML 1.0 cannot hold (YAML's "\x01" escapes can make them): lxml refuses them.
 _XML_INVALID = dict.fromkeys(
     [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF], "\ufffd"
@@ -120,11 +147,13 @@ def toc_end() -> OxmlElement:
 
 def repeat_header(row: OxmlElement) -> None:
     """Mark a table row ``<w:tr>`` as a header row, repeated atop each page."""
-    tr_pr = row.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    tr_pr.append(header)
-    # Word keeps a header row whole; a broken one reads as a stray line.
-    tr_pr.append(OxmlElement("w:cantSplit"))
+    row.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def keep_row_whole(row: OxmlElement) -> None:
+    """Keep a table row ``<w:tr>`` on one page, as the PDF does (a row taller than a page
+    is still split by the word processor)."""
+    row.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def table_header_look(style: OxmlElement, fill: str) -> None:
@@ -171,11 +200,20 @@ def paragraph_numbering(paragraph: OxmlElement, num_id: int, level: int) -> None
 
 
 def update_fields_on_open(settings_element: OxmlElement) -> None:
-    """Ask Word to update the fields (the contents' page numbers) when the file opens."""
-    if settings_element.find(qn("w:updateFields")) is None:
-        update = OxmlElement("w:updateFields")
-        update.set(qn("w:val"), "true")
-        settings_element.append(update)
+    """Ask Word to update the fields (the contents' page numbers) when the file opens.
+
+    The settings are a sequence whose order Word holds to: ``w:updateFields`` goes before
+    the first of the elements that must follow it.
+    """
+    if settings_element.find(qn("w:updateFields")) is not None:
+        return
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    for child in settings_element:
+        if etree.QName(child).localname in _AFTER_UPDATE_FIELDS:
+            child.addprevious(update)
+            return
+    settings_element.append(update)
 
 
 def set_custom_properties(package: object, values: Mapping[str, str]) -> None:

@@ -101,3 +101,39 @@ def test_cli_builds_a_docx_when_asked(project: Path, write_brief, run_brief):
     document = docx.Document(str(project / "output" / "alpha.docx"))
     assert document.paragraphs[1].style.name == "Title"
     assert not (project / "output" / "alpha.pdf").exists()
+
+
+def test_another_python_docx_rebuilds_every_docx(three: Path, tmp_path):
+    import json
+
+    import docx as python_docx
+
+    run(three, formats=BOTH)
+    state_file = three / "output" / ".brief-state.json"
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    assert state["tools"]["python-docx"] == python_docx.__file__
+    # The build state names the file it hashed: point it at other bytes, as an upgrade would.
+    other = tmp_path / "__init__.py"
+    other.write_text("__version__ = '0.0.0'\n", encoding="utf-8")
+    state["tools"]["python-docx"] = str(other)
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    work = plan(three, formats=BOTH).plan.work
+    assert {w.brief_id: (w.targets, w.reasons) for w in work} == {
+        b: (("docx",), ("python-docx changed",)) for b in ("alpha", "beta", "gamma")
+    }
+
+
+def test_docx_shards_merge_into_one_build(project: Path, write_brief, run_brief):
+    for brief_id in ("alpha", "beta", "gamma", "delta"):
+        write_brief(brief_id, title=f"{brief_id.title()} plant")
+    for k in (1, 2):
+        result = run_brief("build", "--formats", "docx", "--shard", f"{k}/2")
+        assert result.returncode == 0, result.stderr
+    shards = [f"output/shard-{k}-of-2" for k in (1, 2)]
+    merged = run_brief("merge", *shards, "--out", "merged")
+    assert merged.returncode == 0, merged.stderr
+    names = {p.name for p in (project / "merged").glob("*.docx")}
+    assert names == {"alpha.docx", "beta.docx", "gamma.docx", "delta.docx"}
+    again = run_brief("build", "--formats", "docx", "--out", "merged")
+    assert again.returncode == 0, again.stderr
+    assert "0 built, 4 up to date" in again.stdout + again.stderr

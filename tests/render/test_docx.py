@@ -87,9 +87,9 @@ def test_tables_are_word_tables_with_a_repeated_header_row(rich):
         assert table.style.name == "Brief Table"
         first = table.rows[0]._tr.trPr
         assert first is not None and first.find(qn("w:tblHeader")) is not None
-        assert all(
-            r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in table.rows[1:]
-        )
+        assert all(r._tr.trPr.find(qn("w:tblHeader")) is None for r in table.rows[1:])
+        # Rows are kept whole on a page, as in the PDF.
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
 
 
 def test_every_citation_links_to_its_source_entry(rich):
@@ -327,3 +327,38 @@ def test_long_texts_are_shortened_in_the_properties_only():
     assert len(document.core_properties.title) <= 255
     assert document.core_properties.title.endswith("…")
     assert bookmarked_text(document)[bookmark_name("title")] == title
+
+
+def test_hostile_markdown_stays_text_and_links_only_to_the_web_or_mail():
+    data = minimal_data()
+    body = (
+        "[run](javascript:alert(1)) [file](file:///etc/passwd) [near](../secret.docm) "
+        "[mail](mailto:desk@example.org) <b>raw</b> ![pic](https://example.org/x.png)"
+    )
+    data["sections"] = [{"heading": "Hostile", "body": body}]
+    document = open_bytes(render(data))
+    targets = [r.target_ref for r in document.part.rels.values() if r.is_external]
+    assert targets == ["mailto:desk@example.org"]
+    shown = bookmarked_text(document)[bookmark_name("sections[0].body")]
+    assert "run" in shown and "<b>raw</b>" in shown and "pic" in shown
+    assert "javascript" in shown  # an unsafe link is shown as the text it was written as
+
+
+def test_a_reference_naming_built_in_styles_as_libreoffice_does_works(tmp_path):
+    # LibreOffice saves Word's "heading 1" as "Heading 1", a name python-docx's lookup misses.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(TEMPLATES / "reference.docx") as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b'w:val="heading ', b'w:val="Heading ')
+            target.writestr(info, data)
+    (templates / "reference.docx").write_bytes(out.getvalue())
+    document = open_bytes(render(rich_data(), templates))
+    view = build_view(make_sheet(rich_data()), "rich")
+    assert styled(document, "Heading 1") == [entry.heading for entry in view.contents]
