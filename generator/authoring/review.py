@@ -108,6 +108,10 @@ def review_docx(
         f"{docx_shown}: the field bookmark of {p} is given twice; the first counts"
         for p in walked.repeated
     ]
+    if not walked.fields:
+        warnings.append(
+            f"{docx_shown} holds no field bookmarks: nothing in it can be traced to a field"
+        )
     sheet_fields = _sheet_fields(loaded)
     findings: list[Finding] = []
     for text in walked.fields.values():

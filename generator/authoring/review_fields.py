@@ -180,7 +180,7 @@ class _Walker:
                 # LibreOffice starts a bookmark that spans list paragraphs again in the
                 # last one, and ends only that second start: one field, two ids.
                 self.open[ident] = target
-            else:
+            elif path not in self.repeated:
                 self.repeated.append(path)
             return
         target = FieldText(path)

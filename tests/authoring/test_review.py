@@ -475,3 +475,19 @@ def test_the_sheet_is_named_as_other_commands_name_it_in_the_project(
     done = run_brief("-C", str(project), "review", f"{HK}.yaml", str(docx), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{HK_SHEET}:{line_of(hk, 'value: May 2025')}:12: ")
+
+
+def test_a_docx_that_lost_its_bookmarks_says_so(hk: Path, tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    sample = SampleDocx(hk)
+    body = sample.document.element.body
+    for mark in [*body.iter(qn("w:bookmarkStart")), *body.iter(qn("w:bookmarkEnd"))]:
+        mark.getparent().remove(mark)
+    sample.track_label(0, "New words ")
+    result = run_review(hk, sample.save(tmp_path / "r.docx"))
+    assert result.warnings == [
+        "r.docx holds no field bookmarks: nothing in it can be traced to a field"
+    ]
+    [stray] = result.findings
+    assert (stray.path, stray.new, stray.status) == ("", "New words ", "needs-person")
