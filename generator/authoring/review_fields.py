@@ -150,6 +150,13 @@ class _Walker:
         self.stray_changes: list[Edit] = []
         #: The next stray change continues the last one (no text between them).
         self.stray_joins = False
+        #: A field that ended in this paragraph with no unchanged text since: a change
+        #: right after it is the field's (Word leaves text typed at a bookmark's end
+        #: outside it).
+        self.edge: FieldText | None = None
+        #: Changes in this paragraph since its last unchanged text, for a field that
+        #: may start right after them (text typed just before a bookmark).
+        self.pending: list[tuple[str, Kind, Revision, bool]] = []
 
     def start(self, element: etree._Element) -> None:
         tag = element.tag
@@ -186,6 +193,9 @@ class _Walker:
         target = FieldText(path)
         self.fields[path] = target
         self.open[ident] = target
+        for text, kind, change, moved in self.pending:
+            _take(target, text, kind, change, moved)
+        self.pending = []
         for ident in self.comments_open:
             self._comment_at(ident)
 
@@ -197,6 +207,8 @@ class _Walker:
         target = self.open.pop(ident, None)
         for other in [i for i, field_text in self.open.items() if field_text is target]:
             del self.open[other]
+        if target is not None and not self.open:
+            self.edge = target
 
     def _comment_at(self, ident: str) -> None:
         if ident not in self.all_comments:
@@ -221,22 +233,23 @@ class _Walker:
     def _add(self, text: str, kind: Kind, change: Revision | None, *, moved: bool) -> None:
         if not text:
             return
-        if not self.open:
-            if change is None:
-                self.stray_joins = False
-            else:
-                _note_edit(self.stray_changes, kind, text, change, join=self.stray_joins)
-                self.stray_joins = True
-        for target in self._targets():
-            if kind in ("same", "delete"):
-                target.original += text
-            if kind in ("same", "insert"):
-                target.proposed += text
-            if change is not None and change not in target.revisions:
-                target.revisions.append(change)
-            if change is not None:
-                _note_edit(target.edits, kind, text, change)
-            target.moved = target.moved or moved
+        if self.open:
+            for target in self._targets():
+                _take(target, text, kind, change, moved)
+        elif change is None:
+            self._flush_pending()
+            self.edge, self.stray_joins = None, False
+        elif self.edge is not None:
+            _take(self.edge, text, kind, change, moved)
+        else:
+            self.pending.append((text, kind, change, moved))
+
+    def _flush_pending(self) -> None:
+        """The changes waiting for a field that did not start: outside every field."""
+        for text, kind, change, _moved in self.pending:
+            _note_edit(self.stray_changes, kind, text, change, join=self.stray_joins)
+            self.stray_joins = True
+        self.pending = []
 
     def end_paragraph(self, paragraph: etree._Element) -> None:
         """A paragraph ends inside a field: the field goes on after a line break,
@@ -249,11 +262,16 @@ class _Walker:
                 if child.tag in _INSERT | _DELETE:
                     kind = "insert" if child.tag in _INSERT else "delete"
                     change = _revision(child)
+        if not self.open:
+            self._flush_pending()
+            self.edge, self.stray_joins = None, False
+            return
         for target in self._targets():
             target.paragraphs += 1
         self._add("\n", kind, change, moved=False)
 
     def result(self) -> Walked:
+        self._flush_pending()
         for target in self.fields.values():
             # The break after a field's last paragraph belongs to no field's text.
             target.original = target.original.rstrip("\n")
@@ -261,6 +279,19 @@ class _Walker:
             target.paragraphs = target.original.count("\n") + 1
         stray = [c for c in self.all_comments if c not in self.touched]
         return Walked(self.fields, stray, self.stray_changes, self.repeated)
+
+
+def _take(target: FieldText, text: str, kind: Kind, change: Revision | None, moved: bool) -> None:
+    """``text`` as the field's, in the versions its kind puts it in."""
+    if kind in ("same", "delete"):
+        target.original += text
+    if kind in ("same", "insert"):
+        target.proposed += text
+    if change is not None:
+        if change not in target.revisions:
+            target.revisions.append(change)
+        _note_edit(target.edits, kind, text, change)
+    target.moved = target.moved or moved
 
 
 def _note_edit(

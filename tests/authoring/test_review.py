@@ -491,3 +491,15 @@ def test_a_docx_that_lost_its_bookmarks_says_so(hk: Path, tmp_path: Path) -> Non
     ]
     [stray] = result.findings
     assert (stray.path, stray.new, stray.status) == ("", "New words ", "needs-person")
+
+
+def test_text_typed_at_the_edge_of_a_field_bookmark_is_the_fields(hk: Path, tmp_path: Path) -> None:
+    """Word leaves text typed at a bookmark's end outside the bookmark."""
+    sample = SampleDocx(hk)
+    sample.track_at_edge("key_facts[6].value", " (2025)")
+    sample.track_at_edge("key_facts[7].value", "Mid-", end=False)
+    result = run_review(hk, sample.save(tmp_path / "r.docx"), apply=True)
+    assert {(f.path, f.old, f.new, f.status) for f in result.findings} == {
+        ("key_facts[6].value", "About half", "About half (2025)", "applied"),
+        ("key_facts[7].value", "May 2025", "Mid-May 2025", "applied"),
+    }

@@ -183,9 +183,24 @@ class SampleDocx:
             parent.insert(at + offset, piece)
 
     def track_label(self, index: int, new: str) -> None:
-        """A tracked insertion in a label the writer put outside every field."""
+        """A tracked insertion before a label the writer put outside every field."""
         label = self.labels[index]
-        label.addnext(_change("w:ins", _run_like(label, new), AUTHOR, DATE))
+        label.addprevious(_change("w:ins", _run_like(label, new), AUTHOR, DATE))
+
+    def track_at_edge(self, path: str, new: str, *, end: bool = True) -> None:
+        """A tracked insertion just outside the field's bookmark, after its end (or
+        before its start): where Word leaves text typed at a bookmark's edge."""
+        name = bookmark_name(path)
+        body = self.document.element.body
+        start = next(m for m in body.iter(qn("w:bookmarkStart")) if m.get(qn("w:name")) == name)
+        run = self.runs(path)[-1 if end else 0]
+        inserted = _change("w:ins", _run_like(run, new), AUTHOR, DATE)
+        if end:
+            ident = start.get(qn("w:id"))
+            finish = next(m for m in body.iter(qn("w:bookmarkEnd")) if m.get(qn("w:id")) == ident)
+            finish.addnext(inserted)
+        else:
+            start.addprevious(inserted)
 
     # Saving ---------------------------------------------------------------------------
 
