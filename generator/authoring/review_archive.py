@@ -13,6 +13,7 @@ entity expansion ("billion laughs") and external entities get in. Every problem 
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -74,7 +75,11 @@ def read_docx(path: Path, display: str) -> ReturnedDocx:
     Raises :class:`GeneratorError` for anything that is not a sound DOCX.
     """
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # A FIFO would block the read, a device never end.
+            raise fail(display, "cannot read the file: not a regular file")
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             raise fail(display, f"the file is larger than {format_size(MAX_FILE_BYTES)}")
         archive = zipfile.ZipFile(path)

@@ -189,3 +189,14 @@ def test_an_entity_is_never_expanded_even_in_a_part_read_quietly(
     path.write_bytes(rewritten(good, {"word/comments.xml": LAUGHS}))
     with pytest.raises(GeneratorError, match=r"word/comments.xml declares a DTD"):
         read_docx(path, "r.docx")
+
+
+def test_a_fifo_in_place_of_the_docx_is_refused_without_blocking(
+    good: bytes, project: Path, run_brief
+) -> None:
+    import os
+
+    os.mkfifo(project / "returned.docx")
+    done = run_brief("review", HK_SHEET, "returned.docx", timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: returned.docx: cannot read the file: not a regular file"
