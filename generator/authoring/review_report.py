@@ -120,7 +120,7 @@ def _line(result: Review, finding: Finding) -> str:
         body = f"{_excerpt(finding.old, finding.new)} ({_who(finding.revisions)})"
     elif finding.kind == "comment" and finding.comment is not None:
         comment = finding.comment
-        when = f", {comment.date}" if comment.date else ""
+        when = f", {_safe(comment.date)}" if comment.date else ""
         body = f"comment by {_safe(comment.author)}{when}: {_quote(comment.text)}"
     else:
         body = "formatting changed"
@@ -133,7 +133,9 @@ def _who(revisions: list[Revision]) -> str:
     if not revisions:
         return "edited without tracked changes"
     people = list(
-        dict.fromkeys(f"{_safe(r.author)}{', ' + r.date if r.date else ''}" for r in revisions)
+        dict.fromkeys(
+            f"{_safe(r.author)}{', ' + _safe(r.date) if r.date else ''}" for r in revisions
+        )
     )
     plural = "s" if len(revisions) > 1 else ""
     return f"tracked change{plural} by {'; '.join(people)}"
