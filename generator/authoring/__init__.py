@@ -8,9 +8,10 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=["findings"],
+    submodules=["findings", "review_report"],
     submod_attrs={
         "preview": ["PreviewState", "start_preview"],
+        "review": ["Review", "review_docx"],
         "sourcing": ["sourcing_report"],
         "starter": ["write_starter"],
         "watch": ["run_build", "watch_builds"],

@@ -46,6 +46,7 @@ COMMANDS = {
     "doctor": "send",
     "schedule": "schedule",
     "state": "state",
+    "review": "review",
 }
 
 
