@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.builder.inputs import WEASYPRINT, input_probe, snapshot_templates
+from generator.builder.inputs import INDEX_PARTS, WEASYPRINT, input_probe, snapshot_templates
 from generator.builder.manifest import (
     BriefRecord,
     Probe,
@@ -236,11 +236,13 @@ class _Plan:
         from generator.builder import jobs
 
         entries = index_entries(self.state, self.outputs)
-        rendered = jobs.render_index(jobs.IndexJob(tuple(entries), self.settings.templates_dir))
+        job = jobs.IndexJob(tuple(entries), self.settings.templates_dir, self.inputs.brand())
+        rendered = jobs.render_index(job)
         write_atomic(output_path(self.settings.output_dir, INDEX_NAME), rendered.html)
         sha = sha256_bytes(rendered.html)
         self.outputs.note_written(INDEX_NAME, sha)
         deps = {template_key(n): self.inputs.sha(template_key(n)) or "" for n in rendered.used}
+        deps |= self.inputs.brand_deps(INDEX_PARTS)
         self.state.index = {
             "entries": sha256_bytes(stable_json(entries).encode("utf-8")),
             "deps": self.state.intern_deps(deps),

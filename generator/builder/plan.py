@@ -32,6 +32,10 @@ INTERMEDIATE = "print.html"
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 #: Tools whose files are dependencies, and the names reasons give them.
 TOOLS = {"tool:weasyprint": "WeasyPrint"}
+#: The house style's file at the project root, and the prefix of the input keys of its
+#: parts (``brand:colophon``; see :mod:`generator.builder.inputs`).
+BRAND_KEY = "brand.yaml"
+BRAND_PREFIX = "brand:"
 
 
 @dataclass(frozen=True)
@@ -198,8 +202,7 @@ class Planner:
         for key, recorded in pairs:
             current = self.inputs.sha(key)
             if current != recorded:
-                shown = TOOLS.get(key, key)
-                yield f"{shown} {'changed' if current else 'removed'}"
+                yield f"{_shown(key)} {'changed' if current else 'removed'}"
 
     def _work(self, brief_id: str, name: str) -> Work | None:
         """The briefing's stale targets and why; None when it is up to date."""
@@ -282,6 +285,13 @@ def index_entries(state: State, outputs: Probe) -> list[dict[str, object]]:
         if any(present.values()):
             entries.append({**record["index"], "id": brief_id, **present})
     return entries
+
+
+def _shown(key: str) -> str:
+    """An input key as reasons name it: ``WeasyPrint``, ``brand.yaml (colophon)``."""
+    if key.startswith(BRAND_PREFIX):
+        return f"{BRAND_KEY} ({key.removeprefix(BRAND_PREFIX).replace('_', ' ')})"
+    return TOOLS.get(key, key)
 
 
 def _changed_options(recorded: str, current: str) -> str:
