@@ -169,7 +169,8 @@ class _Checker:
         try:
             names = pattern_fields(pattern, allowed)
         except PatternError as exc:
-            hint = closest(exc.field, allowed) if exc.field else None
+            unknown = exc.field and exc.field not in allowed
+            hint = closest(exc.field, allowed) if unknown else None  # type: ignore[arg-type]
             self.error(path, str(exc), hint)
             return
         for name, key in (("organisation", "organisation"), ("document_number", "document_number")):

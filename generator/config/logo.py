@@ -10,8 +10,9 @@ An SVG is parsed without a document type (no entities, so no expansion bombs, no
 external entities) and must draw on its own: no script, no ``foreignObject``, no
 reference but to its own elements (``href="#..."``), no ``url(...)`` but ``url(#...)``,
 no event handler attributes, and no text (drawn in the machine's fonts, it would make
-PDFs differ between machines: convert text to paths). A PNG's header must be sound and its size at most
-:data:`MAX_LOGO_PIXELS` a side, so a tiny file cannot unpack into a huge image.
+PDFs differ between machines: convert text to paths). A PNG's header must be sound and
+its size at most :data:`MAX_LOGO_PIXELS` a side, so a tiny file cannot unpack into a
+huge image.
 """
 
 from __future__ import annotations
