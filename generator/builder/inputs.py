@@ -22,24 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.builder.manifest import CacheEntry, Probe, State, sha256_bytes
-from generator.builder.plan import BRAND_KEY, BRAND_PREFIX, template_key
+from generator.builder.plan import (
+    BRAND_KEY,
+    BRAND_PREFIX,
+    template_key,
+)
 from generator.settings import Settings
 
 #: The input key of the WeasyPrint file a PDF was printed with.
 WEASYPRINT = "tool:weasyprint"
-#: The parts of brand.yaml a briefing (HTML, PDF, either template) shows: all of them.
-BRIEFING_PARTS: tuple[str, ...] = (
-    "organisation",
-    "logo",
-    "contact",
-    "palette",
-    "fonts",
-    "document_number",
-    "citation",
-    "colophon",
-)
-#: The parts the index page shows: no document number, citation or colophon.
-INDEX_PARTS: tuple[str, ...] = ("organisation", "logo", "contact", "palette", "fonts")
 
 
 class InputProbe(Probe):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.builder.inputs import INDEX_PARTS, WEASYPRINT, input_probe, snapshot_templates
+from generator.builder.inputs import WEASYPRINT, input_probe, snapshot_templates
 from generator.builder.manifest import (
     BriefRecord,
     Probe,
@@ -45,6 +45,7 @@ from generator.builder.manifest import (
 from generator.builder.merge_folders import ShardFolder, file_sha, shard_folders
 from generator.builder.plan import (
     INDEX_NAME,
+    INDEX_PARTS,
     INTERMEDIATE,
     base_element,
     index_entries,

@@ -22,13 +22,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.builder.feedback import Progress, ProgressFn, describe_outcome
-from generator.builder.inputs import (
-    BRIEFING_PARTS,
-    INDEX_PARTS,
-    WEASYPRINT,
-    input_probe,
-    snapshot_templates,
-)
+from generator.builder.inputs import WEASYPRINT, input_probe, snapshot_templates
 from generator.builder.manifest import (
     BriefRecord,
     Probe,
@@ -39,7 +33,9 @@ from generator.builder.manifest import (
     stable_json,
 )
 from generator.builder.plan import (
+    BRIEFING_PARTS,
     INDEX_NAME,
+    INDEX_PARTS,
     INTERMEDIATE,
     BuildPlan,
     Planner,

@@ -20,7 +20,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "parse_cron",
         ],
         "brand": ["BRAND_FILE", "load_brand", "parse_brand", "read_brand"],
-        "brand_model": [
+        "brand_values": [
             "CITATION_FIELDS",
             "DEFAULT_PALETTE",
             "NUMBER_FIELDS",

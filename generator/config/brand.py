@@ -17,14 +17,13 @@ import os
 import string
 from pathlib import Path, PurePosixPath
 
-from generator.config.brand_model import (
+from generator.config.brand_model import BrandConfig, from_config
+from generator.config.brand_values import (
     CITATION_FIELDS,
     NUMBER_FIELDS,
     SHIPPED_FONTS,
     Brand,
-    BrandConfig,
     Logo,
-    from_config,
 )
 from generator.config.logo import LogoProblem, check_logo
 from generator.errors import ConfigError, Diagnostic, FactSheetError

@@ -22,7 +22,7 @@ import re
 import struct
 from pathlib import Path, PurePosixPath
 
-from generator.config.brand_model import Logo
+from generator.config.brand_values import Logo
 
 #: The largest logo file accepted.
 MAX_LOGO_BYTES = 256 * 1024

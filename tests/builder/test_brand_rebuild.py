@@ -8,6 +8,7 @@ citation or document number. A no-op build of a branded project reads no YAML.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -132,3 +133,23 @@ def test_a_no_op_build_of_a_branded_project_reads_no_yaml(project: Path, write_b
     status, noop = _imports(project, "build", "--formats", "html")
     assert status == 0
     assert not noop & {"pydantic", "yaml", "jinja2", "multiprocessing"}
+
+
+def test_a_state_recorded_before_brand_yaml_existed_stands_for_todays_look(
+    project: Path, write_brief, run_brief
+):
+    write_brief("alpha")
+    built(project, run_brief)
+    path = project / "output" / ".brief-state.json"
+    state = json.loads(path.read_text(encoding="utf-8"))
+    for pairs in state["depsets"].values():
+        pairs[:] = [pair for pair in pairs if not pair[0].startswith("brand:")]
+    path.write_text(json.dumps(state), encoding="utf-8")
+    assert would(run_brief)[-1] == "0 to build, 1 up to date, 0 to remove"
+    (project / "brand.yaml").write_text("organisation: Office of Transport Policy\n")
+    assert would(run_brief)[0] == (
+        "would build briefs/alpha.yaml (html, pdf): brand.yaml (organisation) changed"
+    )
+    index = index_stat(project)
+    built(project, run_brief)
+    assert index_stat(project) != index
