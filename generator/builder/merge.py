@@ -51,6 +51,7 @@ from generator.builder.plan import (
     index_entries,
     intermediate_base,
     sheet_key,
+    shown_key,
     template_key,
 )
 from generator.builder.runner import OUTPUT_LOCK_WAIT, _output_locked, _remove_if_unchanged
@@ -176,7 +177,7 @@ class _Plan:
         problems = []
         for key, sha in shard.state.depsets.get(depset_id, []):
             if self.inputs.sha(key) != sha:
-                shown = "WeasyPrint" if key == WEASYPRINT else key
+                shown = shown_key(key)
                 problems.append(f"{shard.name} was built with another {shown} than this project's")
         return problems
 

@@ -217,7 +217,7 @@ class Planner:
         for key, recorded in pairs:
             current = self.inputs.sha(key)
             if current != recorded:
-                yield f"{_shown(key)} {'changed' if current else 'removed'}"
+                yield f"{shown_key(key)} {'changed' if current else 'removed'}"
 
     def _work(self, brief_id: str, name: str) -> Work | None:
         """The briefing's stale targets and why; None when it is up to date."""
@@ -313,8 +313,8 @@ def with_brand(pairs: list[list[str]], parts: tuple[str, ...]) -> list[list[str]
     return [*pairs, *([BRAND_PREFIX + part, prints[part]] for part in parts)]
 
 
-def _shown(key: str) -> str:
-    """An input key as reasons name it: ``WeasyPrint``, ``brand.yaml (colophon)``."""
+def shown_key(key: str) -> str:
+    """An input key as reasons name it: ``WeasyPrint``, ``brand.yaml (document number)``."""
     if key.startswith(BRAND_PREFIX):
         return f"{BRAND_KEY} ({key.removeprefix(BRAND_PREFIX).replace('_', ' ')})"
     return TOOLS.get(key, key)

@@ -153,3 +153,22 @@ def test_a_state_recorded_before_brand_yaml_existed_stands_for_todays_look(
     index = index_stat(project)
     built(project, run_brief)
     assert index_stat(project) != index
+
+
+def test_shards_built_in_another_brand_are_not_merged(project: Path, write_brief, run_brief):
+    for brief_id in ("alpha", "beta", "gamma"):
+        write_brief(brief_id)
+    write_brand(project)
+    for k in (1, 2):
+        result = run_brief("build", "--formats", "html", "--shard", f"{k}/2")
+        assert result.returncode == 0, result.stderr
+    edit_brand(project, "Not an official position", "Never an official position")
+    shards = ["output/shard-1-of-2", "output/shard-2-of-2"]
+    result = run_brief("merge", *shards, "--out", "merged")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "was built with another brand.yaml (colophon) than this project's" in result.stderr
+    edit_brand(project, "Never an official position", "Not an official position")
+    merged = run_brief("merge", *shards, "--out", "merged")
+    assert merged.returncode == 0, merged.stderr
+    page = (project / "merged" / "index.html").read_text(encoding="utf-8")
+    assert "Office of Transport Policy" in page and "--navy: #7a1f5c;" in page
