@@ -257,3 +257,22 @@ def test_the_printer_serves_only_the_images_it_is_given(brand: Brand) -> None:
     html = rendered.html.replace("</body>", f'<img src="{other}" alt="x"></body>')
     with pytest.raises(RenderError, match=r"^data:image/png;base64,.*refused"):
         render_pdf(html, TEMPLATES, images=rendered.images)
+
+
+def test_brand_text_is_printed_as_text(tmp_path: Path) -> None:
+    (tmp_path / "brand.yaml").write_text(
+        'organisation: "<script>alert(1)</script> & Co"\n'
+        'contact: "**bold** [link](https://example.org) {{ page }}"\n'
+        'colophon: "<img src=x onerror=alert(1)>"\n',
+        encoding="utf-8",
+    )
+    brand = load_brand(tmp_path, TEMPLATES)
+    html = render_html(make_sheet(minimal_data()), "m", TEMPLATES, brand=brand).html
+    root = tinyhtml5.parse(html)
+    assert not [e for e in root.iter() if local(e) == "script"]
+    assert text_of(with_class(root, "brand-organisation")[0]) == "<script>alert(1)</script> & Co"
+    (contact,) = with_class(root, "contact")
+    assert text_of(contact) == "Contact: **bold** [link](https://example.org) {{ page }}"
+    (colophon,) = with_class(root, "colophon")
+    assert [local(e) for e in colophon.iter()] == ["footer", "p", "span", "p"]
+    assert text_of(with_class(root, "colophon-text")[0]) == "<img src=x onerror=alert(1)>"
