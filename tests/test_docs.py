@@ -20,9 +20,10 @@ COMMANDS = cli.list_commands(_CONTEXT)
 EXPECTED = [
     *sorted((REPO / "tests" / "data" / "invalid").glob("*.expected")),
     *sorted((REPO / "tests" / "data" / "sourcing").glob("*.expected")),
+    *sorted((REPO / "tests" / "data" / "brand").glob("*.expected")),
 ]
-#: ``briefs/x.yaml:12:3: `` in front of a message.
-_LOCATION = re.compile(r"^briefs/[^:]+\.yaml(?::\d+)?(?::\d+)?: ")
+#: ``briefs/x.yaml:12:3: `` (or ``brand.yaml:12:3: ``) in front of a message.
+_LOCATION = re.compile(r"^(?:briefs/[^:]+\.yaml|brand\.yaml)(?::\d+)?(?::\d+)?: ")
 
 
 @pytest.mark.parametrize("name", COMMANDS)

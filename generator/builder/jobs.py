@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.errors import Diagnostic
 from generator.settings import Settings
@@ -27,6 +28,8 @@ class PrepareJob:
     template: str | None
     today: dt.date
     strict: bool
+    #: The house style (``config.Brand``); None renders today's look.
+    brand: Any = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Prepared:
     #: the python-docx file it was made with.
     docx: bytes | None = None
     docx_tool: str = ""
+    #: The ``data:`` URIs the PDF's document shows (the logo), for the printer to serve.
+    images: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class PrintJob:
     display: str = ""
     template: str = ""
     page_limit: int | None = None
+    images: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ class IndexJob:
 
     entries: tuple[dict[str, object], ...]
     templates_dir: Path
+    brand: Any = None
 
 
 @dataclass(frozen=True)
@@ -111,13 +118,15 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
         return Prepared(item.diagnostics, failed=True)
     sheet, brief_id = item.loaded.sheet, item.brief_id
     templates_dir = job.settings.templates_dir
-    html, printable, used, limit = None, None, {}, None
+    html, printable, used, limit, images = None, None, {}, None, ()
+    options = {"template": job.template, "brand": job.brand}
     if "html" in job.targets:
-        page = render_html(sheet, brief_id, templates_dir, template=job.template)
+        page = render_html(sheet, brief_id, templates_dir, **options)
         html, used["html"] = page.html.encode("utf-8"), page.templates_used
     if "pdf" in job.targets:
-        page = render_html(sheet, brief_id, templates_dir, target="pdf", template=job.template)
+        page = render_html(sheet, brief_id, templates_dir, target="pdf", **options)
         printable, used["pdf"], limit = page.html, page.templates_used, page.page_limit
+        images = page.images
     docx, docx_tool = None, ""
     if "docx" in job.targets:
         from generator.render import docx_engine_file, render_docx
@@ -145,6 +154,7 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
         sheet_sha,
         docx,
         docx_tool,
+        images,
     )
 
 
@@ -154,7 +164,7 @@ def print_pdf(job: PrintJob) -> Printed:
     from generator.render import engine_file, render_pdf
 
     notes = warm_pdf(None)
-    rendered = render_pdf(job.html, job.templates_dir, variant=job.variant)
+    rendered = render_pdf(job.html, job.templates_dir, variant=job.variant, images=job.images)
     found = []
     if job.page_limit is not None and rendered.pages > job.page_limit:
         found.append(page_limit_warning(job.display, job.template, job.page_limit, rendered.pages))
@@ -194,5 +204,5 @@ def render_index(job: IndexJob) -> RenderedIndex:
         )
         for e in job.entries
     ]
-    page = render_index_page(entries, job.templates_dir)
+    page = render_index_page(entries, job.templates_dir, job.brand)
     return RenderedIndex(page.html.encode("utf-8"), page.templates_used)

@@ -45,12 +45,13 @@ from generator.builder.manifest import (
 from generator.builder.merge_folders import ShardFolder, file_sha, shard_folders
 from generator.builder.plan import (
     INDEX_NAME,
+    INDEX_PARTS,
     INTERMEDIATE,
-    TOOLS,
     base_element,
     index_entries,
     intermediate_base,
     sheet_key,
+    shown_key,
     template_key,
 )
 from generator.builder.runner import OUTPUT_LOCK_WAIT, _output_locked, _remove_if_unchanged
@@ -178,7 +179,7 @@ class _Plan:
         problems = []
         for key, sha in shard.state.depsets.get(depset_id, []):
             if self.inputs.sha(key) != sha:
-                shown = TOOLS.get(key, key)
+                shown = shown_key(key)
                 problems.append(f"{shard.name} was built with another {shown} than this project's")
         return problems
 
@@ -239,11 +240,13 @@ class _Plan:
         from generator.builder import jobs
 
         entries = index_entries(self.state, self.outputs)
-        rendered = jobs.render_index(jobs.IndexJob(tuple(entries), self.settings.templates_dir))
+        job = jobs.IndexJob(tuple(entries), self.settings.templates_dir, self.inputs.brand())
+        rendered = jobs.render_index(job)
         write_atomic(output_path(self.settings.output_dir, INDEX_NAME), rendered.html)
         sha = sha256_bytes(rendered.html)
         self.outputs.note_written(INDEX_NAME, sha)
         deps = {template_key(n): self.inputs.sha(template_key(n)) or "" for n in rendered.used}
+        deps |= self.inputs.brand_deps(INDEX_PARTS)
         self.state.index = {
             "entries": sha256_bytes(stable_json(entries).encode("utf-8")),
             "deps": self.state.intern_deps(deps),

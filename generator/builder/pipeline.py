@@ -59,6 +59,8 @@ class Pipeline:
     strict: bool
     pdf_variant: str
     describe: Callable[[JobOutcome, str], str]
+    #: The house style every briefing is rendered in (``config.Brand``; None: none).
+    brand: Any = None
     notes: set[str] = field(default_factory=set)
     _prepare: deque[Work] = field(default_factory=deque)
     _print: deque[tuple[Work, jobs.Prepared, str]] = field(default_factory=deque)
@@ -111,12 +113,19 @@ class Pipeline:
                     work.display,
                     prepared.template,
                     prepared.page_limit,
+                    prepared.images,
                 )
                 self._submit(worker, ("print", work, prepared, log), jobs.print_pdf, job, PDF)
             elif self._prepare:
                 work = self._prepare.popleft()
                 job = jobs.PrepareJob(
-                    self.settings, work.path, work.targets, self.template, self.today, self.strict
+                    self.settings,
+                    work.path,
+                    work.targets,
+                    self.template,
+                    self.today,
+                    self.strict,
+                    self.brand,
                 )
                 self._submit(worker, ("prepare", work, None, ""), jobs.prepare_briefing, job, STACK)
             elif self._should_warm(worker):

@@ -38,6 +38,23 @@ INTERMEDIATE = "print.html"
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 #: Tools whose files are dependencies, and the names reasons give them.
 TOOLS = {"tool:weasyprint": "WeasyPrint", "tool:python-docx": "python-docx"}
+#: The house style's file at the project root, and the prefix of the input keys of its
+#: parts (``brand:colophon``; see :mod:`generator.builder.inputs`).
+BRAND_KEY = "brand.yaml"
+BRAND_PREFIX = "brand:"
+#: The parts of brand.yaml a briefing (HTML, PDF, either template) shows: all of them.
+BRIEFING_PARTS: tuple[str, ...] = (
+    "organisation",
+    "logo",
+    "contact",
+    "palette",
+    "fonts",
+    "document_number",
+    "citation",
+    "colophon",
+)
+#: The parts the index page shows: no document number, citation or colophon.
+INDEX_PARTS: tuple[str, ...] = ("organisation", "logo", "contact", "palette", "fonts")
 
 
 @dataclass(frozen=True)
@@ -194,21 +211,22 @@ class Planner:
         reasons = self._upgraded(record["generator"])
         if record["entries"] != entries_key:
             reasons.append("briefings changed")
-        reasons += self.deps_changed(record["deps"])
+        reasons += self.deps_changed(record["deps"], INDEX_PARTS)
         return reasons or self._output_reasons(INDEX_NAME, record["output"])
 
-    def deps_changed(self, depset_id: str) -> list[str]:
+    def deps_changed(self, depset_id: str, parts: tuple[str, ...] = BRIEFING_PARTS) -> list[str]:
         """Reasons for every file of a recorded dependency set that is not as it was."""
-        if depset_id not in self._deps_memo:
-            self._deps_memo[depset_id] = list(self._compare(self.state.depsets[depset_id]))
-        return self._deps_memo[depset_id]
+        memo = f"{depset_id} {parts == INDEX_PARTS}"
+        if memo not in self._deps_memo:
+            pairs = with_brand(self.state.depsets[depset_id], parts)
+            self._deps_memo[memo] = list(self._compare(pairs))
+        return self._deps_memo[memo]
 
     def _compare(self, pairs: list[list[str]]) -> Iterator[str]:
         for key, recorded in pairs:
             current = self.inputs.sha(key)
             if current != recorded:
-                shown = TOOLS.get(key, key)
-                yield f"{shown} {'changed' if current else 'removed'}"
+                yield f"{shown_key(key)} {'changed' if current else 'removed'}"
 
     def _work(self, brief_id: str, name: str) -> Work | None:
         """The briefing's stale targets and why; None when it is up to date."""
@@ -292,6 +310,24 @@ def index_entries(state: State, outputs: Probe) -> list[dict[str, object]]:
         if any(present.values()):
             entries.append({**record["index"], "id": brief_id, **present})
     return entries
+
+
+def with_brand(pairs: list[list[str]], parts: tuple[str, ...]) -> list[list[str]]:
+    """A recorded dependency set, with today's look standing for the brand ``parts`` of
+    one recorded before brand.yaml existed: a brand set since then rebuilds it."""
+    if any(key.startswith(BRAND_PREFIX) for key, _ in pairs):
+        return pairs
+    from generator.config import Brand  # brand_values.py: plain values, no pydantic
+
+    prints = Brand().fingerprints()
+    return [*pairs, *([BRAND_PREFIX + part, prints[part]] for part in parts)]
+
+
+def shown_key(key: str) -> str:
+    """An input key as reasons name it: ``WeasyPrint``, ``brand.yaml (document number)``."""
+    if key.startswith(BRAND_PREFIX):
+        return f"{BRAND_KEY} ({key.removeprefix(BRAND_PREFIX).replace('_', ' ')})"
+    return TOOLS.get(key, key)
 
 
 def _changed_options(recorded: str, current: str) -> str:

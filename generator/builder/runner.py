@@ -137,6 +137,9 @@ def preview(
     )
     session = Session(settings, request, today)
     plan = session.plan()
+    if plan.work:
+        # What the build would render with: a brand.yaml with errors fails it, so here too.
+        session.inputs.brand()
     if shard is not None:
         reasons: tuple[str, ...] = ()
     elif plan.work or plan.removals:

@@ -33,7 +33,9 @@ from generator.builder.manifest import (
     stable_json,
 )
 from generator.builder.plan import (
+    BRIEFING_PARTS,
     INDEX_NAME,
+    INDEX_PARTS,
     INTERMEDIATE,
     BuildPlan,
     Planner,
@@ -165,6 +167,7 @@ class Session:
             self.request.strict,
             self.request.pdf_variant,
             describe=partial(describe_outcome, self.settings),
+            brand=self.inputs.brand(),
         )
 
     def _finish(self, item: FinishedBrief) -> BriefResult:
@@ -277,8 +280,11 @@ class Session:
             self.state.shard = dict(record) if record is not None else None
             self._changed = True
 
-    def _deps(self, names: tuple[str, ...]) -> dict[str, str]:
-        return {template_key(n): self.inputs.sha(template_key(n)) or "" for n in names}
+    def _deps(
+        self, names: tuple[str, ...], parts: tuple[str, ...] = BRIEFING_PARTS
+    ) -> dict[str, str]:
+        deps = {template_key(n): self.inputs.sha(template_key(n)) or "" for n in names}
+        return deps | self.inputs.brand_deps(parts)
 
     def _tool_sha(self, tool: str, path: str) -> str:
         if self.state.tools.get(tool) != path:
@@ -313,7 +319,7 @@ class Session:
             pipeline = self._pipeline(stack, 1)
         from generator.builder import jobs
 
-        job = jobs.IndexJob(tuple(entries), self.settings.templates_dir)
+        job = jobs.IndexJob(tuple(entries), self.settings.templates_dir, self.inputs.brand())
         outcome = pipeline.run_one(jobs.render_index, job, tick)
         if outcome.kind != "ok":
             why = describe_outcome(self.settings, outcome, "rendering")
@@ -325,7 +331,7 @@ class Session:
         self.outputs.note_written(INDEX_NAME, sha)
         self.state.index = {
             "entries": key,
-            "deps": self.state.intern_deps(self._deps(rendered.used)),
+            "deps": self.state.intern_deps(self._deps(rendered.used, INDEX_PARTS)),
             "generator": __version__,
             "output": sha,
         }

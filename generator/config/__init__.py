@@ -1,4 +1,4 @@
-"""What an operator configures: delivery.yaml, the BRIEF_SMTP_* settings, cron, addresses.
+"""What an operator configures: delivery.yaml, brand.yaml, BRIEF_SMTP_* settings, cron, addresses.
 
 What other packages import from this one; each name loads its module on first use
 (docs/architecture.md, "Layers and the import rule").
@@ -18,6 +18,16 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "load_zone",
             "next_fires",
             "parse_cron",
+        ],
+        "brand": ["BRAND_FILE", "load_brand", "parse_brand", "read_brand"],
+        "brand_values": [
+            "CITATION_FIELDS",
+            "DEFAULT_PALETTE",
+            "NUMBER_FIELDS",
+            "PARTS",
+            "SHIPPED_FONTS",
+            "Brand",
+            "Logo",
         ],
         "loader": ["Delivery", "closest", "load_delivery", "resolve_delivery"],
         "model": ["ALERT_EVENTS", "Alerts", "DeliveryConfig", "History", "Schedule", "Selection"],

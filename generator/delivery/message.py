@@ -117,6 +117,10 @@ class EmailView:
     sources: tuple[SourceLine, ...]
     changes: tuple[str, ...] | None
     attachments: tuple[str, ...]
+    #: From brand.yaml: who sends it and how to reach them, and the document number.
+    organisation: str | None = None
+    contact: str | None = None
+    document_number: str | None = None
 
     @property
     def summary_text(self) -> str:
@@ -137,8 +141,14 @@ def email_view(
     brief_id: str,
     changes: Sequence[Change] | None,
     attachments: Sequence[str],
+    brand: object = None,
 ) -> EmailView:
-    """The view model of one briefing's email; ``changes`` is None for a list's first edition."""
+    """The view model of one briefing's email; ``changes`` is None for a list's first edition.
+
+    ``brand`` is the house style (``config.Brand``; None: no brand.yaml)."""
+    from generator.render import brand_view
+
+    house = brand_view(brand, brief_id=brief_id, sheet=sheet)
     # The summary comes first in the briefing too, so these numbers match the PDF's.
     cited = cited_ids(sheet.summary)
     numbers = number_sources(cited, [s.id for s in sheet.sources])
@@ -168,6 +178,9 @@ def email_view(
         ),
         changes=None if changes is None else tuple(c.text for c in changes),
         attachments=tuple(attachments),
+        organisation=house.organisation,
+        contact=house.contact,
+        document_number=house.document_number,
     )
 
 

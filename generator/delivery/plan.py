@@ -185,11 +185,16 @@ def plan(
     ``resend`` sends the edition again (see :func:`resend_generation`); ``new_resend``
     starts a new resend even when the last one is unfinished.
     """
+    from generator.config import load_brand
+
     result = SendPlan()
+    # Read once, as the build read it; a brand.yaml with errors stops the send here.
+    brand = load_brand(settings.root, settings.templates_dir)
     for edition in editions:
         for list_name in lists:
             changes = _changes_since_last(edition, list_name, db, settings)
-            view = email_view(edition.sheet, edition.brief_id, changes, list(edition.attachments))
+            attached = list(edition.attachments)
+            view = email_view(edition.sheet, edition.brief_id, changes, attached, brand)
             result.bodies[(edition.brief_id, list_name)] = render_body(view, settings.templates_dir)
             people = delivery.recipients[list_name]
             rows = ledger.list_rows(db, edition.content_hash, list_name)

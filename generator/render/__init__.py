@@ -19,6 +19,14 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "STATUS_LABELS",
             "STATUS_MARKS",
         ],
+        "branding": [
+            "FONT_STACKS",
+            "PALETTE_PROPERTIES",
+            "BrandView",
+            "brand_css",
+            "brand_view",
+            "join_names",
+        ],
         "field_marks": ["bookmark_name", "field_path"],
         "docx_writer": [
             "DOCX_FORMAT",

@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.factsheet import FactSheet
+from generator.render.branding import brand_css, brand_view
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
 from generator.render.templating import (
@@ -54,11 +55,14 @@ class RenderedHtml:
 
     ``page_limit`` is the most pages the template's printed form may fill, as the page
     template declares it with ``{% set page_limit = 1 %}``; None when it sets no limit.
+    ``images`` are the ``data:`` URIs the document shows (the brand's logo), the only
+    ones the PDF stage may serve.
     """
 
     html: str
     templates_used: tuple[str, ...]
     page_limit: int | None = None
+    images: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,39 +116,44 @@ def render_html(
     *,
     target: Target = "html",
     template: str | None = None,
+    brand: object = None,
 ) -> RenderedHtml:
-    """Render ``sheet`` with ``templates/<template>.html`` (default: the sheet's own).
+    """Render ``sheet`` with ``templates/<template>.html`` (default: the sheet's own), in
+    the house style ``brand`` (``generator.config``'s ``Brand``; None: no brand.yaml).
 
     Raises :class:`TemplateError` naming the template file and line when a template is
     missing, does not parse or uses an undefined name.
     """
     env = make_environment(templates_dir)
-    view = build_view(sheet, brief_id)
+    view = build_view(sheet, brief_id, brand)
     name = template_file_name(template or sheet.template)
     with template_errors(templates_dir, name):
         styles = _styles(env, target)
         if target == "html":
             styles += _cjk_styles(env, templates_dir, sheet.model_dump_json())
+        styles += _brand_styles(brand, target)
         page = PageHead(sheet.language, sheet.title, target, view.meta, styles)
         template_ = env.get_template(name)
+        context = {"page": page, "brief": view, "brand": view.brand}
         try:
-            module = template_.make_module(
-                {"page": page, "brief": view, "source_numbers": view.source_numbers}
-            )
+            module = template_.make_module({**context, "source_numbers": view.source_numbers})
         except Exception:
             # What Template.render does: rewrite the traceback to template files and lines.
             env.handle_exception()
         html, limit = str(module), _page_limit(module)
-    return RenderedHtml(html, recording_loader(env).used, limit)
+    images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
+    return RenderedHtml(html, recording_loader(env).used, limit, images)
 
 
-def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
+def render_index(entries: Sequence[IndexEntry], templates_dir: Path, brand: object = None) -> str:
     """Render ``index.html``: every briefing with its facts and links to both formats."""
-    return render_index_page(entries, templates_dir).html
+    return render_index_page(entries, templates_dir, brand).html
 
 
-def render_index_page(entries: Sequence[IndexEntry], templates_dir: Path) -> RenderedHtml:
-    """:func:`render_index`, with the template files it used."""
+def render_index_page(
+    entries: Sequence[IndexEntry], templates_dir: Path, brand: object = None
+) -> RenderedHtml:
+    """:func:`render_index`, with the template files it used, in the house style ``brand``."""
     env = make_environment(templates_dir)
     rows = [
         IndexRow(
@@ -159,8 +168,10 @@ def render_index_page(entries: Sequence[IndexEntry], templates_dir: Path) -> Ren
     with template_errors(templates_dir, "index.html"):
         text = " ".join(f"{e.title} {e.jurisdiction}" for e in entries)
         styles = _styles(env, "html") + _cjk_styles(env, templates_dir, text)
+        styles += _brand_styles(brand, "html")
         page = PageHead("en", "Briefings", "html", index_meta(), styles)
-        html = env.get_template("index.html").render(page=page, rows=rows)
+        shown = brand_view(brand)
+        html = env.get_template("index.html").render(page=page, rows=rows, brand=shown)
     return RenderedHtml(html, recording_loader(env).used)
 
 
@@ -188,6 +199,13 @@ def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:
     return tuple(
         StyleBlock(media, stylesheet_text(env, name)) for name, media in STYLESHEETS[target]
     )
+
+
+def _brand_styles(brand: object, target: Target) -> tuple[StyleBlock, ...]:
+    """The brand's palette and fonts, after every stylesheet; none for today's look."""
+    css = brand_css(brand, target)
+    # Markup: made of checked hex colours and the fixed font stacks only.
+    return (StyleBlock(None, Markup(css)),) if css else ()
 
 
 def _cjk_styles(env: jinja2.Environment, templates_dir: Path, text: str) -> tuple[StyleBlock, ...]:

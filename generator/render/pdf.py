@@ -7,7 +7,9 @@ Every stylesheet, font and image WeasyPrint wants goes through a confined fetche
 deny-by-default: it serves ``file:`` URLs whose real path (symlinks resolved) is a
 regular file under ``templates/`` and refuses everything else (``http:``, ``https:``,
 ``ftp:``, ``data:``, files outside, devices, FIFOs, missing files) with WeasyPrint's
-fatal fetching error. The render then fails with a :class:`RenderError` naming the
+fatal fetching error. The one exception is the ``data:`` URIs the caller names
+(``images``: the brand's logo, read and checked from ``brand.yaml``), served from the
+URI's own bytes. The render then fails with a :class:`RenderError` naming the
 URL: never a network request, never a silent PDF without the asset.
 
 The PDF is reproducible: its dates come from the document head (``as_of``), its file
@@ -25,6 +27,7 @@ metadata), ``plain`` is an untagged PDF 1.7.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,9 +70,14 @@ class RenderedPdf:
 
 
 def render_pdf(
-    html: str, templates_dir: Path, *, variant: str = DEFAULT_PDF_VARIANT
+    html: str,
+    templates_dir: Path,
+    *,
+    variant: str = DEFAULT_PDF_VARIANT,
+    images: Sequence[str] = (),
 ) -> RenderedPdf:
-    """Render ``html`` to an A4 PDF; relative URLs resolve against ``templates/static/``.
+    """Render ``html`` to an A4 PDF; relative URLs resolve against ``templates/static/``,
+    and the ``data:`` URIs of ``images`` (base64, as the HTML stage writes them) are served.
 
     ``variant`` is one of :data:`~generator.settings.PDF_VARIANTS`. Raises
     :class:`RenderError` for an unknown variant, or if the document asks for anything
@@ -80,7 +88,7 @@ def render_pdf(
 
     pdf_variant = _weasyprint_variant(variant)
     root = templates_dir.resolve()
-    fetcher = make_fetcher(root)
+    fetcher = make_fetcher(root, images)
     base_url = (root / "static").as_uri() + "/"
     try:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
@@ -118,13 +126,16 @@ def confined_path(url: str, root: Path) -> Path | None:
     return real
 
 
-def make_fetcher(root: Path) -> Any:
-    """A WeasyPrint URL fetcher serving only regular files under ``root`` (resolved).
+def make_fetcher(root: Path, images: Sequence[str] = ()) -> Any:
+    """A WeasyPrint URL fetcher serving only regular files under ``root`` (resolved), and
+    the ``data:`` URIs listed in ``images``.
 
     It records what it served (``files_read``, relative to ``root``) and what it refused
     (``refused``).
     """
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    allowed = {uri: _decoded(uri) for uri in images}
 
     class ConfinedFetcher(URLFetcher):
         """Deny-by-default fetcher; see the module docstring."""
@@ -139,6 +150,8 @@ def make_fetcher(root: Path) -> Any:
             return tuple(sorted(self.read))
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url in allowed:
+                return URLFetcherResponse(url, allowed[url][1], {"Content-Type": allowed[url][0]})
             path = confined_path(url, root)
             if path is None:
                 self.refused.append(url)
@@ -148,6 +161,15 @@ def make_fetcher(root: Path) -> Any:
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
 
     return ConfinedFetcher()
+
+
+def _decoded(uri: str) -> tuple[str, bytes]:
+    """The media type and bytes of a ``data:<type>;base64,<data>`` URI."""
+    import base64
+
+    head, _, data = uri.partition(",")
+    media_type = head.removeprefix("data:").removesuffix(";base64")
+    return media_type, base64.b64decode(data, validate=True)
 
 
 def _weasyprint_variant(variant: str) -> str | None:

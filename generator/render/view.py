@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from generator import __version__
@@ -28,6 +28,7 @@ from generator.factsheet import (
     author_names,
     number_sources,
 )
+from generator.render.branding import BrandView, brand_view
 from generator.render.labels import (
     CATEGORY_LABELS,
     PLAYER_KIND_LABELS,
@@ -207,6 +208,8 @@ class BriefView:
     source_numbers: Mapping[str, int]
     meta: tuple[MetaTag, ...]
     contents: tuple[ContentsEntry, ...]
+    #: The house style as this sheet shows it (``brand.yaml``; see render/branding.py).
+    brand: BrandView = field(default_factory=BrandView)
 
     @property
     def leading_facts(self) -> tuple[KeyFactRow, ...]:
@@ -225,8 +228,9 @@ class BriefView:
         return tuple(e for e in entries if SEVERITY_ORDER.index(e.severity) == top)
 
 
-def build_view(sheet: FactSheet, brief_id: str) -> BriefView:
-    """Work out the view of ``sheet``: order, grouping, numbering, labels, metadata."""
+def build_view(sheet: FactSheet, brief_id: str, brand: object = None) -> BriefView:
+    """Work out the view of ``sheet``: order, grouping, numbering, labels, metadata, and
+    the house style ``brand`` (None: no brand.yaml)."""
     timeline = sorted(sheet.timeline or (), key=lambda event: partial_date_key(event.date))
     challenges = ordered_challenges(sheet.challenges)
     numbers = number_sources(
@@ -259,6 +263,7 @@ def build_view(sheet: FactSheet, brief_id: str) -> BriefView:
         source_numbers=MappingProxyType(numbers),
         meta=head_meta(sheet),
         contents=contents(sheet, sections),
+        brand=brand_view(brand, brief_id=brief_id, sheet=sheet, authors=author_names(sheet)),
     )
 
 

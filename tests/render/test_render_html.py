@@ -172,6 +172,8 @@ def test_templates_used_lists_every_file_read() -> None:
         "common/sources",
         "common/page_start",
         "common/page_furniture",
+        "common/masthead",
+        "common/colophon",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     expected |= {"static/fonts.css"} | {f"partials/{p}.html" for p in partials}
