@@ -142,6 +142,12 @@ def _check_identity(docx: ReturnedDocx, loaded: LoadedSheet) -> bool:
             f"a document for another fact sheet: it was written for"
             f" '{printable(props['brief-id'])}', not '{loaded.brief_id}'",
         )
+    if props.get("brief-edition") == "external":
+        raise fail(
+            docx.display,
+            "the external edition, which marks no fields (its lists are not the fact "
+            f"sheet's); review the internal edition, {loaded.brief_id}.internal.docx",
+        )
     return props.get("brief-sheet-sha256", "").lower() != loaded.source_sha
 
 

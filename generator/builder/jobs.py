@@ -12,10 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from generator.builder.editions import target_key
 from generator.errors import Diagnostic
 from generator.settings import Settings
+
+if TYPE_CHECKING:
+    from generator.factsheet import FactSheet
+
+#: The project's markings file (``factsheet.MARKINGS_FILE``): an input of every briefing
+#: with a marking. Spelled here so that a build with nothing to do imports no more.
+MARKINGS_FILE = "markings.yaml"
 
 
 @dataclass(frozen=True)
@@ -42,20 +50,24 @@ class Prepared:
 
     diagnostics: tuple[Diagnostic, ...]
     failed: bool
-    html: bytes | None = None
-    printable: str | None = None
+    #: The HTML files by target key (``html``, or ``internal.html`` and ``external.html``).
+    html: dict[str, bytes] = field(default_factory=dict)
+    #: The documents the PDFs are printed from, by edition (``only``, or both editions).
+    printable: dict[str, str] = field(default_factory=dict)
     used: dict[str, tuple[str, ...]] = field(default_factory=dict)
     index: dict[str, str] = field(default_factory=dict)
     template: str = ""
     page_limit: int | None = None
     #: SHA-256 of the fact sheet's bytes this HTML was rendered from.
     sheet_sha: str = ""
-    #: The DOCX briefing, when asked for (python-docx is quick: no job of its own), and
-    #: the python-docx file it was made with.
-    docx: bytes | None = None
+    #: The DOCX files by target key (python-docx is quick: no job of its own), and the
+    #: python-docx file they were made with.
+    docx: dict[str, bytes] = field(default_factory=dict)
     docx_tool: str = ""
     #: The ``data:`` URIs the PDF's document shows (the logo), for the printer to serve.
     images: tuple[str, ...] = ()
+    #: Project files other than templates the render depended on (``markings.yaml``).
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,8 @@ class PrintJob:
     past its template's page limit.
     """
 
-    html: str
+    #: ``(edition, HTML)`` of each edition to print.
+    documents: tuple[tuple[str, str], ...]
     templates_dir: Path
     variant: str
     display: str = ""
@@ -77,10 +90,10 @@ class PrintJob:
 
 @dataclass(frozen=True)
 class Printed:
-    """PDF bytes, the template files read, the renderer's own file, notes for the user and
-    the warnings found (a page-limit overrun)."""
+    """PDF bytes by edition, the template files read, the renderer's own file, notes for
+    the user and the warnings found (a page-limit overrun)."""
 
-    pdf: bytes
+    pdfs: dict[str, bytes]
     files_read: tuple[str, ...]
     tool_file: str
     notes: tuple[str, ...] = ()
@@ -111,28 +124,12 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     diagnostics; a template problem raises :class:`~generator.errors.TemplateError`.
     """
     from generator.factsheet import check_file
-    from generator.render import render_html
 
     item = check_file(job.path, job.settings, job.today)
     if item.loaded is None or item.has_errors(job.strict):
         return Prepared(item.diagnostics, failed=True)
     sheet, brief_id = item.loaded.sheet, item.brief_id
-    templates_dir = job.settings.templates_dir
-    html, printable, used, limit, images = None, None, {}, None, ()
-    options = {"template": job.template, "brand": job.brand}
-    if "html" in job.targets:
-        page = render_html(sheet, brief_id, templates_dir, **options)
-        html, used["html"] = page.html.encode("utf-8"), page.templates_used
-    if "pdf" in job.targets:
-        page = render_html(sheet, brief_id, templates_dir, target="pdf", **options)
-        printable, used["pdf"], limit = page.html, page.templates_used, page.page_limit
-        images = page.images
-    docx, docx_tool = None, ""
-    if "docx" in job.targets:
-        from generator.render import docx_engine_file, render_docx
-
-        document = render_docx(sheet, brief_id, templates_dir, sheet_sha=item.loaded.source_sha)
-        docx, used["docx"], docx_tool = document.docx, document.templates_used, docx_engine_file()
+    rendered = _render_editions(job, sheet, brief_id, item.loaded.source_sha)
     index = {
         "title": sheet.title,
         "jurisdiction": sheet.jurisdiction,
@@ -142,20 +139,98 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     }
     template = job.template or sheet.template
     sheet_sha = item.loaded.source_sha
+    inputs = (MARKINGS_FILE,) if sheet.marking is not None else ()
     return Prepared(
         item.diagnostics,
         False,
-        html,
-        printable,
-        used,
+        rendered.html,
+        rendered.printable,
+        rendered.used,
         index,
         template,
-        limit,
+        rendered.limit,
         sheet_sha,
-        docx,
-        docx_tool,
-        images,
+        rendered.docx,
+        rendered.docx_tool,
+        rendered.images,
+        inputs,
     )
+
+
+@dataclass
+class _Rendered:
+    """What :func:`_render_editions` made, as :class:`Prepared` carries it."""
+
+    html: dict[str, bytes] = field(default_factory=dict)
+    printable: dict[str, str] = field(default_factory=dict)
+    used: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    limit: int | None = None
+    images: tuple[str, ...] = ()
+    docx: dict[str, bytes] = field(default_factory=dict)
+    docx_tool: str = ""
+
+    def record(self, fmt: str, files: tuple[str, ...]) -> None:
+        self.used[fmt] = _union(self.used.get(fmt, ()), files)
+
+
+def _render_editions(job: PrepareJob, sheet: FactSheet, brief_id: str, sheet_sha: str) -> _Rendered:
+    """Every edition of ``sheet`` in the formats asked for: the HTML and DOCX files by
+    target key, the printable documents by edition, the template files each format used,
+    the page limit and the images the PDF may show."""
+    from generator.factsheet import edition_sheet, editions, project_markings
+    from generator.render import banner_for, render_html
+
+    templates_dir = job.settings.templates_dir
+    # Checked by check_file already: a broken markings.yaml failed the sheet there.
+    markings = project_markings(job.settings) if sheet.marking is not None else None
+    done = _Rendered()
+    for edition in editions(sheet):
+        shown = edition_sheet(sheet, edition)
+        options = {"template": job.template, "brand": job.brand}
+        options["banner"] = banner_for(shown, edition, markings)
+        if "html" in job.targets:
+            page = render_html(shown, brief_id, templates_dir, **options)
+            done.html[target_key(edition, "html")] = page.html.encode("utf-8")
+            done.record("html", page.templates_used)
+        if "pdf" in job.targets:
+            page = render_html(shown, brief_id, templates_dir, target="pdf", **options)
+            done.printable[edition], done.limit = page.html, page.page_limit
+            done.images = _union(done.images, page.images)
+            done.record("pdf", page.templates_used)
+        if "docx" in job.targets:
+            _render_docx(done, shown, brief_id, edition, sheet_sha, options, templates_dir)
+    return done
+
+
+def _render_docx(
+    done: _Rendered,
+    shown: FactSheet,
+    brief_id: str,
+    edition: str,
+    sheet_sha: str,
+    options: dict[str, Any],
+    templates_dir: Path,
+) -> None:
+    from generator.render import docx_engine_file, render_docx
+
+    document = render_docx(
+        shown,
+        brief_id,
+        templates_dir,
+        sheet_sha=sheet_sha,
+        brand=options["brand"],
+        banner=options["banner"],
+        # The external edition's lists are shorter than the YAML's: its bookmarks would
+        # name the wrong entries, and clearance reviews the full (internal) edition.
+        fields=edition != "external",
+    )
+    done.docx[target_key(edition, "docx")] = document.docx
+    done.docx_tool = docx_engine_file()
+    done.record("docx", document.templates_used)
+
+
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *second)))
 
 
 def print_pdf(job: PrintJob) -> Printed:
@@ -164,11 +239,18 @@ def print_pdf(job: PrintJob) -> Printed:
     from generator.render import engine_file, render_pdf
 
     notes = warm_pdf(None)
-    rendered = render_pdf(job.html, job.templates_dir, variant=job.variant, images=job.images)
+    pdfs: dict[str, bytes] = {}
+    files_read: tuple[str, ...] = ()
+    most = 0
+    for edition, html in job.documents:
+        rendered = render_pdf(html, job.templates_dir, variant=job.variant, images=job.images)
+        pdfs[edition] = rendered.pdf
+        files_read = _union(files_read, rendered.files_read)
+        most = max(most, rendered.pages)
     found = []
-    if job.page_limit is not None and rendered.pages > job.page_limit:
-        found.append(page_limit_warning(job.display, job.template, job.page_limit, rendered.pages))
-    return Printed(rendered.pdf, rendered.files_read, engine_file(), notes, tuple(found))
+    if job.page_limit is not None and most > job.page_limit:
+        found.append(page_limit_warning(job.display, job.template, job.page_limit, most))
+    return Printed(pdfs, files_read, engine_file(), notes, tuple(found))
 
 
 def page_limit_warning(display: str, template: str, limit: int, pages: int) -> Diagnostic:
@@ -189,10 +271,20 @@ def warm_pdf(_: object) -> tuple[str, ...]:
 
 def render_index(job: IndexJob) -> RenderedIndex:
     """Render the index page of the output folder."""
-    from generator.render import IndexEntry, render_index_page
+    from generator.render import EditionLinks, IndexEntry, render_index_page
 
-    entries = [
-        IndexEntry(
+    entries = []
+    for e in job.entries:
+        editions: Any = e.get("editions", {})
+        links = tuple(
+            EditionLinks(
+                edition,
+                f"{e['id']}.{edition}.html" if files["html"] else None,
+                f"{e['id']}.{edition}.pdf" if files["pdf"] else None,
+            )
+            for edition, files in editions.items()
+        )
+        entry = IndexEntry(
             brief_id=str(e["id"]),
             title=str(e["title"]),
             jurisdiction=str(e["jurisdiction"]),
@@ -201,8 +293,8 @@ def render_index(job: IndexJob) -> RenderedIndex:
             as_of=dt.date.fromisoformat(str(e["as_of"])),
             html_href=f"{e['id']}.html" if e["html"] else None,
             pdf_href=f"{e['id']}.pdf" if e["pdf"] else None,
+            editions=links,
         )
-        for e in job.entries
-    ]
+        entries.append(entry)
     page = render_index_page(entries, job.templates_dir, job.brand)
     return RenderedIndex(page.html.encode("utf-8"), page.templates_used)

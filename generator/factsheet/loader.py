@@ -22,9 +22,11 @@ from pydantic_core import ErrorDetails
 
 from generator.errors import Diagnostic, FactSheetError
 from generator.factsheet.files import OUTSIDE_CODE, confine
+from generator.factsheet.formats import format_errors
 from generator.factsheet.locations import FieldPath, SourceMap, failure, format_path, position_key
 from generator.factsheet.lookalikes import explain_lookalike
 from generator.factsheet.model import (
+    MARKING_PATTERN,
     SLUG_PATTERN,
     SOURCE_ID_PATTERN,
     FactSheet,
@@ -52,6 +54,7 @@ M = TypeVar("M", bound=BaseModel)
 _PATTERNS = {
     SLUG_PATTERN: "a lower-case slug (a-z, 0-9 and -)",
     SOURCE_ID_PATTERN: "a valid source id (letters and digits, with - _ . between them)",
+    MARKING_PATTERN: "a marking code (letters and digits, with spaces and - _ . / between them)",
 }
 
 
@@ -122,7 +125,7 @@ def load_bytes(
     except FactSheetError as exc:
         raise failure(display, problems + exc.diagnostics) from None
     value, source_map = parsed.value, parsed.source_map
-    problems += parsed.problems
+    problems += parsed.problems + format_errors(value, source_map, display)
     if not parsed.complete:
         raise failure(display, problems)
     try:

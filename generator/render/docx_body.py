@@ -62,11 +62,14 @@ def toc_anchor(anchor: str) -> str:
 class Body:
     """Writes the view's sections into the emptied reference document."""
 
-    def __init__(self, document: Any, sheet: FactSheet, view: BriefView) -> None:
+    def __init__(
+        self, document: Any, sheet: FactSheet, view: BriefView, *, fields: bool = True
+    ) -> None:
         self.document = document
         self.sheet = sheet
         self.view = view
-        self.text = TextWriter(document, dict(view.source_numbers), view.language)
+        numbers = dict(view.source_numbers)
+        self.text = TextWriter(document, numbers, view.language, fields=fields)
         self.indexes = indexes(sheet, dict(view.source_numbers))
 
     def write(self) -> None:
@@ -88,6 +91,7 @@ class Body:
             with self.text.field(f"sections[{i}].body"):
                 self.text.markdown(self.document, section.body, heading_level=2)
         self.sources()
+        self.brand_footer()
 
     # -- pieces ---------------------------------------------------------------------------
 
@@ -126,6 +130,8 @@ class Body:
 
     def title_block(self) -> None:
         head = self.view.title_block
+        if self.view.brand.organisation:
+            self.paragraph("Kicker", self.view.brand.organisation)
         self.paragraph("Kicker", f"Policy briefing · {head.sector}")
         self.paragraph("Title", head.title, "title")
         if head.subtitle:
@@ -141,6 +147,8 @@ class Body:
         ]
         if head.audience:
             rows.append(("Audience", head.audience))
+        if self.view.brand.document_number:
+            rows.append(("Document", self.view.brand.document_number))
         table = self._glance_table(len(rows))
         for row, (label, value) in zip(table.rows, rows, strict=True):
             self.text.run(row.cells[0].paragraphs[0], label)
@@ -261,6 +269,18 @@ class Body:
             if source.accessed:
                 self.text.run(paragraph, f" Accessed {long_date(source.accessed)}.")
             self.text.anchor(paragraph, source_anchor(source.number))
+
+    def brand_footer(self) -> None:
+        """The house style's closing lines, as the PDF prints them after the sources: the
+        suggested citation, the contact line and the colophon."""
+        brand = self.view.brand
+        if brand.citation:
+            self.paragraph("Label", "Suggested citation")
+            self.paragraph("Normal", brand.citation)
+        if brand.contact:
+            self.paragraph("Entry Sources", brand.contact)
+        for line in brand.colophon:
+            self.paragraph("Entry Sources", line)
 
     def _sentence(self, paragraph: Any, text: str, path: str) -> None:
         """``text`` in its field's bookmark, and the full stop the template adds outside it."""

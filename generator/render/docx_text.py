@@ -98,8 +98,11 @@ class _Inline:
 class TextWriter:
     """Writes text into ``document``; ``numbers`` numbers the sources cited."""
 
-    def __init__(self, document: Any, numbers: Mapping[str, int], language: str) -> None:
+    def __init__(
+        self, document: Any, numbers: Mapping[str, int], language: str, *, fields: bool = True
+    ) -> None:
         self.document = document
+        self.fields = fields
         self.numbers = numbers
         self.language = language
         self.ids = Ids()
@@ -179,7 +182,11 @@ class TextWriter:
 
     @contextlib.contextmanager
     def field(self, path: str) -> Iterator[None]:
-        """Enclose the runs written inside the block in the bookmark of field ``path``."""
+        """Enclose the runs written inside the block in the bookmark of field ``path``
+        (unless this document marks no fields)."""
+        if not self.fields:
+            yield
+            return
         bookmark_id = self.ids.next_bookmark()
         self._pending = bookmark_start(bookmark_id, bookmark_name(path))
         self._last = None

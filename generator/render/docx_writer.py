@@ -33,6 +33,7 @@ from generator.render.docx_xml import (
     update_fields_on_open,
     xml_text,
 )
+from generator.render.marking import Banner
 from generator.render.templating import long_date
 from generator.render.view import BriefView, build_view, shorten
 
@@ -54,21 +55,30 @@ class RenderedDocx:
 
 
 def render_docx(
-    sheet: FactSheet, brief_id: str, templates_dir: Path, *, sheet_sha: str
+    sheet: FactSheet,
+    brief_id: str,
+    templates_dir: Path,
+    *,
+    sheet_sha: str,
+    brand: object = None,
+    banner: Banner | None = None,
+    fields: bool = True,
 ) -> RenderedDocx:
-    """The DOCX briefing of ``sheet``; ``sheet_sha`` is the SHA-256 of the sheet's bytes.
+    """The DOCX briefing of ``sheet`` (an edition's sheet, with its ``banner``) in the house
+    style ``brand``; ``sheet_sha`` is the SHA-256 of the sheet's bytes. ``fields`` False
+    leaves out the field bookmarks (an external edition: its lists are not the YAML's).
 
     Raises :class:`TemplateError` naming ``templates/reference.docx`` when the reference
     document is missing or is not a Word document.
     """
-    view = build_view(sheet, brief_id)
+    view = build_view(sheet, brief_id, brand, banner)
     document = open_reference(templates_dir)
     ensure_styles(document)
     body = document.element.body
     for child in list(body):
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
-    Body(document, sheet, view).write()
+    Body(document, sheet, view, fields=fields).write()
     fill_placeholders(document, _furniture_values(view))
     _core_properties(document, sheet, view)
     set_custom_properties(
@@ -78,6 +88,7 @@ def render_docx(
             "brief-sheet-sha256": sheet_sha,
             "brief-docx-format": DOCX_FORMAT,
             "brief-generator": f"brief {__version__}",
+            "brief-edition": banner.edition if banner is not None else "only",
         },
     )
     update_fields_on_open(document.settings.element)
@@ -130,10 +141,18 @@ def _furniture_values(view: BriefView) -> dict[str, str]:
     return {
         "title": head.short_title,
         "jurisdiction": head.short_jurisdiction,
-        "status": head.status_mark or "",
+        "status": _page_mark(view),
         "as_of": long_date(head.as_of),
         "brief_id": view.brief_id,
     }
+
+
+def _page_mark(view: BriefView) -> str:
+    """What the header's marking says: the protective marking, the internal edition's
+    notice and the status mark (DRAFT, FOR REVIEW), as the PDF's margins do."""
+    banner = view.banner
+    words = [banner.wording, banner.notice] if banner is not None else []
+    return " · ".join(w for w in (*words, view.title_block.status_mark) if w)
 
 
 def _core_properties(document: Any, sheet: FactSheet, view: BriefView) -> None:

@@ -140,6 +140,7 @@ def test_document_properties_carry_the_sheets_metadata(rich):
         "brief-sheet-sha256": SHA,
         "brief-docx-format": "1",
         "brief-generator": "brief 0.1.0",
+        "brief-edition": "only",
     }
 
 
