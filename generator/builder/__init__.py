@@ -9,7 +9,17 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
-        "leaks": ["Leak", "check_edition", "find_leaks", "fold", "leak_diagnostics", "sheet_texts"],
+        "leaks": [
+            "Leak",
+            "check_edition",
+            "find_leaks",
+            "fold",
+            "leak_diagnostics",
+            "locator",
+            "needles",
+            "search",
+            "sheet_texts",
+        ],
         "manifest": ["built_from"],
         "report": ["BriefResult", "BuildReport"],
         "merge": ["MergeReport", "merge_shards"],

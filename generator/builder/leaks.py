@@ -133,20 +133,23 @@ def find_leaks(
     allowed: Iterable[str] = (),
     cache: Cache | None = None,
 ) -> list[Leak]:
-    """Every place an internal text appears in ``outputs`` (display name, bytes).
+    """Every place an internal text appears in ``outputs`` (display name, bytes)."""
+    return search(needles(internal, allowed), outputs, cache)
 
-    One leak per (field, file, place): the longest piece found there.
-    """
-    wanted = needles(internal, allowed)
+
+def search(
+    wanted: Sequence[Needle], outputs: Iterable[tuple[str, bytes]], cache: Cache | None = None
+) -> list[Leak]:
+    """Every place a needle appears in ``outputs``; one leak per (field, file, place),
+    the longest piece found there. ``cache``: see :func:`~.leak_text.extract`."""
     leaks: dict[tuple[str, str, str], Leak] = {}
     if not wanted:
         return []
     for name, data in outputs:
         for stack in extract(name, data, cache):
             for needle, place in _search(stack, wanted):
-                leaks.setdefault(
-                    (needle.field, name, place), Leak(needle.field, name, place, needle.shown)
-                )
+                key = (needle.field, name, place)
+                leaks.setdefault(key, Leak(needle.field, name, place, needle.shown))
     return list(leaks.values())
 
 
@@ -194,6 +197,19 @@ def leak_diagnostics(
             Diagnostic(display, line, col, leak.field, leak.message(), "error", code="leak")
         )
     return problems
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def field_path(text: str) -> tuple[str | int, ...]:
+    """``challenges[2].description`` -> ``("challenges", 2, "description")``."""
+    return tuple(int(index) if index else name for name, index in _STEP.findall(text))
+
+
+def locator(source_map: Any) -> Callable[[str], tuple[int | None, int | None]]:
+    """Where a field, named as :func:`leak_diagnostics` gets it, stands in its sheet."""
+    return lambda path: source_map.position(field_path(path))
 
 
 def sheet_texts(sheet: Any) -> list[str]:

@@ -33,13 +33,13 @@ from generator.delivery import editions as archive
 from generator.delivery import ledger
 from generator.delivery.faults import FaultHook
 from generator.delivery.plan import (
-    Edition,
     Planned,
     SendPlan,
     build_message,
     pending_entry,
     planned_message_id,
 )
+from generator.delivery.prepare import Edition
 from generator.delivery.report import MessageResult, Result, SendReport, deferral
 from generator.delivery.transport import (
     SmtpOutcome,

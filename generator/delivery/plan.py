@@ -1,8 +1,5 @@
-"""Before sending: the editions to send, who gets what, and every check made up front.
+"""Before sending: who gets which edition, and every check made up front.
 
-:func:`prepare_editions` builds the selected briefings and gathers, per briefing, the
-validated fact sheet, its content hash and the attachments (the archived ones when this
-edition was already partly sent, so every recipient of an edition gets the same bytes).
 :func:`plan` decides per (briefing, list, recipient) whether a message is due, renders each
 (briefing, list) body once, and runs the pre-send checks — attachments present and
 non-empty, message and HTML body under their limits, no draft to an external list — so
@@ -12,13 +9,10 @@ that every problem is reported before any connection is opened.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal, TypeGuard
 
 from generator.config import Delivery, Mailbox
@@ -33,8 +27,8 @@ from generator.delivery.message import (
     render_body,
     subject_values,
 )
-from generator.errors import Diagnostic, FactSheetError, GeneratorError
-from generator.factsheet import FactSheet
+from generator.delivery.prepare import Edition
+from generator.errors import Diagnostic, FactSheetError
 from generator.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,27 +36,7 @@ log = logging.getLogger(__name__)
 #: Webmail (Gmail first) clips an HTML body larger than about 102 KB.
 HTML_LIMIT = 100 * 1024
 MIB = 1024 * 1024
-#: Builds a send tries when a fact sheet keeps changing while it is built.
-SNAPSHOT_TRIES = 3
-
 State = Literal["send", "already-sent", "covered"]
-
-
-class DeliveryError(GeneratorError):
-    """Nothing was sent: a briefing failed to build or a pre-send check failed."""
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One briefing as it will be sent: the sheet, its content hash and its attachments."""
-
-    brief_id: str
-    display: str
-    sheet: FactSheet
-    source: bytes
-    content_hash: str
-    attachments: dict[str, bytes]
-    folder: archive.EditionFolder
 
 
 @dataclass(frozen=True)
@@ -83,91 +57,6 @@ class SendPlan:
 
     items: list[Planned] = field(default_factory=list)
     bodies: dict[tuple[str, str], Body] = field(default_factory=dict)
-
-
-def content_hash(sheet: FactSheet) -> str:
-    """SHA-256 of the fact sheet's validated content: comments and layout do not count."""
-    canonical = json.dumps(sheet.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def prepare_editions(
-    settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date
-) -> list[Edition]:
-    """Build the briefings named by ``ids`` and gather what each edition sends.
-
-    An edition is a snapshot: its sheet is read once, and its attachments must have been
-    built from those very bytes. A sheet saved while it was being built is built again.
-    """
-    from generator.factsheet import select
-
-    todo, force = list(ids), False
-    for _ in range(SNAPSHOT_TRIES):
-        _build(settings, todo, formats, today, force)
-        editions = [_edition(path, settings, formats, today) for path in select(settings, ids)]
-        stale = [e.brief_id for e in editions if not e.attachments]
-        if not stale:
-            return editions
-        log.info("%s changed while being built; building again", ", ".join(stale))
-        todo, force = stale, True
-    raise DeliveryError(
-        f"nothing sent: {', '.join(stale)} kept changing while being built; send again"
-    )
-
-
-def _build(
-    settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date, force: bool
-) -> None:
-    from generator.builder import build
-
-    report = build(settings, ids, today=today, formats=formats, force=force)
-    if report.failed:
-        diagnostics = [d for r in report.failed for d in r.diagnostics]
-        names = ", ".join(f"{r.display}{': ' + r.error if r.error else ''}" for r in report.failed)
-        raise DeliveryError(f"nothing sent: these briefings did not build: {names}", diagnostics)
-
-
-def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
-    """One built briefing as an edition: its archived attachments if it has any yet, else
-    the outputs, but only those built from the bytes read here (none: built from others).
-    """
-    from generator.factsheet import load_bytes, read_sheet
-
-    display = settings.display(path)
-    try:
-        source = read_sheet(path, display, settings.max_bytes)
-        sheet = load_bytes(source, display, path.stem, max_bytes=settings.max_bytes).sheet
-    except FactSheetError as exc:
-        raise DeliveryError(f"nothing sent: {display} has errors", exc.diagnostics) from None
-    brief_id, digest = path.stem, content_hash(sheet)
-    folder = archive.edition_folder(settings.output_dir, brief_id, digest, today)
-    names = [f"{brief_id}.{fmt}" for fmt in formats]
-    attachments = archive.archived_attachments(folder, names) or _built(
-        settings, brief_id, formats, hashlib.sha256(source).hexdigest()
-    )
-    return Edition(brief_id, display, sheet, source, digest, attachments, folder)
-
-
-def _built(
-    settings: Settings, brief_id: str, formats: Sequence[str], source_sha: str
-) -> dict[str, bytes]:
-    """The built outputs of ``brief_id``, or {} if one was not built from ``source_sha``."""
-    from generator.builder import built_from
-
-    recorded = built_from(settings.output_dir, brief_id)
-    if any(recorded.get(fmt) != source_sha for fmt in formats):
-        return {}
-    return {
-        f"{brief_id}.{fmt}": _read(settings.output_dir / f"{brief_id}.{fmt}") for fmt in formats
-    }
-
-
-def _read(path: Path) -> bytes:
-    """A built output's bytes; empty when it is missing (the pre-send checks say so)."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def plan(

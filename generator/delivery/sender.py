@@ -29,7 +29,8 @@ from generator.config import (
 from generator.delivery import ledger
 from generator.delivery.dispatch import Dispatcher
 from generator.delivery.faults import FaultHook
-from generator.delivery.plan import DeliveryError, plan, prepare_editions, presend_checks
+from generator.delivery.plan import plan, presend_checks
+from generator.delivery.prepare import DeliveryError, prepare_editions
 from generator.delivery.report import Deferral, MessageResult, SendReport
 from generator.errors import ConfigError
 from generator.settings import Settings
