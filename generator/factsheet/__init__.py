@@ -10,7 +10,29 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submodules=["loader", "yamlsrc"],
     submod_attrs={
-        "check": ["Checked", "check_all", "check_file", "discover", "select", "sheet_display"],
+        "audience": [
+            "EDITIONS",
+            "ONLY",
+            "InternalText",
+            "edition_sheet",
+            "editions",
+            "external_sheet",
+            "has_internal",
+            "internal_sources",
+            "internal_texts",
+            "plain_words",
+        ],
+        "check": [
+            "Checked",
+            "check_all",
+            "check_file",
+            "discover",
+            "project_markings",
+            "select",
+            "sheet_display",
+        ],
+        "formats": ["format_errors", "sheet_format"],
+        "markings": ["DEFAULT_MARKINGS", "MARKINGS_FILE", "Markings", "load_markings"],
         "listing": [
             "SheetFolder",
             "brief_id_of",
@@ -32,6 +54,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "model": [
             "SLUG_PATTERN",
             "CATEGORY_ORDER",
+            "LATEST_FORMAT",
             "Challenge",
             "FactSheet",
             "Initiative",

@@ -20,6 +20,7 @@ from generator.settings import Settings
 
 if TYPE_CHECKING:
     from generator.factsheet.loader import LoadedSheet
+    from generator.factsheet.markings import Markings
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,21 @@ def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
         )
     except FactSheetError as exc:
         return Checked(path, display, None, tuple(exc.diagnostics))
-    findings = [*loaded.warnings, *rules.check(loaded, today, choices)]
+    try:
+        markings = project_markings(settings) if loaded.sheet.marking is not None else None
+    except FactSheetError as exc:
+        return Checked(path, display, None, tuple(exc.diagnostics))
+    findings = [*loaded.warnings, *rules.check(loaded, today, choices, markings)]
     findings.sort(key=lambda d: (d.line or 0, d.col or 0, d.path))
     return Checked(path, display, loaded, tuple(findings))
+
+
+def project_markings(settings: Settings) -> Markings:
+    """The markings of the project (``markings.yaml``, or the default set); raises
+    :class:`FactSheetError` with the file's located problems."""
+    from generator.factsheet.markings import load_markings
+
+    return load_markings(settings.root)
 
 
 def check_all(settings: Settings, ids: Sequence[str], today: dt.date) -> list[Checked]:

@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 
 from generator.errors import Diagnostic, FactSheetError
 from generator.factsheet.files import OUTSIDE_CODE, confine
+from generator.factsheet.formats import format_errors
 from generator.factsheet.locations import FieldPath, SourceMap, failure, format_path, position_key
 from generator.factsheet.lookalikes import explain_lookalike
 from generator.factsheet.model import (
@@ -122,7 +123,7 @@ def load_bytes(
     except FactSheetError as exc:
         raise failure(display, problems + exc.diagnostics) from None
     value, source_map = parsed.value, parsed.source_map
-    problems += parsed.problems
+    problems += parsed.problems + format_errors(value, source_map, display)
     if not parsed.complete:
         raise failure(display, problems)
     try:

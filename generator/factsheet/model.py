@@ -1,4 +1,4 @@
-"""The fact-sheet format, version 1, as typed models.
+"""The fact-sheet format, versions 1 and 2, as typed models.
 
 This module mirrors ``factsheet-format.md`` table by table. It is the single source of
 truth for keys, types, enumerations and defaults: the loader validates against it and
@@ -19,6 +19,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic.fields import FieldInfo
 
 FORMAT_VERSION = 1
+#: The newest format; its keys are declared with :func:`since` (see ``formats.py``).
+LATEST_FORMAT = 2
+#: JSON Schema keyword naming the format that introduced a key; :func:`introduced_in` reads it.
+FORMAT_KEYWORD = "x-format"
 
 Status = Literal["draft", "review", "final"]
 Stage = Literal[
@@ -165,6 +169,25 @@ Url = Annotated[
 ]
 
 
+def since(version: int, default: Any, description: str) -> Any:
+    """A field that exists from format ``version`` on: a file of an older format that gives
+    it is refused (``formats.py``), and the schema names the version."""
+    return Field(default, description=description, json_schema_extra={FORMAT_KEYWORD: version})
+
+
+def introduced_in(info: FieldInfo) -> int:
+    """The format that introduced a field: 1 unless it was declared with :func:`since`."""
+    extra = info.json_schema_extra
+    return int(extra.get(FORMAT_KEYWORD, 1)) if isinstance(extra, dict) else 1  # type: ignore[arg-type]
+
+
+_INTERNAL = "Format 2: never shown in an external edition."
+
+
+def _internal() -> Any:
+    return since(2, False, _INTERNAL)
+
+
 class _Model(BaseModel):
     """Strict, closed, immutable: unknown keys are errors and text is never coerced."""
 
@@ -205,6 +228,7 @@ class KeyFact(_Model):
     value: Text | int | float = Field(description="The fact itself: text or a number.")
     note: Markdown | None = Field(None, description="Context (Markdown with citations).")
     sources: list[SourceId] = Field(min_length=1, description="Ids of the sources it rests on.")
+    internal: bool = _internal()
 
 
 class Player(_Model):
@@ -215,6 +239,7 @@ class Player(_Model):
     kind: PlayerKind = Field(description="What sort of actor it is.")
     role: Markdown = Field(description="Its part in the initiative (Markdown).")
     sources: list[SourceId] | None = Field(None, description="Ids of supporting sources.")
+    internal: bool = _internal()
 
 
 class TimelineEvent(_Model):
@@ -223,6 +248,7 @@ class TimelineEvent(_Model):
     date: PartialDate = Field(description="YYYY, YYYY-MM or YYYY-MM-DD.")
     event: Markdown = Field(description="What happened (Markdown).")
     sources: list[SourceId] | None = Field(None, description="Ids of supporting sources.")
+    internal: bool = _internal()
 
 
 class Challenge(_Model):
@@ -234,6 +260,10 @@ class Challenge(_Model):
     body: Markdown = Field(description="The analysis (Markdown).")
     mitigations: Markdown | None = Field(None, description="What could reduce it (Markdown).")
     sources: list[SourceId] | None = Field(None, description="Ids of supporting sources.")
+    internal: bool = _internal()
+    mitigations_internal: bool = since(
+        2, False, "Format 2: the mitigations are never shown in an external edition."
+    )
 
 
 class Section(_Model):
@@ -241,6 +271,7 @@ class Section(_Model):
 
     heading: Text = Field(description="Section heading.")
     body: Markdown = Field(description="Section text (Markdown).")
+    internal: bool = _internal()
 
 
 class Source(_Model):
@@ -254,12 +285,13 @@ class Source(_Model):
     accessed: IsoDate | None = Field(None, description="When it was consulted.")
     kind: SourceKind = Field("news", description="Kind of source.")
     note: Text | None = Field(None, description="Anything a reader should know about it.")
+    internal: bool = _internal()
 
 
 class FactSheet(_Model):
     """One EV investment initiative: the only input an analyst writes."""
 
-    format: Literal[1] = Field(FORMAT_VERSION, description="Version of the fact-sheet format.")
+    format: Literal[1, 2] = Field(FORMAT_VERSION, description="Version of the fact-sheet format.")
     title: Text = Field(description="Headline of the brief.")
     subtitle: Text | None = Field(None, description="One line under the title.")
     jurisdiction: Text = Field(description="e.g. Hong Kong SAR, China.")
@@ -268,6 +300,12 @@ class FactSheet(_Model):
     status: Status = Field("draft", description="Anything but final is marked on every page.")
     authors: list[Text | Author] = Field(min_length=1, description="Names, or {name, affiliation}.")
     audience: Text | None = Field(None, description="Who the brief is written for.")
+    marking: Text | None = since(
+        2,
+        None,
+        "Format 2: protective marking, one of the project's markings (markings.yaml; by"
+        " default OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET).",
+    )
     language: LanguageTag = Field("en", description="BCP 47 tag of the document language.")
     tags: list[Text] | None = Field(None, description="Used to select briefs for schedules.")
     template: Annotated[str, Field(pattern=SLUG_PATTERN)] = Field(

@@ -135,6 +135,13 @@ def _citation_pattern(source_id: str) -> re.Pattern[str]:
     return re.compile("@" + re.escape(source_id) + r"(?![^\s;\[\]@])")
 
 
+def reference_position(ref: Reference, source_map: SourceMap) -> tuple[int, int]:
+    """Where a reference stands: the ``@id`` of a citation, or the ``sources`` entry."""
+    if ref.in_citation:
+        return source_map.locate(ref.path, _citation_pattern(ref.source_id), ref.occurrence)
+    return source_map.position(ref.path)
+
+
 def _unknown(
     refs: list[Reference], ids: list[str], source_map: SourceMap, display: str
 ) -> Iterator[Diagnostic]:
@@ -145,14 +152,11 @@ def _unknown(
             continue
         close = difflib.get_close_matches(ref.source_id, ids, n=1)
         extra: dict[str, Any] = {"suggestion": close[0] if close else None}
+        line, col = reference_position(ref, source_map)
         if ref.in_citation:
-            line, col = source_map.locate(
-                ref.path, _citation_pattern(ref.source_id), ref.occurrence
-            )
             message = f"citation [@{ref.source_id}] names no source of this file"
             extra["code"] = "unknown-citation"
         else:
-            line, col = source_map.position(ref.path)
             message = f"{quoted(ref.source_id)} names no source of this file"
             extra["code"] = "unknown-source"
         yield Diagnostic(display, line, col, format_path(ref.path), message, **extra)

@@ -1,7 +1,9 @@
 """Cross-field rules on a loaded fact sheet: the checks no single field can make.
 
 Errors: a citation or ``sources`` entry naming no source of the file; two sources with
-one id; a ``template`` that is not one of the project's page templates. Warnings: a
+one id; a ``template`` that is not one of the project's page templates; the audience
+rules of :mod:`generator.factsheet.audience_rules` (a ``marking`` not of the project,
+external content citing an internal source). Warnings: a
 source nothing cites; a news source without ``url``; ``as_of`` or an ``accessed`` date
 later than today; none of the core challenge categories present.
 Today's date is a parameter, so the same sheet gives the same findings on any clock.
@@ -16,20 +18,25 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from generator.errors import Diagnostic
+from generator.factsheet import audience_rules, text_hazards
 from generator.factsheet import references as source_refs
-from generator.factsheet import text_hazards
 from generator.factsheet.loader import LoadedSheet
 from generator.factsheet.locations import FieldPath, Position, format_path, position_key
+from generator.factsheet.markings import Markings
 from generator.factsheet.model import CORE_CATEGORIES, quoted
 
 
 def check(
-    loaded: LoadedSheet, today: dt.date, page_templates: Sequence[str] | None = None
+    loaded: LoadedSheet,
+    today: dt.date,
+    page_templates: Sequence[str] | None = None,
+    markings: Markings | None = None,
 ) -> list[Diagnostic]:
     """Every cross-field error and warning of ``loaded``, in file order.
 
     ``page_templates`` are the names ``template`` may take; None skips that rule (no
-    ``templates/`` folder to tell).
+    ``templates/`` folder to tell). ``markings`` are the values ``marking`` may take;
+    None skips that rule.
     """
     finder = _Finder(loaded)
     # The reference rules are the loader's, over plain data, so that a sheet that does
@@ -46,6 +53,7 @@ def check(
         *finder.future_dates(today),
         *finder.core_categories(),
         *text_hazards.check(loaded),
+        *audience_rules.check(loaded, markings),
     ]
     return sorted(found, key=position_key)
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
-from generator.factsheet.model import FORMAT_VERSION, FactSheet
+from pydantic import BaseModel
+
+from generator.factsheet.model import FORMAT_VERSION, LATEST_FORMAT, FactSheet, introduced_in
+from generator.factsheet.shapes import is_model, members
 from generator.writer import write_atomic
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -27,14 +30,38 @@ def factsheet_schema() -> dict[str, Any]:
     _drop_field_titles(generated)
     header = {
         "$schema": DIALECT,
-        "title": f"brief fact sheet, format {FORMAT_VERSION}",
+        "title": f"brief fact sheet, formats {FORMAT_VERSION} to {LATEST_FORMAT}",
         "description": (
             "One EV investment initiative, written in YAML under briefs/<id>.yaml. "
             "Run `brief check` for the rules a schema cannot express."
         ),
     }
     body = {key: value for key, value in generated.items() if key not in ("title", "description")}
-    return {**header, **body}
+    return {**header, **body, **_format_gate()}
+
+
+def _format_gate() -> dict[str, Any]:
+    """The keys of later formats refused unless ``format`` is 2 or more, as the loader
+    refuses them (``formats.py``): an editor flags them as the analyst types."""
+    later = {"properties": {"format": {"minimum": LATEST_FORMAT}}, "required": ["format"]}
+    return {"if": later, "else": _refusals(FactSheet)}
+
+
+def _refusals(model: type[BaseModel]) -> dict[str, Any]:
+    """``{"properties": ...}`` refusing every key of ``model`` (and of the models it
+    holds) that a format after 1 introduced."""
+    properties: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if introduced_in(info) > FORMAT_VERSION:
+            properties[name] = False
+            continue
+        for member in members(info.annotation):
+            inner = get_args(member)[0] if get_origin(member) is list else member
+            for item in members(inner):
+                if is_model(item) and (nested := _refusals(item))["properties"]:
+                    rule = nested if inner is member else {"items": nested}
+                    properties[name] = rule
+    return {"properties": properties}
 
 
 def schema_text() -> str:

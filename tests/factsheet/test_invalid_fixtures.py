@@ -14,6 +14,7 @@ import pytest
 
 from generator.errors import Diagnostic, FactSheetError
 from generator.factsheet.loader import load
+from generator.factsheet.markings import DEFAULT_MARKINGS
 from generator.factsheet.rules import check
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -28,7 +29,7 @@ def findings(path: Path) -> list[Diagnostic]:
         loaded = load(path, f"briefs/{path.name}")
     except FactSheetError as exc:
         return exc.diagnostics
-    return [*loaded.warnings, *check(loaded, TODAY)]
+    return [*loaded.warnings, *check(loaded, TODAY, markings=DEFAULT_MARKINGS)]
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])

@@ -71,6 +71,11 @@ BEYOND_SCHEMA = {
     "bidi-control",
     "lookalike",
     "zero-width",
+    # The project's markings and the audience rules are brief check's (markings.yaml).
+    "bad-marking",
+    "internal-source-cited",
+    "every-key-fact-internal",
+    "internal-text-repeated",
 }
 
 
