@@ -10,10 +10,11 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "leaks": [
+            "Guard",
             "Leak",
-            "check_edition",
             "find_leaks",
             "fold",
+            "guard_for",
             "leak_diagnostics",
             "locator",
             "needles",

@@ -16,8 +16,9 @@ An internal text is searched whole and clause by clause (split at sentence ends 
 ``; : ,``, dashes, brackets and quotes), as written and as plain text (Markdown markup
 and citations removed), so a sentence copied out of a long internal paragraph is found.
 A piece is searched only when it is :func:`searchable`: at least :data:`MIN_CHARS`
-characters once folded, and either two words or more, or one "word" that is not made of
-letters alone (a URL, an address, a figure with its unit). A common word never fails a
+characters once folded (a Chinese, Japanese or Korean character counts three), and either
+two words or more, or one "word" that is not made of letters alone (a URL, an address, a
+figure with its unit) or that is written in such characters. A common word never fails a
 build; neither does a piece the external edition itself says (``allowed``): a phrase an
 external field shares with an internal one is not a leak.
 """
@@ -27,9 +28,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from generator.builder.leak_text import Cache, Haystack, describe, extract
@@ -90,11 +90,17 @@ def fold(text: str) -> str:
 
 
 def searchable(piece: str) -> bool:
-    """Whether a piece of internal text is long and particular enough to search for."""
+    """Whether a piece of internal text is long and particular enough to search for.
+
+    A wide character (Chinese, Japanese, Korean) counts three: four of them name a
+    company as surely as twelve Latin letters, and such text has no spaces between words.
+    """
     words = piece.split()
-    if len(fold(piece)) < MIN_CHARS or not words:
+    folded = fold(piece)
+    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in folded)
+    if len(folded) + 2 * wide < MIN_CHARS or not words:
         return False
-    return len(words) >= 2 or not all(ch.isalpha() for ch in words[0])
+    return len(words) >= 2 or wide > 0 or not all(ch.isalpha() for ch in words[0])
 
 
 def clauses(text: str) -> list[str]:
@@ -227,9 +233,33 @@ def sheet_texts(sheet: Any) -> list[str]:
     return found
 
 
-def check_edition(sheet: Any, files: Sequence[Path], shown: Callable[[Path], str]) -> list[Leak]:
-    """The leaks of ``sheet``'s internal content into the external edition's ``files``."""
-    from generator.factsheet import external_sheet, internal_texts
+@dataclass(frozen=True)
+class Guard:
+    """What the leak check of one sheet's external edition needs, small enough to come
+    back from a build worker: the internal texts, what the external edition says itself,
+    and where each internal field stands in the sheet."""
 
-    outputs = [(shown(path), path.read_bytes()) for path in files]
-    return find_leaks(internal_texts(sheet), outputs, allowed=sheet_texts(external_sheet(sheet)))
+    display: str
+    internal: tuple[InternalTextLike, ...]
+    allowed: tuple[str, ...]
+    positions: Mapping[str, tuple[int | None, int | None]]
+
+    def check(self, outputs: Iterable[tuple[str, bytes]]) -> list[Diagnostic]:
+        """The leaks into ``outputs`` (display name, bytes), as located problems."""
+        leaks = find_leaks(self.internal, outputs, allowed=self.allowed)
+        return leak_diagnostics(leaks, self.display, lambda p: self.positions.get(p, (None, None)))
+
+
+def guard_for(loaded: Any) -> Guard | None:
+    """The :class:`Guard` of a loaded sheet (a ``LoadedSheet``); None without internal
+    content, which has no external edition to check."""
+    from generator.factsheet import external_sheet, has_internal, internal_texts
+
+    sheet = loaded.sheet
+    if not has_internal(sheet):
+        return None
+    internal = internal_texts(sheet)
+    where = locator(loaded.source_map)
+    positions = {text.path: where(text.path) for text in internal}
+    allowed = tuple(sheet_texts(external_sheet(sheet)))
+    return Guard(loaded.display, tuple(internal), allowed, positions)

@@ -96,6 +96,7 @@ def test_folding_makes_layout_differences_vanish() -> None:
     assert searchable("https://example.org/x")
     assert not searchable("Construction")
     assert not searchable("short one")
+    assert searchable("夜鷹控股") and not searchable("一汽")
     assert clauses("One thing; another thing. A third: yes") == [
         "One thing; another thing",
         "A third: yes",
