@@ -46,6 +46,8 @@ LISTEN_BACKLOG = 256
 #: A client that goes away mid-answer is its own business, not an error of the preview.
 _CLIENT_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 _SERVABLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(html|pdf)$")
+#: The edition part of an output's name (``x.internal``): the briefing is ``x``.
+_EDITION = re.compile(r"\.(internal|external)$")
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 _CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 _RELOAD_SCRIPT = """<script>/* brief serve: reload after a rebuild */
@@ -228,17 +230,26 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.OK, "text/plain", str(state.version).encode(), send_body)
         name = path.lstrip("/") or self.server.home
         if path == "/" and self.server.home != "index.html":
-            return self._redirect("/" + self.server.home)
+            return self._redirect("/" + self._home())
         match = _SERVABLE.match(name)
         if match is None:
             return self._not_found(send_body)
-        brief_id = None if name == "index.html" else name.rsplit(".", 1)[0]
+        brief_id = None if name == "index.html" else _EDITION.sub("", name.rsplit(".", 1)[0])
         problems = state.problems(brief_id)
         if problems is not None:
             page = with_reload(error_page(*problems), state.version)
             status = HTTPStatus.INTERNAL_SERVER_ERROR
             return self._send(status, _CONTENT_TYPES["html"], page, send_body)
         return self._send_file(name, match.group(1), send_body)
+
+    def _home(self) -> str:
+        """The briefing's page: ``x.html``, or its internal edition when it has two."""
+        home = self.server.home
+        internal = home.removesuffix(".html") + ".internal.html"
+        output = self.server.settings.output_dir
+        if not (output / home).exists() and (output / internal).exists():
+            return internal
+        return home
 
     def _host_allowed(self) -> bool:
         if self.server.server_address[0] not in LOOPBACK_NAMES:

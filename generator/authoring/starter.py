@@ -21,6 +21,10 @@ STARTER = """\
 # yaml-language-server: $schema=../schema/factsheet.schema.json
 # Fact sheet, format 1. Replace every value; `brief check {brief_id}` tells you what is wrong.
 format: 1
+# Format 2 adds a protective marking and internal content: write `format: 2` above, then
+# e.g. `marking: OFFICIAL-SENSITIVE` here, and `internal: true` on any key fact, player,
+# timeline entry, challenge, section or source (`mitigations_internal: true` on a
+# challenge) to keep it out of the external edition. See docs/writing-fact-sheets.md.
 title: "Title of the initiative brief"
 subtitle: "One line that says why it matters"
 jurisdiction: "Jurisdiction, e.g. Hong Kong SAR, China"

@@ -9,6 +9,7 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
+        "editions": ["edition_files", "recorded_files"],
         "leaks": [
             "Guard",
             "Leak",

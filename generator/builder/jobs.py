@@ -12,9 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from generator.builder.editions import target_key
 from generator.errors import Diagnostic
 from generator.settings import Settings
+
+if TYPE_CHECKING:
+    from generator.factsheet import FactSheet
+
+#: The project's markings file (``factsheet.MARKINGS_FILE``): an input of every briefing
+#: with a marking. Spelled here so that a build with nothing to do imports no more.
+MARKINGS_FILE = "markings.yaml"
 
 
 @dataclass(frozen=True)
@@ -39,14 +48,18 @@ class Prepared:
 
     diagnostics: tuple[Diagnostic, ...]
     failed: bool
-    html: bytes | None = None
-    printable: str | None = None
+    #: The HTML files by target key (``html``, or ``internal.html`` and ``external.html``).
+    html: dict[str, bytes] = field(default_factory=dict)
+    #: The documents the PDFs are printed from, by edition (``only``, or both editions).
+    printable: dict[str, str] = field(default_factory=dict)
     used: dict[str, tuple[str, ...]] = field(default_factory=dict)
     index: dict[str, str] = field(default_factory=dict)
     template: str = ""
     page_limit: int | None = None
     #: SHA-256 of the fact sheet's bytes this HTML was rendered from.
     sheet_sha: str = ""
+    #: Project files other than templates the render depended on (``markings.yaml``).
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,8 @@ class PrintJob:
     past its template's page limit.
     """
 
-    html: str
+    #: ``(edition, HTML)`` of each edition to print.
+    documents: tuple[tuple[str, str], ...]
     templates_dir: Path
     variant: str
     display: str = ""
@@ -67,10 +81,10 @@ class PrintJob:
 
 @dataclass(frozen=True)
 class Printed:
-    """PDF bytes, the template files read, the renderer's own file, notes for the user and
-    the warnings found (a page-limit overrun)."""
+    """PDF bytes by edition, the template files read, the renderer's own file, notes for
+    the user and the warnings found (a page-limit overrun)."""
 
-    pdf: bytes
+    pdfs: dict[str, bytes]
     files_read: tuple[str, ...]
     tool_file: str
     notes: tuple[str, ...] = ()
@@ -100,20 +114,12 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     diagnostics; a template problem raises :class:`~generator.errors.TemplateError`.
     """
     from generator.factsheet import check_file
-    from generator.render import render_html
 
     item = check_file(job.path, job.settings, job.today)
     if item.loaded is None or item.has_errors(job.strict):
         return Prepared(item.diagnostics, failed=True)
     sheet, brief_id = item.loaded.sheet, item.brief_id
-    templates_dir = job.settings.templates_dir
-    html, printable, used, limit = None, None, {}, None
-    if "html" in job.targets:
-        page = render_html(sheet, brief_id, templates_dir, template=job.template)
-        html, used["html"] = page.html.encode("utf-8"), page.templates_used
-    if "pdf" in job.targets:
-        page = render_html(sheet, brief_id, templates_dir, target="pdf", template=job.template)
-        printable, used["pdf"], limit = page.html, page.templates_used, page.page_limit
+    html, printable, used, limit = _render_editions(job, sheet, brief_id)
     index = {
         "title": sheet.title,
         "jurisdiction": sheet.jurisdiction,
@@ -123,9 +129,46 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     }
     template = job.template or sheet.template
     sheet_sha = item.loaded.source_sha
+    inputs = (MARKINGS_FILE,) if sheet.marking is not None else ()
     return Prepared(
-        item.diagnostics, False, html, printable, used, index, template, limit, sheet_sha
+        item.diagnostics, False, html, printable, used, index, template, limit, sheet_sha, inputs
     )
+
+
+def _render_editions(
+    job: PrepareJob, sheet: FactSheet, brief_id: str
+) -> tuple[dict[str, bytes], dict[str, str], dict[str, tuple[str, ...]], int | None]:
+    """The HTML of every edition of ``sheet`` in the formats asked for: the HTML files by
+    target key, the printable documents by edition, the template files each format used
+    and the page limit."""
+    from generator.factsheet import edition_sheet, editions, project_markings
+    from generator.render import banner_for, render_html
+
+    templates_dir = job.settings.templates_dir
+    # Checked by check_file already: a broken markings.yaml failed the sheet there.
+    markings = project_markings(job.settings) if sheet.marking is not None else None
+    html: dict[str, bytes] = {}
+    printable: dict[str, str] = {}
+    used: dict[str, tuple[str, ...]] = {}
+    limit = None
+    for edition in editions(sheet):
+        shown = edition_sheet(sheet, edition)
+        banner = banner_for(shown, edition, markings)
+        if "html" in job.targets:
+            page = render_html(shown, brief_id, templates_dir, template=job.template, banner=banner)
+            html[target_key(edition, "html")] = page.html.encode("utf-8")
+            used["html"] = _union(used.get("html", ()), page.templates_used)
+        if "pdf" in job.targets:
+            page = render_html(
+                shown, brief_id, templates_dir, target="pdf", template=job.template, banner=banner
+            )
+            printable[edition], limit = page.html, page.page_limit
+            used["pdf"] = _union(used.get("pdf", ()), page.templates_used)
+    return html, printable, used, limit
+
+
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *second)))
 
 
 def print_pdf(job: PrintJob) -> Printed:
@@ -134,11 +177,18 @@ def print_pdf(job: PrintJob) -> Printed:
     from generator.render import engine_file, render_pdf
 
     notes = warm_pdf(None)
-    rendered = render_pdf(job.html, job.templates_dir, variant=job.variant)
+    pdfs: dict[str, bytes] = {}
+    files_read: tuple[str, ...] = ()
+    most = 0
+    for edition, html in job.documents:
+        rendered = render_pdf(html, job.templates_dir, variant=job.variant)
+        pdfs[edition] = rendered.pdf
+        files_read = _union(files_read, rendered.files_read)
+        most = max(most, rendered.pages)
     found = []
-    if job.page_limit is not None and rendered.pages > job.page_limit:
-        found.append(page_limit_warning(job.display, job.template, job.page_limit, rendered.pages))
-    return Printed(rendered.pdf, rendered.files_read, engine_file(), notes, tuple(found))
+    if job.page_limit is not None and most > job.page_limit:
+        found.append(page_limit_warning(job.display, job.template, job.page_limit, most))
+    return Printed(pdfs, files_read, engine_file(), notes, tuple(found))
 
 
 def page_limit_warning(display: str, template: str, limit: int, pages: int) -> Diagnostic:
@@ -159,10 +209,20 @@ def warm_pdf(_: object) -> tuple[str, ...]:
 
 def render_index(job: IndexJob) -> RenderedIndex:
     """Render the index page of the output folder."""
-    from generator.render import IndexEntry, render_index_page
+    from generator.render import EditionLinks, IndexEntry, render_index_page
 
-    entries = [
-        IndexEntry(
+    entries = []
+    for e in job.entries:
+        editions: Any = e.get("editions", {})
+        links = tuple(
+            EditionLinks(
+                edition,
+                f"{e['id']}.{edition}.html" if files["html"] else None,
+                f"{e['id']}.{edition}.pdf" if files["pdf"] else None,
+            )
+            for edition, files in editions.items()
+        )
+        entry = IndexEntry(
             brief_id=str(e["id"]),
             title=str(e["title"]),
             jurisdiction=str(e["jurisdiction"]),
@@ -171,8 +231,8 @@ def render_index(job: IndexJob) -> RenderedIndex:
             as_of=dt.date.fromisoformat(str(e["as_of"])),
             html_href=f"{e['id']}.html" if e["html"] else None,
             pdf_href=f"{e['id']}.pdf" if e["pdf"] else None,
+            editions=links,
         )
-        for e in job.entries
-    ]
+        entries.append(entry)
     page = render_index_page(entries, job.templates_dir)
     return RenderedIndex(page.html.encode("utf-8"), page.templates_used)

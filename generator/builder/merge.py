@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.builder.editions import wanted_keys
 from generator.builder.inputs import WEASYPRINT, input_probe, snapshot_templates
 from generator.builder.manifest import (
     BriefRecord,
@@ -156,8 +157,8 @@ class _Plan:
         if brief_id not in sheets:
             return [f"{shard.name} holds {brief_id}, but this project has no {key}"]
         record = shard.state.briefs.get(brief_id)
-        wanted = shard.targets()
-        if record is None or any(t not in record["targets"] for t in wanted):
+        wanted = wanted_keys(record["targets"], shard.targets()) if record else None
+        if record is None or wanted is None:
             return [f"{key} was not built in {shard.name}: its build failed or was stopped"]
         problems = []
         merged: BriefRecord = copy.deepcopy(record)
@@ -174,7 +175,7 @@ class _Plan:
     def _deps(self, shard: ShardFolder, depset_id: str) -> list[str]:
         problems = []
         for key, sha in shard.state.depsets.get(depset_id, []):
-            if self.inputs.sha(key) != sha:
+            if (self.inputs.sha(key) or "") != sha:  # "": recorded absent (plan.py)
                 shown = "WeasyPrint" if key == WEASYPRINT else key
                 problems.append(f"{shard.name} was built with another {shown} than this project's")
         return problems

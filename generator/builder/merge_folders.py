@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.builder.editions import wanted_keys
 from generator.builder.manifest import State, build_state_path, read_state
 from generator.builder.plan import INTERMEDIATE
 from generator.builder.shards import ShardRecord, record_problem
@@ -125,7 +126,9 @@ def _overlap(kept: ShardFolder, again: ShardFolder) -> list[str]:
         return [f"{kept.name} and {again.name} are the same shard of different briefings"]
     problems = []
     for brief_id in kept.record["ids"]:
-        for target in kept.targets():
+        record = kept.state.briefs.get(brief_id)
+        keys = wanted_keys(record["targets"], kept.targets()) if record else None
+        for target in keys or kept.targets():
             name = f"{brief_id}.{target}"
             if file_sha(kept.path / name) != file_sha(again.path / name):
                 problems.append(

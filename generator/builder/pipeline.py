@@ -105,7 +105,7 @@ class Pipeline:
             if self._print and (PDF in worker.tags or len(self._print) > self._warming()):
                 work, prepared, log = self._print.popleft()
                 job = jobs.PrintJob(
-                    prepared.printable or "",
+                    tuple(prepared.printable.items()),
                     self.settings.templates_dir,
                     self.pdf_variant,
                     work.display,

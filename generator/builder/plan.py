@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.builder.editions import EDITIONS, keys_of, split_key
 from generator.builder.manifest import BriefRecord, Probe, State, stable_json
 from generator.builder.shards import Shard
 from generator.factsheet import outside_sheets, pick, scan_sheets
@@ -197,7 +198,9 @@ class Planner:
     def _compare(self, pairs: list[list[str]]) -> Iterator[str]:
         for key, recorded in pairs:
             current = self.inputs.sha(key)
-            if current != recorded:
+            # "" records a file that was absent (an optional markings.yaml): still absent
+            # is unchanged.
+            if current != recorded and not (current is None and recorded == ""):
                 shown = TOOLS.get(key, key)
                 yield f"{shown} {'changed' if current else 'removed'}"
 
@@ -214,13 +217,13 @@ class Planner:
         targets: list[str] = []
         reasons: dict[str, None] = {}
         for fmt in self.request.formats:
-            found = self._target_reasons(brief_id, display, sheet_sha, record, fmt)
+            found = self._format_reasons(brief_id, display, sheet_sha, record, fmt)
             if found:
                 targets.append(fmt)
                 reasons.update(dict.fromkeys(found))
         if self.request.keeps_intermediate and "pdf" not in targets:
             # The kept HTML comes from the PDF's render: a missing one reprints the PDF.
-            found = self._target_reasons(brief_id, display, sheet_sha, record, INTERMEDIATE)
+            found = self._format_reasons(brief_id, display, sheet_sha, record, INTERMEDIATE)
             if found:
                 targets.append("pdf")
                 reasons.update(dict.fromkeys(f"{INTERMEDIATE}: {r}" for r in found))
@@ -228,7 +231,7 @@ class Planner:
             return None
         return Work(brief_id, path, display, sheet_sha, tuple(targets), tuple(reasons))
 
-    def _target_reasons(
+    def _format_reasons(
         self,
         brief_id: str,
         display: str,
@@ -236,9 +239,31 @@ class Planner:
         record: BriefRecord | None,
         fmt: str,
     ) -> list[str]:
+        """Why ``fmt`` is stale: any of its recorded editions' reasons; an output's own
+        named by file when the sheet has two editions (``x.internal.pdf: output missing``)."""
+        keys = keys_of(record["targets"], fmt) if record else []
+        if len(keys) < 2:
+            return self._target_reasons(brief_id, display, sheet_sha, record, keys or [fmt])
+        found: dict[str, None] = {}
+        for key in keys:
+            for reason in self._target_reasons(brief_id, display, sheet_sha, record, [key]):
+                own = reason.startswith("output ")
+                found[f"{brief_id}.{key}: {reason}" if own else reason] = None
+        return list(found)
+
+    def _target_reasons(
+        self,
+        brief_id: str,
+        display: str,
+        sheet_sha: str | None,
+        record: BriefRecord | None,
+        keys: list[str],
+    ) -> list[str]:
         if self.request.force:
             return ["forced"]
-        target = record["targets"].get(fmt) if record else None
+        key = keys[0]
+        fmt = split_key(key)[1]
+        target = record["targets"].get(key) if record else None
         if record is None or target is None:
             return ["new"]
         reasons = self._upgraded(target["generator"])
@@ -252,7 +277,7 @@ class Planner:
         reasons += self.deps_changed(target["deps"])
         if self.request.strict and record["warnings"]:
             reasons.append("has warnings (--strict)")
-        return reasons or self._output_reasons(f"{brief_id}.{fmt}", target["output"])
+        return reasons or self._output_reasons(f"{brief_id}.{key}", target["output"])
 
     def _upgraded(self, recorded: str) -> list[str]:
         if recorded == __version__:
@@ -279,9 +304,23 @@ def index_entries(state: State, outputs: Probe) -> list[dict[str, object]]:
         present = {
             fmt: fmt in record["targets"] and outputs.exists(f"{brief_id}.{fmt}") for fmt in FORMATS
         }
+        editions = {
+            edition: {
+                fmt: _present(outputs, brief_id, record, f"{edition}.{fmt}") for fmt in FORMATS
+            }
+            for edition in EDITIONS
+        }
         if any(present.values()):
             entries.append({**record["index"], "id": brief_id, **present})
+        elif any(any(files.values()) for files in editions.values()):
+            # A sheet with internal content: both editions listed (and only then the key,
+            # so the entries of other sheets, and their hash, are what they were).
+            entries.append({**record["index"], "id": brief_id, **present, "editions": editions})
     return entries
+
+
+def _present(outputs: Probe, brief_id: str, record: BriefRecord, key: str) -> bool:
+    return key in record["targets"] and outputs.exists(f"{brief_id}.{key}")
 
 
 def _changed_options(recorded: str, current: str) -> str:

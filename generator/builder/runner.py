@@ -22,7 +22,7 @@ import stat
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.builder.manifest import State, build_state_path, read_state
@@ -116,6 +116,8 @@ class Preview:
 
     plan: BuildPlan
     index_reasons: tuple[str, ...]
+    #: The files of each briefing to build that has two editions (internal content).
+    editions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def preview(
@@ -143,7 +145,25 @@ def preview(
         reasons = ("briefings changed",)
     else:
         reasons = tuple(session.index_reasons())
-    return Preview(plan, reasons)
+    editions = {w.brief_id: _edition_names(settings, w.path, w.targets) for w in plan.work}
+    return Preview(plan, reasons, {b: names for b, names in editions.items() if names})
+
+
+def _edition_names(settings: Settings, path: Path, formats: Sequence[str]) -> tuple[str, ...]:
+    """The files a sheet with internal content would be built as (a dry run reads the
+    sheet to tell); () for one edition, or a sheet that does not load."""
+    from generator.builder.editions import edition_files
+    from generator.errors import FactSheetError
+    from generator.factsheet import has_internal, loader
+
+    try:
+        sheet = loader.load(path, path.name, max_bytes=settings.max_bytes, root=settings.root)
+    except FactSheetError:
+        return ()
+    if not has_internal(sheet.sheet):
+        return ()
+    names = [n for fmt in formats for n in edition_files(path.stem, True, fmt).values()]
+    return tuple(settings.display(settings.output_dir / name) for name in names)
 
 
 def _output_locked(settings: Settings, wait: float | None) -> AbstractContextManager[None]:

@@ -21,6 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from generator import __version__
+from generator.builder.editions import keys_of, split_key, target_key
 from generator.builder.feedback import Progress, ProgressFn, describe_outcome
 from generator.builder.inputs import WEASYPRINT, input_probe, snapshot_templates
 from generator.builder.manifest import (
@@ -183,9 +184,12 @@ class Session:
         }
         sha = item.prepared.sheet_sha
         files = self._files(item)
-        written = [self._write(work, fmt, data, deps, record, sha) for fmt, data, deps in files]
-        if item.printed is not None and not self.request.keeps_intermediate:
-            self._drop_intermediate(work.brief_id, record)
+        written = [self._write(work, key, data, deps, record, sha) for key, data, deps in files]
+        # The editions of another shape (the sheet gained or lost internal content) go.
+        formats = [*work.targets, *([INTERMEDIATE] if item.printed is not None else [])]
+        for key in [k for fmt in formats for k in keys_of(record["targets"], fmt)]:
+            if f"{work.brief_id}.{key}" not in written:
+                self._drop_output(work.brief_id, key, record)
         record["index"] = item.prepared.index
         record["warnings"] = sum(not d.is_error for d in item.diagnostics)
         self.state.briefs[work.brief_id] = record
@@ -202,7 +206,8 @@ class Session:
         record: BriefRecord,
         sheet_sha: str,
     ) -> str:
-        """Write one output atomically, then record what it was built from; its name."""
+        """Write one output (``fmt`` a target key) atomically, then record what it was
+        built from; its name."""
         name = f"{work.brief_id}.{fmt}"
         write_atomic(output_path(self.settings.output_dir, name), data)
         sha = sha256_bytes(data)
@@ -212,7 +217,7 @@ class Session:
             # saved in between must not pass for what this output shows.
             "sheet": sheet_sha or work.sheet_sha or "",
             "deps": self.state.intern_deps(deps),
-            "options": self.request.options(fmt),
+            "options": self.request.options(split_key(fmt)[1]),
             "generator": __version__,
             "output": sha,
         }
@@ -223,24 +228,29 @@ class Session:
         prepared, printed = item.prepared, item.printed
         assert prepared is not None
         files = []
-        if prepared.html is not None:
-            files.append(("html", prepared.html, self._deps(prepared.used["html"])))
+        extra = prepared.inputs
+        for key, html in prepared.html.items():
+            files.append((key, html, self._deps(prepared.used["html"], extra)))
         if printed is not None:
-            deps = self._deps(prepared.used["pdf"] + printed.files_read)
+            deps = self._deps(prepared.used["pdf"] + printed.files_read, extra)
             deps[WEASYPRINT] = self._tool_sha("weasyprint", printed.tool_file)
-            files.append(("pdf", printed.pdf, deps))
-            if self.request.keeps_intermediate:
-                kept = with_base(prepared.printable or "", intermediate_base(self.settings))
-                files.append((INTERMEDIATE, kept, self._deps(prepared.used["pdf"])))
+            base = intermediate_base(self.settings)
+            for edition, pdf in printed.pdfs.items():
+                files.append((target_key(edition, "pdf"), pdf, deps))
+                if self.request.keeps_intermediate:
+                    kept = with_base(prepared.printable[edition], base)
+                    used = self._deps(prepared.used["pdf"], extra)
+                    files.append((target_key(edition, INTERMEDIATE), kept, used))
         return files
 
-    def _drop_intermediate(self, brief_id: str, record: BriefRecord) -> None:
-        """A new PDF printed without ``--keep-intermediate``: the kept HTML of the old one
-        no longer shows what was laid out, so it goes (unless someone edited it)."""
-        target = record["targets"].pop(INTERMEDIATE, None)
+    def _drop_output(self, brief_id: str, key: str, record: BriefRecord) -> None:
+        """An output this render no longer makes: the kept HTML of a PDF printed anew
+        without ``--keep-intermediate`` (it no longer shows what was laid out), an edition
+        of another shape. It goes, unless someone edited it."""
+        target = record["targets"].pop(key, None)
         if target is None:
             return
-        name = f"{brief_id}.{INTERMEDIATE}"
+        name = f"{brief_id}.{key}"
         if self.outputs.sha(name) == target["output"]:
             path = output_path(self.settings.output_dir, name)
             try:
@@ -249,7 +259,7 @@ class Session:
                 raise OutputError(f"cannot remove {path}: {exc.strerror}") from None
         elif self.outputs.exists(name):
             log.warning(
-                "kept %s/%s: it changed since brief wrote it, and no longer matches the PDF",
+                "kept %s/%s: it changed since brief wrote it, and no longer matches the build",
                 self.settings.display(self.settings.output_dir),
                 name,
             )
@@ -273,8 +283,11 @@ class Session:
             self.state.shard = dict(record) if record is not None else None
             self._changed = True
 
-    def _deps(self, names: tuple[str, ...]) -> dict[str, str]:
-        return {template_key(n): self.inputs.sha(template_key(n)) or "" for n in names}
+    def _deps(self, names: tuple[str, ...], extra: tuple[str, ...] = ()) -> dict[str, str]:
+        """The template files ``names`` and the project files ``extra`` with their hashes
+        ("" for an absent one, such as an optional ``markings.yaml``)."""
+        keys = [*(template_key(n) for n in names), *extra]
+        return {key: self.inputs.sha(key) or "" for key in keys}
 
     def _tool_sha(self, tool: str, path: str) -> str:
         if self.state.tools.get(tool) != path:

@@ -215,6 +215,9 @@ def _print_preview(settings: Settings, ids: tuple[str, ...], options: dict[str, 
         click.echo(f"would remove {shown or removal.display}: {removal.display} deleted")
     for work in plan.work:
         targets = ", ".join(work.targets)
+        if work.brief_id in preview.editions:
+            names = ", ".join(preview.editions[work.brief_id])
+            targets += f" as internal and external editions: {names}"
         click.echo(f"would build {work.display} ({targets}): {'; '.join(work.reasons)}")
     if preview.index_reasons:
         index = settings.display(settings.output_dir / "index.html")

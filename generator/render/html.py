@@ -30,6 +30,7 @@ from markupsafe import Markup
 from generator.factsheet import FactSheet
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
+from generator.render.marking import MARKING_CSS, Banner
 from generator.render.templating import (
     make_environment,
     recording_loader,
@@ -73,17 +74,35 @@ class IndexEntry:
     as_of: dt.date
     html_href: str | None
     pdf_href: str | None
+    #: The editions of a sheet with internal content (then both hrefs above are None).
+    editions: tuple[EditionLinks, ...] = ()
+
+
+@dataclass(frozen=True)
+class EditionLinks:
+    """The files of one edition (``internal``, ``external``) of a briefing."""
+
+    edition: str
+    html_href: str | None
+    pdf_href: str | None
+
+    @property
+    def label(self) -> str:
+        """How the index names the edition."""
+        return self.edition.capitalize()
 
 
 @dataclass(frozen=True)
 class IndexRow:
-    """An index entry with its labels worked out and its links checked."""
+    """An index entry with its labels worked out and its links checked; a briefing with
+    two editions is linked by its external HTML, the one safe to pass on."""
 
     entry: IndexEntry
     stage: str
     status: str
     html_href: str | None
     pdf_href: str | None
+    editions: tuple[EditionLinks, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +122,8 @@ class PageHead:
     target: Target
     meta: tuple[MetaTag, ...]
     styles: tuple[StyleBlock, ...]
+    #: The marking and edition printed at the top and bottom (None: nothing printed).
+    banner: Banner | None = None
 
 
 def render_html(
@@ -112,20 +133,28 @@ def render_html(
     *,
     target: Target = "html",
     template: str | None = None,
+    banner: Banner | None = None,
 ) -> RenderedHtml:
     """Render ``sheet`` with ``templates/<template>.html`` (default: the sheet's own).
 
+    ``banner`` is the marking and edition every page shows (:mod:`generator.render.marking`).
     Raises :class:`TemplateError` naming the template file and line when a template is
     missing, does not parse or uses an undefined name.
     """
     env = make_environment(templates_dir)
-    view = build_view(sheet, brief_id)
+    view = build_view(sheet, brief_id, banner)
     name = template_file_name(template or sheet.template)
     with template_errors(templates_dir, name):
         styles = _styles(env, target)
+        meta = view.meta
+        shown = banner if banner is not None and banner.shown else None
+        if banner is not None:
+            meta += tuple(MetaTag(name, content) for name, content in banner.meta)
+        if shown is not None:
+            styles += (StyleBlock(None, stylesheet_text(env, MARKING_CSS)),)
         if target == "html":
             styles += _cjk_styles(env, templates_dir, sheet.model_dump_json())
-        page = PageHead(sheet.language, sheet.title, target, view.meta, styles)
+        page = PageHead(sheet.language, sheet.title, target, meta, styles, shown)
         template_ = env.get_template(name)
         try:
             module = template_.make_module(
@@ -146,22 +175,29 @@ def render_index(entries: Sequence[IndexEntry], templates_dir: Path) -> str:
 def render_index_page(entries: Sequence[IndexEntry], templates_dir: Path) -> RenderedHtml:
     """:func:`render_index`, with the template files it used."""
     env = make_environment(templates_dir)
-    rows = [
-        IndexRow(
-            entry=entry,
-            stage=STAGE_LABELS.get(entry.stage, entry.stage),
-            status=STATUS_LABELS.get(entry.status, entry.status),
-            html_href=_safe_href(entry.html_href),
-            pdf_href=_safe_href(entry.pdf_href),
-        )
-        for entry in entries
-    ]
+    rows = [_index_row(entry) for entry in entries]
     with template_errors(templates_dir, "index.html"):
         text = " ".join(f"{e.title} {e.jurisdiction}" for e in entries)
         styles = _styles(env, "html") + _cjk_styles(env, templates_dir, text)
         page = PageHead("en", "Briefings", "html", index_meta(), styles)
         html = env.get_template("index.html").render(page=page, rows=rows)
     return RenderedHtml(html, recording_loader(env).used)
+
+
+def _index_row(entry: IndexEntry) -> IndexRow:
+    editions = tuple(
+        EditionLinks(e.edition, _safe_href(e.html_href), _safe_href(e.pdf_href))
+        for e in entry.editions
+    )
+    external = next((e.html_href for e in editions if e.edition == "external"), None)
+    return IndexRow(
+        entry=entry,
+        stage=STAGE_LABELS.get(entry.stage, entry.stage),
+        status=STATUS_LABELS.get(entry.status, entry.status),
+        html_href=_safe_href(entry.html_href) or external,
+        pdf_href=_safe_href(entry.pdf_href),
+        editions=editions,
+    )
 
 
 def template_file_name(template: str) -> str:

@@ -38,6 +38,7 @@ from generator.render.labels import (
     STATUS_MARKS,
 )
 from generator.render.markdown import plain_text
+from generator.render.marking import Banner
 from generator.render.numbers import format_amount, format_number
 from generator.render.order import ordered_challenges, partial_date_key, reading_order
 
@@ -207,6 +208,8 @@ class BriefView:
     source_numbers: Mapping[str, int]
     meta: tuple[MetaTag, ...]
     contents: tuple[ContentsEntry, ...]
+    #: The marking and edition shown on every page; None for a sheet with neither.
+    banner: Banner | None = None
 
     @property
     def leading_facts(self) -> tuple[KeyFactRow, ...]:
@@ -225,8 +228,9 @@ class BriefView:
         return tuple(e for e in entries if SEVERITY_ORDER.index(e.severity) == top)
 
 
-def build_view(sheet: FactSheet, brief_id: str) -> BriefView:
-    """Work out the view of ``sheet``: order, grouping, numbering, labels, metadata."""
+def build_view(sheet: FactSheet, brief_id: str, banner: Banner | None = None) -> BriefView:
+    """Work out the view of ``sheet`` (an edition's sheet, with its ``banner``): order,
+    grouping, numbering, labels, metadata."""
     timeline = sorted(sheet.timeline or (), key=lambda event: partial_date_key(event.date))
     challenges = ordered_challenges(sheet.challenges)
     numbers = number_sources(
@@ -257,8 +261,9 @@ def build_view(sheet: FactSheet, brief_id: str) -> BriefView:
         sections=sections,
         sources=_numbered_sources(sheet.sources, numbers),
         source_numbers=MappingProxyType(numbers),
-        meta=head_meta(sheet),
+        meta=head_meta(sheet, banner.keywords if banner else ()),
         contents=contents(sheet, sections),
+        banner=banner,
     )
 
 
@@ -293,13 +298,14 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-—–") + "…"
 
 
-def head_meta(sheet: FactSheet) -> tuple[MetaTag, ...]:
-    """The head metadata WeasyPrint turns into PDF metadata; dates come from ``as_of``."""
+def head_meta(sheet: FactSheet, marks: Sequence[str] = ()) -> tuple[MetaTag, ...]:
+    """The head metadata WeasyPrint turns into PDF metadata; dates come from ``as_of``;
+    ``marks`` (the marking and edition) join the keywords."""
     description = sheet.subtitle or shorten(plain_text(sheet.summary), DESCRIPTION_LENGTH)
     tags = [MetaTag("author", name) for name in author_names(sheet)]
     tags.append(MetaTag("description", description))
-    if sheet.tags:
-        tags.append(MetaTag("keywords", ", ".join(sheet.tags)))
+    if sheet.tags or marks:
+        tags.append(MetaTag("keywords", ", ".join([*(sheet.tags or ()), *marks])))
     tags += [
         MetaTag("dcterms.created", sheet.as_of.isoformat()),
         MetaTag("dcterms.modified", sheet.as_of.isoformat()),

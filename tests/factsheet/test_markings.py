@@ -55,3 +55,30 @@ def test_a_broken_file_gives_located_errors(tmp_path: Path, text: str, expected:
     with pytest.raises(FactSheetError) as caught:
         load_markings(tmp_path)
     assert expected in [d.format() for d in caught.value.diagnostics]
+
+
+def test_check_file_reads_the_projects_markings_for_sheets_with_a_marking(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+    import shutil
+
+    from generator.factsheet import check_file
+    from generator.settings import default_settings
+
+    data = Path(__file__).resolve().parent.parent / "data" / "valid"
+    (tmp_path / "briefs").mkdir()
+    marked = tmp_path / "briefs" / "marked.yaml"
+    shutil.copy(data / "internal-everywhere.yaml", marked)
+    shutil.copy(data / "minimal.yaml", tmp_path / "briefs" / "plain.yaml")
+    settings = default_settings(tmp_path)
+    today = dt.date(2026, 2, 1)
+    assert check_file(marked, settings, today).diagnostics == ()
+    (tmp_path / "markings.yaml").write_text("markings:\n  - code: A\n", encoding="utf-8")
+    broken = check_file(marked, settings, today)
+    assert broken.loaded is None
+    assert [d.format() for d in broken.diagnostics] == [
+        "markings.yaml:2:5: markings[0].wording: required key is missing"
+    ]
+    plain = check_file(tmp_path / "briefs" / "plain.yaml", settings, today)
+    assert not plain.has_errors()
