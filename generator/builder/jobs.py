@@ -19,6 +19,7 @@ from generator.errors import Diagnostic
 from generator.settings import Settings
 
 if TYPE_CHECKING:
+    from generator.builder.leaks import Guard
     from generator.factsheet import FactSheet
 
 #: The project's markings file (``factsheet.MARKINGS_FILE``): an input of every briefing
@@ -60,6 +61,8 @@ class Prepared:
     sheet_sha: str = ""
     #: Project files other than templates the render depended on (``markings.yaml``).
     inputs: tuple[str, ...] = ()
+    #: What the leak check of the external edition needs (None: no internal content).
+    guard: Guard | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     A fact sheet with errors (or warnings, under ``strict``) gives ``failed`` and its
     diagnostics; a template problem raises :class:`~generator.errors.TemplateError`.
     """
+    from generator.builder.leaks import guard_for
     from generator.factsheet import check_file
 
     item = check_file(job.path, job.settings, job.today)
@@ -130,8 +134,20 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     template = job.template or sheet.template
     sheet_sha = item.loaded.source_sha
     inputs = (MARKINGS_FILE,) if sheet.marking is not None else ()
+    # What the main process checks the external edition with before writing a byte of it.
+    guard = guard_for(item.loaded)
     return Prepared(
-        item.diagnostics, False, html, printable, used, index, template, limit, sheet_sha, inputs
+        item.diagnostics,
+        False,
+        html,
+        printable,
+        used,
+        index,
+        template,
+        limit,
+        sheet_sha,
+        inputs,
+        guard,
     )
 
 

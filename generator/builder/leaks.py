@@ -263,3 +263,22 @@ def guard_for(loaded: Any) -> Guard | None:
     positions = {text.path: where(text.path) for text in internal}
     allowed = tuple(sheet_texts(external_sheet(sheet)))
     return Guard(loaded.display, tuple(internal), allowed, positions)
+
+
+def external_leaks(
+    guard: Guard | None, folder: str, brief_id: str, files: Iterable[tuple[str, bytes, Any]]
+) -> list[Diagnostic]:
+    """The leak check of a briefing's external edition, on its files about to be written
+    (``(target key, bytes, ...)``, the keys of ``editions.py``) under ``folder`` as shown:
+    run before any is written, so nothing that leaks is ever published, not for a moment.
+    """
+    from generator.builder.editions import split_key
+
+    if guard is None:
+        return []
+    external = [
+        (f"{folder}/{brief_id}.{key}", data)
+        for key, data, *_ in files
+        if split_key(key)[0] == "external"
+    ]
+    return guard.check(external)

@@ -184,6 +184,12 @@ class Session:
         }
         sha = item.prepared.sheet_sha
         files = self._files(item)
+        from generator.builder.leaks import external_leaks  # only a build with work needs it
+
+        shown = self.settings.display(self.settings.output_dir)
+        leaks = external_leaks(item.prepared.guard, shown, work.brief_id, files)
+        if leaks:  # the external edition is not written; the drop below removes an older one
+            files = [file for file in files if split_key(file[0])[0] != "external"]
         written = [self._write(work, key, data, deps, record, sha) for key, data, deps in files]
         # The editions of another shape (the sheet gained or lost internal content) go.
         formats = [*work.targets, *([INTERMEDIATE] if item.printed is not None else [])]
@@ -195,6 +201,9 @@ class Session:
         self.state.briefs[work.brief_id] = record
         self._changed = True
         self._save_now_and_then()
+        if leaks:
+            error = "internal text in the external edition; its files were not written"
+            return result("failed", (*item.diagnostics, *leaks), tuple(written), error=error)
         return result("built", item.diagnostics, tuple(written))
 
     def _write(
