@@ -291,6 +291,7 @@ class Dispatcher:
             edition=edition.folder.name,
             now=self.clock(),
             as_of=edition.sheet.as_of.isoformat(),
+            edition_kind=edition.kind,
         )
 
     def _tries(self, item: Planned, row: ledger.Row, data: bytes, link: _Link) -> MessageResult:
@@ -371,6 +372,7 @@ class Dispatcher:
                 "title": sheet.title,
                 "as_of": sheet.as_of.isoformat(),
                 "status": sheet.status,
+                "edition_kind": edition.kind,
             },
             attachments=edition.attachments,
             messages=messages,

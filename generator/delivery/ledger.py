@@ -56,7 +56,7 @@ class Row:
     sent_at: str | None
     as_of: str = ""
     covered_by: str = ""
-    #: ``internal``, ``external`` or ``single`` (see :mod:`~.ledger_schema`); '' when unknown.
+    #: ``internal``, ``external`` or ``only`` (see :mod:`~.ledger_schema`); '' when unknown.
     edition_kind: str = ""
 
 

@@ -5,7 +5,7 @@ rebuilds a ``deliveries`` table of an older shape in place, keeping every row, o
 the one column a store of the last shape lacks.
 
 ``edition_kind`` says which edition a recipient got: ``internal``, ``external``, or
-``single`` for a briefing without internal content (one edition for every list). Rows
+``only`` for a briefing without internal content (its one edition, for every list). Rows
 written before the column existed have ``''``: ``brief outbox`` shows them as unknown.
 """
 

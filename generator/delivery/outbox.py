@@ -5,7 +5,7 @@ accepted, or when its row last changed if it was not. The state tells a message 
 server accepted (``sent``) from one a recipient received through another list
 (``covered``), and each entry names its edition by the fact sheet's as-of date and the
 first 12 characters of its content hash, as the edition's archive folder does, and says
-which edition the recipient got (internal, external, or the single edition of a briefing
+which edition the recipient got (internal, external, or the only edition of a briefing
 without internal content).
 """
 
@@ -44,7 +44,7 @@ class Entry:
     content_hash: str
     edition: str
     generation: int
-    #: Which edition the recipient got: ``internal``, ``external``, ``single`` (a briefing
+    #: Which edition the recipient got: ``internal``, ``external``, ``only`` (a briefing
     #: without internal content); ``unknown`` for rows written before the ledger said.
     edition_kind: str = "unknown"
 

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeGuard
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 from generator.config import Delivery, Mailbox
 from generator.delivery import editions as archive
@@ -30,6 +30,9 @@ from generator.delivery.message import (
 from generator.delivery.prepare import Edition
 from generator.errors import Diagnostic, FactSheetError
 from generator.settings import Settings
+
+if TYPE_CHECKING:
+    from generator.factsheet import Markings
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +80,9 @@ def plan(
     result = SendPlan()
     for edition in editions:
         for list_name in lists:
-            changes = _changes_since_last(edition, list_name, db, settings)
+            if not gets(edition, delivery.external(list_name)):
+                continue
+            changes = _changes_since_last(edition, list_name, db, settings, delivery)
             view = email_view(edition.sheet, edition.brief_id, changes, list(edition.attachments))
             result.bodies[(edition.brief_id, list_name)] = render_body(view, settings.templates_dir)
             people = delivery.recipients[list_name]
@@ -87,6 +92,12 @@ def plan(
                 row = rows.get(recipient.key)
                 result.items.append(_plan_one(edition, list_name, recipient, row, db, target))
     return result
+
+
+def gets(edition: Edition, external: bool) -> bool:
+    """Whether a list gets ``edition``: an external list the external edition, any other
+    the internal one, and every list the only edition of a sheet without internal content."""
+    return edition.kind == "only" or (edition.kind == "external") == external
 
 
 def resend_generation(rows: dict[str, ledger.Row], people: Sequence[Mailbox], *, new: bool) -> int:
@@ -133,10 +144,15 @@ def _plan_one(
 
 
 def _changes_since_last(
-    edition: Edition, list_name: str, db: sqlite3.Connection, settings: Settings
+    edition: Edition, list_name: str, db: sqlite3.Connection, settings: Settings, delivery: Delivery
 ) -> list[Change] | None:
-    """What changed since the edition ``list_name`` last received; None if it had none."""
-    from generator.factsheet import load
+    """What changed since the edition ``list_name`` last received; None if it had none.
+
+    For an external list both sides are external editions: the archived sheet is seen
+    through :func:`~generator.factsheet.external_sheet` whatever edition it was, so the
+    list never reads of an internal change (an internal entry dropped included).
+    """
+    from generator.factsheet import external_sheet, load
 
     last = ledger.last_sent_edition(db, edition.brief_id, list_name, edition.content_hash)
     if last is None:
@@ -159,7 +175,8 @@ def _changes_since_last(
             last.edition,
         )
         return None
-    return compare(previous.sheet, edition.sheet)
+    before = external_sheet(previous.sheet) if delivery.external(list_name) else previous.sheet
+    return compare(before, edition.sheet)
 
 
 def planned_message_id(item: Planned, sender: Mailbox) -> str:
@@ -183,6 +200,7 @@ def pending_entry(item: Planned, sender: Mailbox) -> ledger.Pending:
         generation=item.generation,
         edition=edition.folder.name,
         as_of=edition.sheet.as_of.isoformat(),
+        edition_kind=edition.kind,
     )
 
 
@@ -205,9 +223,17 @@ def build_message(
 
 
 def presend_checks(
-    work: SendPlan, delivery: Delivery, sender: Mailbox, date: dt.datetime, *, allow_draft: bool
+    work: SendPlan,
+    delivery: Delivery,
+    sender: Mailbox,
+    date: dt.datetime,
+    *,
+    allow_draft: bool,
+    markings: Markings | None = None,
 ) -> list[Diagnostic]:
-    """Every reason not to send, found before any connection is opened."""
+    """Every reason not to send, found before any connection is opened; ``markings`` (the
+    project's, default set without) rank a briefing's marking against a list's
+    ``max_marking``."""
     problems: list[Diagnostic] = []
     checked: set[tuple[str, str]] = set()
     for item in work.items:
@@ -215,6 +241,7 @@ def presend_checks(
         if item.state == "send" and key not in checked:
             checked.add(key)
             problems += _attachment_problems(item.edition)
+            problems += _marking_problems(item, delivery, markings)
             problems += _list_problems(item, work.bodies[key], delivery, sender, date, allow_draft)
     return list(dict.fromkeys(problems))
 
@@ -248,6 +275,31 @@ def _list_problems(
             "limit (max_message_mb in delivery.yaml)"
         )
     return [_problem(edition, text) for text in problems]
+
+
+def _marking_problems(
+    item: Planned, delivery: Delivery, markings: Markings | None
+) -> list[Diagnostic]:
+    """A briefing marked above the highest marking its list may receive.
+
+    An unmarked briefing carries no protective marking and goes to any list.
+    """
+    from generator.factsheet import DEFAULT_MARKINGS
+
+    ceiling = delivery.config.lists[item.list_name].max_marking
+    marking = item.edition.sheet.marking
+    if ceiling is None or marking is None:
+        return []
+    ranks = markings or DEFAULT_MARKINGS
+    if ranks.rank(marking) <= ranks.rank(ceiling):
+        return []
+    edition, name = item.edition, item.list_name
+    line, col = edition.locate("marking") if edition.locate else (None, None)
+    message = (
+        f"{edition.brief_id} is marked {marking}, above {ceiling}, the highest marking list "
+        f"{name} may receive (lists.{name}.max_marking in delivery.yaml): not sent to {name}"
+    )
+    return [Diagnostic(edition.display, line, col, "marking", message, code="presend")]
 
 
 def _attachment_problems(edition: Edition) -> list[Diagnostic]:

@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 
 #: Builds a send tries when a fact sheet keeps changing while it is built.
 SNAPSHOT_TRIES = 3
-#: Which edition of a briefing: ``single`` when it has no internal content.
-Kind = Literal["internal", "external", "single"]
+#: Which edition of a briefing: ``only`` when it has no internal content.
+Kind = Literal["internal", "external", "only"]
 
 
 class DeliveryError(GeneratorError):
@@ -44,7 +44,7 @@ class Edition:
     content_hash: str
     attachments: dict[str, bytes]
     folder: archive.EditionFolder
-    kind: Kind = "single"
+    kind: Kind = "only"
     #: The internal texts of the sheet, what an external edition must never contain.
     internal: tuple[Any, ...] = ()
     #: Where each field stands in the sheet: ``(line, col)`` of a field path's text.
@@ -60,7 +60,8 @@ def content_hash(sheet: FactSheet) -> str:
 def prepare_editions(
     settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date
 ) -> list[Edition]:
-    """Build the briefings named by ``ids`` and gather what each edition sends.
+    """Build the briefings named by ``ids`` and gather what each edition sends: one
+    edition of a sheet without internal content, else its internal and external editions.
 
     An edition is a snapshot: its sheet is read once, and its attachments must have been
     built from those very bytes. A sheet saved while it was being built is built again.
@@ -70,7 +71,9 @@ def prepare_editions(
     todo, force = list(ids), False
     for _ in range(SNAPSHOT_TRIES):
         _build(settings, todo, formats, today, force)
-        editions = [_edition(path, settings, formats, today) for path in select(settings, ids)]
+        editions = [
+            e for p in select(settings, ids) for e in _editions(p, settings, formats, today)
+        ]
         stale = [e.brief_id for e in editions if not e.attachments]
         if not stale:
             return editions
@@ -93,39 +96,114 @@ def _build(
         raise DeliveryError(f"nothing sent: these briefings did not build: {names}", diagnostics)
 
 
-def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
-    """One built briefing as an edition: its archived attachments if it has any yet, else
-    the outputs, but only those built from the bytes read here (none: built from others).
-    """
-    from generator.factsheet import load_bytes, read_sheet
+def _editions(
+    path: Path, settings: Settings, formats: Sequence[str], today: dt.date
+) -> list[Edition]:
+    """One built briefing as the editions it is sent as: the only one, or the internal
+    and the external edition of a sheet with internal content (see :func:`_one`)."""
+    from generator.builder import locator
+    from generator.factsheet import (
+        external_sheet,
+        has_internal,
+        internal_texts,
+        load_bytes,
+        read_sheet,
+    )
 
     display = settings.display(path)
     try:
         source = read_sheet(path, display, settings.max_bytes)
-        sheet = load_bytes(source, display, path.stem, max_bytes=settings.max_bytes).sheet
+        loaded = load_bytes(source, display, path.stem, max_bytes=settings.max_bytes)
     except FactSheetError as exc:
         raise DeliveryError(f"nothing sent: {display} has errors", exc.diagnostics) from None
-    brief_id, digest = path.stem, content_hash(sheet)
-    folder = archive.edition_folder(settings.output_dir, brief_id, digest, today)
-    names = [f"{brief_id}.{fmt}" for fmt in formats]
+    sheet, locate = loaded.sheet, locator(loaded.source_map)
+    snapshot = _Snapshot(path.stem, display, source, locate, has_internal(sheet))
+    if not snapshot.two_editions:
+        return [_one(snapshot, sheet, "only", (), settings, formats, today)]
+    return [
+        _one(snapshot, sheet, "internal", (), settings, formats, today),
+        _one(
+            snapshot,
+            external_sheet(sheet),
+            "external",
+            internal_texts(sheet),
+            settings,
+            formats,
+            today,
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What every edition of one briefing shares: the bytes read once."""
+
+    brief_id: str
+    display: str
+    source: bytes
+    locate: Callable[[str], tuple[int | None, int | None]]
+    two_editions: bool
+
+
+def attachment_name(brief_id: str, kind: Kind, fmt: str) -> str:
+    """The name an edition's file is attached under: ``<id>.pdf``, as ever, for the only
+    and the external edition (an outside reader sees an ordinary briefing), and
+    ``<id>.internal.pdf`` for the internal edition, a reminder not to pass it on."""
+    return f"{brief_id}.internal.{fmt}" if kind == "internal" else f"{brief_id}.{fmt}"
+
+
+def _one(
+    snap: _Snapshot,
+    sheet: FactSheet,
+    kind: Kind,
+    internal: tuple[Any, ...],
+    settings: Settings,
+    formats: Sequence[str],
+    today: dt.date,
+) -> Edition:
+    """One edition: its archived attachments if it has any yet, else the outputs, but only
+    those built from the bytes read (none: built from others).
+
+    Its content hash is of the sheet it shows, so an external edition whose external
+    content did not change is the edition its lists already have. Its archive keeps the
+    whole fact sheet (what the next edition's changes are computed from, through the same
+    :func:`~generator.factsheet.external_sheet`); the archive is never sent.
+    """
+    digest = content_hash(sheet)
+    folder = archive.edition_folder(settings.output_dir, snap.brief_id, digest, today)
+    names = [attachment_name(snap.brief_id, kind, fmt) for fmt in formats]
+    sha = hashlib.sha256(snap.source).hexdigest()
     attachments = archive.archived_attachments(folder, names) or _built(
-        settings, brief_id, formats, hashlib.sha256(source).hexdigest()
+        settings, snap, kind, formats, sha
     )
-    return Edition(brief_id, display, sheet, source, digest, attachments, folder)
+    return Edition(
+        snap.brief_id,
+        snap.display,
+        sheet,
+        snap.source,
+        digest,
+        attachments,
+        folder,
+        kind,
+        internal,
+        snap.locate,
+    )
 
 
 def _built(
-    settings: Settings, brief_id: str, formats: Sequence[str], source_sha: str
+    settings: Settings, snap: _Snapshot, kind: Kind, formats: Sequence[str], source_sha: str
 ) -> dict[str, bytes]:
-    """The built outputs of ``brief_id``, or {} if one was not built from ``source_sha``."""
-    from generator.builder import built_from
+    """The built outputs of an edition, or {} if one was not built from ``source_sha``."""
+    from generator.builder import built_from, edition_files
 
-    recorded = built_from(settings.output_dir, brief_id)
-    if any(recorded.get(fmt) != source_sha for fmt in formats):
-        return {}
-    return {
-        f"{brief_id}.{fmt}": _read(settings.output_dir / f"{brief_id}.{fmt}") for fmt in formats
-    }
+    recorded = built_from(settings.output_dir, snap.brief_id)
+    found: dict[str, bytes] = {}
+    for fmt in formats:
+        file = edition_files(snap.brief_id, snap.two_editions, fmt)[kind]
+        if recorded.get(file.removeprefix(f"{snap.brief_id}.")) != source_sha:
+            return {}
+        found[attachment_name(snap.brief_id, kind, fmt)] = _read(settings.output_dir / file)
+    return found
 
 
 def _read(path: Path) -> bytes:

@@ -39,7 +39,8 @@ def test_a_template_printing_an_internal_text_fails_the_external_edition(
     assert any(
         m.startswith("briefs/hk.yaml:")
         and ": key_facts[1].value: internal text found in output/hk.external.pdf, page 1: "
-        '"Quokka industrial estate"' in m
+        '"Quokka industrial estate"'
+        in m
         for m in leaks
     ), messages
     assert any(

@@ -109,12 +109,12 @@ def test_outbox_entries_name_the_edition_kind(tmp_path):
         old.executescript(PREVIOUS_SHAPE)
     with ledger.connect(path) as db:
         _queue(db, "external")
-        _queue(db, "single", recipient="dee@example.org", list_name="desk")
+        _queue(db, "only", recipient="dee@example.org", list_name="desk")
     kinds = {e.recipient: e.edition_kind for e in outbox.entries(settings)}
     assert kinds == {
         "ann@example.org": "unknown",
         "pat@example.org": "external",
-        "dee@example.org": "single",
+        "dee@example.org": "only",
     }
     (entry,) = [e for e in outbox.entries(settings) if e.recipient == "pat@example.org"]
     assert entry.json()["edition_kind"] == "external"
