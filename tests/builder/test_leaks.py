@@ -7,6 +7,7 @@ path and its text): the check itself knows nothing of the fact-sheet model.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -199,3 +200,29 @@ def test_leaks_become_located_diagnostics(built: Path) -> None:
         "briefs/hk.yaml:34:11: initiative.investment.note: internal text found in "
         'output/hk.pdf, page 1: "Indicative public co-funding, not committed"'
     )
+
+
+LONG_WORDS = (
+    "Internationalisation of electromobility manufacturing necessitates extraordinarily "
+    "comprehensive intergovernmental coordination arrangements between municipalities"
+)
+
+
+def test_a_sentence_hyphenated_across_lines_of_a_pdf_is_found(project: Path, write_brief) -> None:
+    from tests.delivery.external_support import sheet_text
+
+    write_brief("hk", sheet_text().replace("Expansion since 2024", LONG_WORDS))
+    assert not run(project, formats=("pdf",)).failed
+    data = (project / "output" / "hk.external.pdf").read_bytes()
+    layer = pdf_page_text(data)
+    # The control: the PDF really breaks this text across lines, a word hyphenated.
+    assert LONG_WORDS not in " ".join(layer.split())
+    assert re.search(r"[a-z][-\u2010]\n[a-z]", layer), layer
+    (leak,) = find_leaks([Internal("key_facts[2].note", LONG_WORDS)], [("x.pdf", data)])
+    assert (leak.place, leak.text) == ("page 1", LONG_WORDS)
+
+
+def pdf_page_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
