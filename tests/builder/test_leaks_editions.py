@@ -53,3 +53,13 @@ def test_a_template_printing_an_internal_text_fails_the_external_edition(
     assert not (out / "hk.external.pdf").exists()
     assert not (out / "hk.external.html").exists()
     assert [p.name for p in out.glob("*.tmp*")] == []
+    # Nothing of the failed render was written: the internal files are the earlier ones.
+    assert failed.outputs == ()
+    assert LEAK.strip() not in (out / "hk.internal.html").read_text(encoding="utf-8")
+    # And the briefing stays stale until the template is fixed: the next build fails too.
+    (again,) = run(project, formats=("pdf", "html")).failed
+    assert any("internal text found in" in d.message for d in again.diagnostics)
+    base.write_text(text, encoding="utf-8")
+    fixed = run(project, formats=("pdf", "html"))
+    assert not fixed.failed
+    assert (out / "hk.external.pdf").exists() and (out / "hk.external.html").exists()
