@@ -26,6 +26,7 @@ from generator.factsheet.formats import format_errors
 from generator.factsheet.locations import FieldPath, SourceMap, failure, format_path, position_key
 from generator.factsheet.lookalikes import explain_lookalike
 from generator.factsheet.model import (
+    MARKING_PATTERN,
     SLUG_PATTERN,
     SOURCE_ID_PATTERN,
     FactSheet,
@@ -53,6 +54,7 @@ M = TypeVar("M", bound=BaseModel)
 _PATTERNS = {
     SLUG_PATTERN: "a lower-case slug (a-z, 0-9 and -)",
     SOURCE_ID_PATTERN: "a valid source id (letters and digits, with - _ . between them)",
+    MARKING_PATTERN: "a marking code (letters and digits, with spaces and - _ . / between them)",
 }
 
 

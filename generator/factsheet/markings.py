@@ -25,7 +25,7 @@ from pathlib import Path
 from pydantic import Field
 
 from generator.errors import Diagnostic, FactSheetError
-from generator.factsheet.model import Text, _Model, quoted
+from generator.factsheet.model import MARKING_PATTERN, Text, _Model, quoted
 
 #: The project file, relative to the project root; also the build's input key.
 MARKINGS_FILE = "markings.yaml"
@@ -36,7 +36,9 @@ MAX_BYTES = 64 * 1024
 class MarkingEntry(_Model):
     """One marking: the code a sheet writes and the wording shown."""
 
-    code: Text = Field(description="What a fact sheet's `marking` writes, e.g. OFFICIAL.")
+    code: str = Field(
+        pattern=MARKING_PATTERN, description="What a fact sheet's `marking` writes, e.g. OFFICIAL."
+    )
     wording: Text = Field(description="What every page and the metadata show.")
 
 

@@ -54,6 +54,9 @@ SEVERITY_ORDER: tuple[str, ...] = ("high", "medium", "low")
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"
 SOURCE_ID_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$"
+#: A protective marking's code: ``OFFICIAL-SENSITIVE``, ``TOP SECRET``; which codes a
+#: project has is ``markings.yaml``'s to say.
+MARKING_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9 _./-]*[A-Za-z0-9])?$"
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -300,7 +303,7 @@ class FactSheet(_Model):
     status: Status = Field("draft", description="Anything but final is marked on every page.")
     authors: list[Text | Author] = Field(min_length=1, description="Names, or {name, affiliation}.")
     audience: Text | None = Field(None, description="Who the brief is written for.")
-    marking: Text | None = since(
+    marking: Annotated[str, Field(pattern=MARKING_PATTERN)] | None = since(
         2,
         None,
         "Format 2: protective marking, one of the project's markings (markings.yaml; by"

@@ -176,3 +176,14 @@ def test_a_format_1_sheet_has_no_banner_and_no_marking_stylesheet() -> None:
     for target in ("html", "pdf"):
         html = render_html(sheet, "hk", TEMPLATES, target=target).html  # type: ignore[arg-type]
         assert "marking-banner" not in html and "brief-edition" not in html
+
+
+def test_a_wording_with_markup_is_printed_as_text() -> None:
+    wording = '<script>alert(1)</script><b onclick="x()">OFFICIAL</b>'
+    markings = Markings((MarkingEntry(code="OFFICIAL-SENSITIVE", wording=wording),))
+    sheet = load(SHEET, "x").sheet
+    html = render_html(sheet, "x", TEMPLATES, banner=banner_for(sheet, "internal", markings)).html
+    root = tinyhtml5.parse(html)
+    assert not [e for e in root.iter() if _local(e) in ("script", "b")]
+    banners = [e for e in root.iter() if "marking-banner" in (e.get("class") or "")]
+    assert [wording in "".join(b.itertext()) for b in banners] == [True, True]

@@ -45,7 +45,8 @@ BAD_REFERENCE = "[bad-ref]: javascript:alert(1)"
 URL_BREAKOUT = 'https://example.org/a"><script>alert(4)</script>'
 #: Text paths the format constrains (ids, dates, codes, enums): no payload fits there.
 CONSTRAINED = re.compile(
-    r"^(format|as_of|status|language|template|initiative\.stage|initiative\.investment\.currency"
+    r"^(format|as_of|status|language|template|marking|initiative\.stage"
+    r"|initiative\.investment\.currency"
     r"|key_facts\[\]\.sources\[\]|players\[\]\.(kind|sources\[\])|timeline\[\]\.(date|sources\[\])"
     r"|challenges\[\]\.(category|severity|sources\[\])|sources\[\]\.(id|published|accessed|kind))$"
 )
@@ -130,7 +131,12 @@ def compact_rich_data() -> dict[str, Any]:
     data["initiative"]["locations"] = data["initiative"]["locations"][:1]
     data["initiative"]["target_markets"] = data["initiative"]["target_markets"][:1]
     data["key_facts"][0]["value"] = "text"
-    data.update(format=1, sector="Electric vehicles", template="brief")
+    data.update(format=2, sector="Electric vehicles", template="brief", marking="OFFICIAL")
+    # Every key of the format is given; nothing is internal, so there is one edition.
+    for key in ("key_facts", "players", "timeline", "challenges", "sections", "sources"):
+        for entry in data[key]:
+            entry["internal"] = False
+    data["challenges"][0]["mitigations_internal"] = False
     return data
 
 

@@ -143,7 +143,8 @@ def test_tags_go_to_the_metadata_as_text(built: Built) -> None:
         for tag, attrs in Html(built.html).elements
         if tag == "meta" and attrs.get("name") == "keywords"
     ]
-    assert keywords == [", ".join(built.sheet.data["tags"])]
+    # The marking joins the keywords after the tags.
+    assert keywords == [", ".join([*built.sheet.data["tags"], "Marking: OFFICIAL"])]
 
 
 def test_markup_in_every_field_is_text_in_the_pdf(built: Built) -> None:
