@@ -41,7 +41,8 @@ class Delivery:
     recipients: dict[str, tuple[Mailbox, ...]]
 
     def external(self, list_name: str) -> bool:
-        """Whether ``list_name`` goes outside the office (only final briefings)."""
+        """Whether ``list_name`` goes outside the office: only final briefings, and only
+        their external edition."""
         return self.config.lists[list_name].external
 
 
