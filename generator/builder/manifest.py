@@ -311,8 +311,10 @@ def _require(condition: bool) -> None:
 
 
 def built_from(output_dir: Path, brief_id: str) -> dict[str, str]:
-    """Format -> SHA-256 of the fact-sheet bytes each recorded output of ``brief_id`` was
-    built from ({} when nothing is recorded or the state cannot be read)."""
+    """Target key -> SHA-256 of the fact-sheet bytes each recorded output of ``brief_id``
+    was built from ({} when nothing is recorded or the state cannot be read). The key is
+    the format for a sheet with one edition (``pdf``), else ``internal.pdf`` and
+    ``external.pdf`` (see :mod:`generator.builder.editions`)."""
     state, _ = read_state(output_dir)
     record = state.briefs.get(brief_id) if state is not None else None
     if record is None:

@@ -13,13 +13,17 @@ from typing import Any
 
 import pytest
 
+from generator.factsheet import DEFAULT_MARKINGS
 from generator.factsheet.loader import load
+from generator.render import EditionLinks, banner_for
 from generator.render.html import IndexEntry, render_html, render_index
 from tests.browser.cdp import Browser, Page, file_url
 from tests.support.render_samples import TEMPLATES, make_sheet, rich_data
 
 REPO = Path(__file__).resolve().parents[2]
 HK = REPO / "briefs" / "hong-kong-ev-assembly.yaml"
+#: A sheet with a marking and internal content: its internal edition has both banners.
+EDITIONS = REPO / "tests" / "data" / "valid" / "internal-everywhere.yaml"
 PHONE_WIDTH = 375
 DESKTOP_WIDTH = 1280
 BAD_IMPACTS = ("serious", "critical")
@@ -56,7 +60,19 @@ class Visit:
 
 def _documents(folder: Path) -> dict[str, Path]:
     hk = load(HK, "briefs/hong-kong-ev-assembly.yaml", max_bytes=2 << 20).sheet
+    marked = load(EDITIONS, "briefs/x.yaml").sheet
+    banner = banner_for(marked, "internal", DEFAULT_MARKINGS)
+    links = tuple(EditionLinks(e, f"x.{e}.html", f"x.{e}.pdf") for e in ("internal", "external"))
     pages = {
+        "internal": render_html(marked, "x", TEMPLATES, banner=banner).html,
+        "index-editions": render_index(
+            [
+                IndexEntry(
+                    "x", marked.title, "HK", "talks", "review", marked.as_of, None, None, links
+                )
+            ],
+            TEMPLATES,
+        ),
         "brief": render_html(hk, "hk", TEMPLATES).html,
         "onepager": render_html(hk, "hk-one", TEMPLATES, template="onepager").html,
         "rich": render_html(make_sheet(rich_data()), "rich", TEMPLATES).html,
@@ -141,7 +157,7 @@ def _console_errors(events: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-DOCUMENTS = ["brief", "onepager", "rich", "index"]
+DOCUMENTS = ["brief", "onepager", "rich", "index", "internal", "index-editions"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -164,7 +180,7 @@ def test_no_horizontal_scrolling_on_a_phone(visits: dict[str, Visit], name: str)
     assert visits[name].phone_scroll_width <= PHONE_WIDTH
 
 
-@pytest.mark.parametrize("name", ["brief", "onepager", "rich"])
+@pytest.mark.parametrize("name", ["brief", "onepager", "rich", "internal"])
 def test_first_tab_shows_the_skip_link_with_a_focus_ring(
     visits: dict[str, Visit], name: str
 ) -> None:
