@@ -10,6 +10,18 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "editions": ["edition_files", "recorded_files"],
+        "leaks": [
+            "Guard",
+            "Leak",
+            "find_leaks",
+            "fold",
+            "guard_for",
+            "leak_diagnostics",
+            "locator",
+            "needles",
+            "search",
+            "sheet_texts",
+        ],
         "manifest": ["built_from"],
         "report": ["BriefResult", "BuildReport"],
         "merge": ["MergeReport", "merge_shards"],

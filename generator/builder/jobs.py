@@ -19,6 +19,7 @@ from generator.errors import Diagnostic
 from generator.settings import Settings
 
 if TYPE_CHECKING:
+    from generator.builder.leaks import Guard
     from generator.factsheet import FactSheet
 
 #: The project's markings file (``factsheet.MARKINGS_FILE``): an input of every briefing
@@ -68,6 +69,8 @@ class Prepared:
     images: tuple[str, ...] = ()
     #: Project files other than templates the render depended on (``markings.yaml``).
     inputs: tuple[str, ...] = ()
+    #: What the leak check of the external edition needs (None: no internal content).
+    guard: Guard | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     A fact sheet with errors (or warnings, under ``strict``) gives ``failed`` and its
     diagnostics; a template problem raises :class:`~generator.errors.TemplateError`.
     """
+    from generator.builder.leaks import guard_for
     from generator.factsheet import check_file
 
     item = check_file(job.path, job.settings, job.today)
@@ -140,6 +144,8 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
     template = job.template or sheet.template
     sheet_sha = item.loaded.source_sha
     inputs = (MARKINGS_FILE,) if sheet.marking is not None else ()
+    # What the main process checks the external edition with before writing a byte of it.
+    guard = guard_for(item.loaded)
     return Prepared(
         item.diagnostics,
         False,
@@ -154,6 +160,7 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
         rendered.docx_tool,
         rendered.images,
         inputs,
+        guard,
     )
 
 

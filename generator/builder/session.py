@@ -186,8 +186,16 @@ class Session:
             "index": {},
             "warnings": 0,
         }
+        from generator.builder.leaks import external_leaks  # only a build with work needs it
+
         sha = item.prepared.sheet_sha
         files = self._files(item)
+        shown = self.settings.display(self.settings.output_dir)
+        leaks = external_leaks(item.prepared.guard, shown, work.brief_id, files)
+        if leaks:
+            return result(
+                "failed", (*item.diagnostics, *leaks), error=self._unpublish(work, record)
+            )
         written = [self._write(work, key, data, deps, record, sha) for key, data, deps in files]
         # The editions of another shape (the sheet gained or lost internal content) go.
         formats = [*work.targets, *([INTERMEDIATE] if item.printed is not None else [])]
@@ -200,6 +208,14 @@ class Session:
         self._changed = True
         self._save_now_and_then()
         return result("built", item.diagnostics, tuple(written))
+
+    def _unpublish(self, work: Work, record: BriefRecord) -> str:
+        """A leak: nothing of this render is written, like any failed briefing, and an
+        earlier external edition goes. Its record stays (dropped from a copy): the next
+        build finds its files missing and renders the briefing again."""
+        for key in [k for k in record["targets"] if split_key(k)[0] == "external"]:
+            self._drop_output(work.brief_id, key, {**record, "targets": dict(record["targets"])})
+        return "internal text in the external edition: nothing of it was written"
 
     def _write(
         self,

@@ -158,7 +158,7 @@ def _show_outbox(
         return
     for entry in found:
         when = entry.time[:19].replace("T", " ")
-        edition = f"as of {entry.as_of or '?'} #{entry.short_hash}"
+        edition = f"{entry.edition_kind} edition as of {entry.as_of or '?'} #{entry.short_hash}"
         click.echo(
             f"{when}  {entry.state:<9} {entry.attempts:>2}x  {entry.brief_id} -> "
             f"{entry.list_name}: {entry.recipient}  {edition}  {entry.message_id}  "

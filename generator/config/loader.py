@@ -14,6 +14,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.config.addresses import AddressError, Mailbox, make_mailbox, parse_mailbox
 from generator.config.model import DeliveryConfig, Recipient, RecipientList
@@ -21,6 +22,9 @@ from generator.config.schedules import check_schedules
 from generator.config.subject import SUBJECT_FIELDS, SubjectTemplateError, parse_subject
 from generator.errors import ConfigError, Diagnostic, FactSheetError
 from generator.factsheet import format_path
+
+if TYPE_CHECKING:
+    from generator.factsheet import Markings
 
 #: delivery.yaml is small; anything near this is a mistake.
 MAX_BYTES = 1024 * 1024
@@ -37,7 +41,8 @@ class Delivery:
     recipients: dict[str, tuple[Mailbox, ...]]
 
     def external(self, list_name: str) -> bool:
-        """Whether ``list_name`` goes outside the office (only final briefings)."""
+        """Whether ``list_name`` goes outside the office: only final briefings, and only
+        their external edition."""
         return self.config.lists[list_name].external
 
 
@@ -58,12 +63,23 @@ def load_delivery(path: Path, display: str) -> Delivery:
         config = validate_model(DeliveryConfig, value, source_map, display)
     except FactSheetError as exc:
         raise ConfigError(f"{display} has errors", exc.diagnostics) from None
-    checker = _Checker(display, source_map)
+    checker = _Checker(display, source_map, _markings(path.parent))
     delivery = checker.check(config)
     if checker.diagnostics:
         raise ConfigError(f"{display} has errors", checker.diagnostics)
     assert delivery is not None
     return delivery
+
+
+def _markings(root: Path) -> Markings | None:
+    """The markings of the project beside ``delivery.yaml``; None when its
+    ``markings.yaml`` is broken (``brief check`` and the send report that file)."""
+    from generator.factsheet import load_markings
+
+    try:
+        return load_markings(root)
+    except FactSheetError:
+        return None
 
 
 def resolve_delivery(config: DeliveryConfig, display: str = "delivery.yaml") -> Delivery:
@@ -88,9 +104,10 @@ def closest(name: str, choices: Sequence[str]) -> str | None:
 class _Checker:
     """Collects the diagnostics of the checks the schema cannot express."""
 
-    def __init__(self, display: str, source_map: object) -> None:
+    def __init__(self, display: str, source_map: object, markings: Markings | None = None) -> None:
         self.display = display
         self.source_map = source_map
+        self.markings = markings
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, path: PathT, message: str, suggestion: str | None = None) -> None:
@@ -114,6 +131,7 @@ class _Checker:
         members: dict[str, list[Mailbox]] = {
             name: self._members(name, lst) for name, lst in config.lists.items()
         }
+        self._max_markings(config)
         self._includes(config)
         for index, schedule in enumerate(config.schedules):
             for j, name in enumerate(schedule.send_to):
@@ -157,6 +175,15 @@ class _Checker:
                     where = (*path, "name")
                 self.error(where, str(exc))
         return found
+
+    def _max_markings(self, config: DeliveryConfig) -> None:
+        """Each list's ``max_marking`` is one of the project's markings."""
+        if self.markings is None:
+            return
+        for name, lst in config.lists.items():
+            found = self.markings.problem(lst.max_marking) if lst.max_marking else None
+            if found is not None:
+                self.error(("lists", name, "max_marking"), *found)
 
     def _known_list(self, path: PathT, name: str, config: DeliveryConfig) -> bool:
         if name in config.lists:

@@ -62,7 +62,18 @@ class RecipientList(_Model):
 
     description: Text | None = Field(None, description="Who is on it, what it is for.")
     external: bool = Field(
-        False, description="Outside the office: only briefings with status final are sent."
+        False,
+        description=(
+            "Outside the office: only briefings with status final are sent, and only their "
+            "external edition (no internal content)."
+        ),
+    )
+    max_marking: Text | None = Field(
+        None,
+        description=(
+            "Highest protective marking the list may receive, e.g. OFFICIAL; a briefing "
+            "marked above it is refused before anything is sent."
+        ),
     )
     recipients: list[Text | Recipient] = Field(
         default_factory=list, description="Addresses ('Name <a@b>' or {address, name})."

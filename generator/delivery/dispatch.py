@@ -33,13 +33,13 @@ from generator.delivery import editions as archive
 from generator.delivery import ledger
 from generator.delivery.faults import FaultHook
 from generator.delivery.plan import (
-    Edition,
     Planned,
     SendPlan,
     build_message,
     pending_entry,
     planned_message_id,
 )
+from generator.delivery.prepare import Edition
 from generator.delivery.report import MessageResult, Result, SendReport, deferral
 from generator.delivery.transport import (
     SmtpOutcome,
@@ -291,6 +291,7 @@ class Dispatcher:
             edition=edition.folder.name,
             now=self.clock(),
             as_of=edition.sheet.as_of.isoformat(),
+            edition_kind=edition.kind,
         )
 
     def _tries(self, item: Planned, row: ledger.Row, data: bytes, link: _Link) -> MessageResult:
@@ -371,6 +372,7 @@ class Dispatcher:
                 "title": sheet.title,
                 "as_of": sheet.as_of.isoformat(),
                 "status": sheet.status,
+                "edition_kind": edition.kind,
             },
             attachments=edition.attachments,
             messages=messages,

@@ -56,6 +56,8 @@ class Row:
     sent_at: str | None
     as_of: str = ""
     covered_by: str = ""
+    #: ``internal``, ``external`` or ``only`` (see :mod:`~.ledger_schema`); '' when unknown.
+    edition_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Pending:
     generation: int
     edition: str
     as_of: str
+    edition_kind: str = ""
 
 
 @contextmanager
@@ -129,18 +132,19 @@ def enqueue(
     edition: str,
     now: dt.datetime,
     as_of: str = "",
+    edition_kind: str = "",
 ) -> Row:
     """Insert a ``queued`` row, or reset an existing one to ``queued`` with a new identity."""
     stamp = now.isoformat()
     db.execute(
         "INSERT INTO deliveries (brief_id, content_hash, list_name, recipient, address, "
-        "generation, message_id, status, edition, as_of, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) "
+        "generation, message_id, status, edition, as_of, edition_kind, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) "
         "ON CONFLICT (content_hash, list_name, recipient) DO UPDATE SET "
         "address=excluded.address, generation=excluded.generation, "
         "message_id=excluded.message_id, status='queued', attempts=0, reply='', "
-        "edition=excluded.edition, as_of=excluded.as_of, updated_at=excluded.updated_at, "
-        "sent_at=NULL, covered_by=''",
+        "edition=excluded.edition, as_of=excluded.as_of, edition_kind=excluded.edition_kind, "
+        "updated_at=excluded.updated_at, sent_at=NULL, covered_by=''",
         (
             brief_id,
             content_hash,
@@ -151,6 +155,7 @@ def enqueue(
             message_id,
             edition,
             as_of,
+            edition_kind,
             stamp,
             stamp,
         ),
@@ -310,8 +315,8 @@ def abandon_attempt(
 #: is never touched.
 _DEFER = (
     "INSERT INTO deliveries (brief_id, content_hash, list_name, recipient, address, "
-    "generation, message_id, status, reply, edition, as_of, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, 'deferred', ?, ?, ?, ?, ?) "
+    "generation, message_id, status, reply, edition, as_of, edition_kind, created_at, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'deferred', ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (content_hash, list_name, recipient) DO UPDATE SET "
     "status=CASE WHEN generation=excluded.generation AND status='ambiguous' "
     "THEN status ELSE 'deferred' END, "
@@ -322,7 +327,7 @@ _DEFER = (
     "attempts=CASE WHEN generation=excluded.generation THEN attempts ELSE 0 END, "
     "sent_at=NULL, covered_by='', address=excluded.address, "
     "generation=excluded.generation, edition=excluded.edition, as_of=excluded.as_of, "
-    "updated_at=excluded.updated_at "
+    "edition_kind=excluded.edition_kind, updated_at=excluded.updated_at "
     "WHERE status<>'sent' OR generation<>excluded.generation"
 )
 
@@ -345,6 +350,7 @@ def defer_all(
             reason,
             p.edition,
             p.as_of,
+            p.edition_kind,
             stamp,
             stamp,
         )

@@ -1,7 +1,12 @@
 """The send ledger's tables, and how a store of an older version is brought up to date.
 
 :mod:`generator.delivery.ledger` creates these on opening the store; :func:`migrate`
-rebuilds a ``deliveries`` table of an older shape in place, keeping every row.
+rebuilds a ``deliveries`` table of an older shape in place, keeping every row, or adds
+the one column a store of the last shape lacks.
+
+``edition_kind`` says which edition a recipient got: ``internal``, ``external``, or
+``only`` for a briefing without internal content (its one edition, for every list). Rows
+written before the column existed have ``''``: ``brief outbox`` shows them as unknown.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ CREATE TABLE IF NOT EXISTS {name} (
     sent_at TEXT,
     as_of TEXT NOT NULL DEFAULT '',
     covered_by TEXT NOT NULL DEFAULT '',
+    edition_kind TEXT NOT NULL DEFAULT '',
     UNIQUE (content_hash, list_name, recipient)
 );
 """
@@ -58,37 +64,50 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
 )
 
 
-def migrate(db: sqlite3.Connection, shown: str) -> None:
-    """Rebuild a ``deliveries`` table of an older version: SQLite cannot change a CHECK
-    constraint in place (the ``deferred`` status) nor add columns to one, so the rows are
-    copied into a table of the current shape, in one transaction.
+#: Columns added to the last shape with ``ALTER TABLE``, in the order they were added.
+_ADDED = (("edition_kind", "TEXT NOT NULL DEFAULT ''"),)
 
+
+def migrate(db: sqlite3.Connection, shown: str) -> None:
+    """Bring a ``deliveries`` table of an older version up to date, in one transaction.
+
+    A table without the ``deferred`` status or ``covered_by`` is rebuilt: SQLite cannot
+    change a CHECK constraint in place, so the rows are copied into a table of the current
+    shape. A table of that shape lacking a later column gets it added, with its default.
     Checked again inside the transaction: two processes opening an old store at once
     migrate it once.
     """
-    if _current(db):
+    if _current(db) and not _missing(db):
         return
     try:
         with transaction(db):
-            if _current(db):
-                return
-            db.execute(_DELIVERIES.format(name="deliveries_new"))
-            db.execute(
-                f"INSERT INTO deliveries_new ({_OLD_COLUMNS}) SELECT {_OLD_COLUMNS} FROM deliveries"
-            )
-            db.execute(
-                "UPDATE deliveries_new SET covered_by=substr(reply, ?) "
-                "WHERE status='sent' AND reply LIKE ?",
-                (len(COVERED_REPLY) + 1, COVERED_REPLY + "%"),
-            )
-            db.execute("DROP TABLE deliveries")
-            db.execute("ALTER TABLE deliveries_new RENAME TO deliveries")
-            db.execute(
-                "CREATE INDEX IF NOT EXISTS deliveries_by_list "
-                "ON deliveries (brief_id, list_name, sent_at)"
-            )
+            if not _current(db):
+                _rebuild(db)
+            for name, declaration in _missing(db):
+                db.execute(f"ALTER TABLE deliveries ADD COLUMN {name} {declaration}")
     except sqlite3.Error as exc:
         raise StateError(f"cannot update the send ledger in {shown}: {exc}") from None
+
+
+def _missing(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    have = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
+    return [(name, declaration) for name, declaration in _ADDED if name not in have]
+
+
+def _rebuild(db: sqlite3.Connection) -> None:
+    """Copy the rows of a table of the oldest shapes into one of the current shape."""
+    db.execute(_DELIVERIES.format(name="deliveries_new"))
+    db.execute(f"INSERT INTO deliveries_new ({_OLD_COLUMNS}) SELECT {_OLD_COLUMNS} FROM deliveries")
+    db.execute(
+        "UPDATE deliveries_new SET covered_by=substr(reply, ?) "
+        "WHERE status='sent' AND reply LIKE ?",
+        (len(COVERED_REPLY) + 1, COVERED_REPLY + "%"),
+    )
+    db.execute("DROP TABLE deliveries")
+    db.execute("ALTER TABLE deliveries_new RENAME TO deliveries")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS deliveries_by_list ON deliveries (brief_id, list_name, sent_at)"
+    )
 
 
 def _current(db: sqlite3.Connection) -> bool:

@@ -4,7 +4,9 @@ One :class:`Entry` per ledger row, oldest first by the time shown: when a messag
 accepted, or when its row last changed if it was not. The state tells a message the
 server accepted (``sent``) from one a recipient received through another list
 (``covered``), and each entry names its edition by the fact sheet's as-of date and the
-first 12 characters of its content hash, as the edition's archive folder does.
+first 12 characters of its content hash, as the edition's archive folder does, and says
+which edition the recipient got (internal, external, or the only edition of a briefing
+without internal content).
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class Entry:
     content_hash: str
     edition: str
     generation: int
+    #: Which edition the recipient got: ``internal``, ``external``, ``only`` (a briefing
+    #: without internal content); ``unknown`` for rows written before the ledger said.
+    edition_kind: str = "unknown"
 
     @property
     def short_hash(self) -> str:
@@ -84,6 +89,7 @@ def _entry(row: ledger.Row, as_of: str) -> Entry:
         content_hash=row.content_hash,
         edition=row.edition,
         generation=row.generation,
+        edition_kind=row.edition_kind or "unknown",
     )
 
 

@@ -1,8 +1,5 @@
-"""Before sending: the editions to send, who gets what, and every check made up front.
+"""Before sending: who gets which edition, and every check made up front.
 
-:func:`prepare_editions` builds the selected briefings and gathers, per briefing, the
-validated fact sheet, its content hash and the attachments (the archived ones when this
-edition was already partly sent, so every recipient of an edition gets the same bytes).
 :func:`plan` decides per (briefing, list, recipient) whether a message is due, renders each
 (briefing, list) body once, and runs the pre-send checks — attachments present and
 non-empty, message and HTML body under their limits, no draft to an external list — so
@@ -12,14 +9,11 @@ that every problem is reported before any connection is opened.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal, TypeGuard
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 from generator.config import Delivery, Mailbox
 from generator.delivery import editions as archive
@@ -33,36 +27,19 @@ from generator.delivery.message import (
     render_body,
     subject_values,
 )
-from generator.errors import Diagnostic, FactSheetError, GeneratorError
-from generator.factsheet import FactSheet
+from generator.delivery.prepare import Edition
+from generator.errors import Diagnostic, FactSheetError
 from generator.settings import Settings
+
+if TYPE_CHECKING:
+    from generator.factsheet import Markings
 
 log = logging.getLogger(__name__)
 
 #: Webmail (Gmail first) clips an HTML body larger than about 102 KB.
 HTML_LIMIT = 100 * 1024
 MIB = 1024 * 1024
-#: Builds a send tries when a fact sheet keeps changing while it is built.
-SNAPSHOT_TRIES = 3
-
 State = Literal["send", "already-sent", "covered"]
-
-
-class DeliveryError(GeneratorError):
-    """Nothing was sent: a briefing failed to build or a pre-send check failed."""
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One briefing as it will be sent: the sheet, its content hash and its attachments."""
-
-    brief_id: str
-    display: str
-    sheet: FactSheet
-    source: bytes
-    content_hash: str
-    attachments: dict[str, bytes]
-    folder: archive.EditionFolder
 
 
 @dataclass(frozen=True)
@@ -83,91 +60,6 @@ class SendPlan:
 
     items: list[Planned] = field(default_factory=list)
     bodies: dict[tuple[str, str], Body] = field(default_factory=dict)
-
-
-def content_hash(sheet: FactSheet) -> str:
-    """SHA-256 of the fact sheet's validated content: comments and layout do not count."""
-    canonical = json.dumps(sheet.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def prepare_editions(
-    settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date
-) -> list[Edition]:
-    """Build the briefings named by ``ids`` and gather what each edition sends.
-
-    An edition is a snapshot: its sheet is read once, and its attachments must have been
-    built from those very bytes. A sheet saved while it was being built is built again.
-    """
-    from generator.factsheet import select
-
-    todo, force = list(ids), False
-    for _ in range(SNAPSHOT_TRIES):
-        _build(settings, todo, formats, today, force)
-        editions = [_edition(path, settings, formats, today) for path in select(settings, ids)]
-        stale = [e.brief_id for e in editions if not e.attachments]
-        if not stale:
-            return editions
-        log.info("%s changed while being built; building again", ", ".join(stale))
-        todo, force = stale, True
-    raise DeliveryError(
-        f"nothing sent: {', '.join(stale)} kept changing while being built; send again"
-    )
-
-
-def _build(
-    settings: Settings, ids: Sequence[str], formats: Sequence[str], today: dt.date, force: bool
-) -> None:
-    from generator.builder import build
-
-    report = build(settings, ids, today=today, formats=formats, force=force)
-    if report.failed:
-        diagnostics = [d for r in report.failed for d in r.diagnostics]
-        names = ", ".join(f"{r.display}{': ' + r.error if r.error else ''}" for r in report.failed)
-        raise DeliveryError(f"nothing sent: these briefings did not build: {names}", diagnostics)
-
-
-def _edition(path: Path, settings: Settings, formats: Sequence[str], today: dt.date) -> Edition:
-    """One built briefing as an edition: its archived attachments if it has any yet, else
-    the outputs, but only those built from the bytes read here (none: built from others).
-    """
-    from generator.factsheet import load_bytes, read_sheet
-
-    display = settings.display(path)
-    try:
-        source = read_sheet(path, display, settings.max_bytes)
-        sheet = load_bytes(source, display, path.stem, max_bytes=settings.max_bytes).sheet
-    except FactSheetError as exc:
-        raise DeliveryError(f"nothing sent: {display} has errors", exc.diagnostics) from None
-    brief_id, digest = path.stem, content_hash(sheet)
-    folder = archive.edition_folder(settings.output_dir, brief_id, digest, today)
-    names = [f"{brief_id}.{fmt}" for fmt in formats]
-    attachments = archive.archived_attachments(folder, names) or _built(
-        settings, brief_id, formats, hashlib.sha256(source).hexdigest()
-    )
-    return Edition(brief_id, display, sheet, source, digest, attachments, folder)
-
-
-def _built(
-    settings: Settings, brief_id: str, formats: Sequence[str], source_sha: str
-) -> dict[str, bytes]:
-    """The built outputs of ``brief_id``, or {} if one was not built from ``source_sha``."""
-    from generator.builder import built_from
-
-    recorded = built_from(settings.output_dir, brief_id)
-    if any(recorded.get(fmt) != source_sha for fmt in formats):
-        return {}
-    return {
-        f"{brief_id}.{fmt}": _read(settings.output_dir / f"{brief_id}.{fmt}") for fmt in formats
-    }
-
-
-def _read(path: Path) -> bytes:
-    """A built output's bytes; empty when it is missing (the pre-send checks say so)."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def plan(
@@ -192,7 +84,9 @@ def plan(
     brand = load_brand(settings.root, settings.templates_dir)
     for edition in editions:
         for list_name in lists:
-            changes = _changes_since_last(edition, list_name, db, settings)
+            if not gets(edition, delivery.external(list_name)):
+                continue
+            changes = _changes_since_last(edition, list_name, db, settings, delivery)
             attached = list(edition.attachments)
             view = email_view(edition.sheet, edition.brief_id, changes, attached, brand)
             result.bodies[(edition.brief_id, list_name)] = render_body(view, settings.templates_dir)
@@ -203,6 +97,12 @@ def plan(
                 row = rows.get(recipient.key)
                 result.items.append(_plan_one(edition, list_name, recipient, row, db, target))
     return result
+
+
+def gets(edition: Edition, external: bool) -> bool:
+    """Whether a list gets ``edition``: an external list the external edition, any other
+    the internal one, and every list the only edition of a sheet without internal content."""
+    return edition.kind == "only" or (edition.kind == "external") == external
 
 
 def resend_generation(rows: dict[str, ledger.Row], people: Sequence[Mailbox], *, new: bool) -> int:
@@ -249,10 +149,15 @@ def _plan_one(
 
 
 def _changes_since_last(
-    edition: Edition, list_name: str, db: sqlite3.Connection, settings: Settings
+    edition: Edition, list_name: str, db: sqlite3.Connection, settings: Settings, delivery: Delivery
 ) -> list[Change] | None:
-    """What changed since the edition ``list_name`` last received; None if it had none."""
-    from generator.factsheet import load
+    """What changed since the edition ``list_name`` last received; None if it had none.
+
+    For an external list both sides are external editions: the archived sheet is seen
+    through :func:`~generator.factsheet.external_sheet` whatever edition it was, so the
+    list never reads of an internal change (an internal entry dropped included).
+    """
+    from generator.factsheet import external_sheet, load
 
     last = ledger.last_sent_edition(db, edition.brief_id, list_name, edition.content_hash)
     if last is None:
@@ -275,7 +180,8 @@ def _changes_since_last(
             last.edition,
         )
         return None
-    return compare(previous.sheet, edition.sheet)
+    before = external_sheet(previous.sheet) if delivery.external(list_name) else previous.sheet
+    return compare(before, edition.sheet)
 
 
 def planned_message_id(item: Planned, sender: Mailbox) -> str:
@@ -299,6 +205,7 @@ def pending_entry(item: Planned, sender: Mailbox) -> ledger.Pending:
         generation=item.generation,
         edition=edition.folder.name,
         as_of=edition.sheet.as_of.isoformat(),
+        edition_kind=edition.kind,
     )
 
 
@@ -321,9 +228,17 @@ def build_message(
 
 
 def presend_checks(
-    work: SendPlan, delivery: Delivery, sender: Mailbox, date: dt.datetime, *, allow_draft: bool
+    work: SendPlan,
+    delivery: Delivery,
+    sender: Mailbox,
+    date: dt.datetime,
+    *,
+    allow_draft: bool,
+    markings: Markings | None = None,
 ) -> list[Diagnostic]:
-    """Every reason not to send, found before any connection is opened."""
+    """Every reason not to send, found before any connection is opened; ``markings`` (the
+    project's, default set without) rank a briefing's marking against a list's
+    ``max_marking``."""
     problems: list[Diagnostic] = []
     checked: set[tuple[str, str]] = set()
     for item in work.items:
@@ -331,6 +246,7 @@ def presend_checks(
         if item.state == "send" and key not in checked:
             checked.add(key)
             problems += _attachment_problems(item.edition)
+            problems += _marking_problems(item, delivery, markings)
             problems += _list_problems(item, work.bodies[key], delivery, sender, date, allow_draft)
     return list(dict.fromkeys(problems))
 
@@ -364,6 +280,31 @@ def _list_problems(
             "limit (max_message_mb in delivery.yaml)"
         )
     return [_problem(edition, text) for text in problems]
+
+
+def _marking_problems(
+    item: Planned, delivery: Delivery, markings: Markings | None
+) -> list[Diagnostic]:
+    """A briefing marked above the highest marking its list may receive.
+
+    An unmarked briefing carries no protective marking and goes to any list.
+    """
+    from generator.factsheet import DEFAULT_MARKINGS
+
+    ceiling = delivery.config.lists[item.list_name].max_marking
+    marking = item.edition.sheet.marking
+    if ceiling is None or marking is None:
+        return []
+    ranks = markings or DEFAULT_MARKINGS
+    if ranks.rank(marking) <= ranks.rank(ceiling):
+        return []
+    edition, name = item.edition, item.list_name
+    line, col = edition.locate("marking") if edition.locate else (None, None)
+    message = (
+        f"{edition.brief_id} is marked {marking}, above {ceiling}, the highest marking list "
+        f"{name} may receive (lists.{name}.max_marking in delivery.yaml): not sent to {name}"
+    )
+    return [Diagnostic(edition.display, line, col, "marking", message, code="presend")]
 
 
 def _attachment_problems(edition: Edition) -> list[Diagnostic]:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator import locks
 from generator.config import (
@@ -29,11 +30,16 @@ from generator.config import (
 from generator.delivery import ledger
 from generator.delivery.dispatch import Dispatcher
 from generator.delivery.faults import FaultHook
-from generator.delivery.plan import DeliveryError, plan, prepare_editions, presend_checks
+from generator.delivery.leak_guard import message_leaks
+from generator.delivery.plan import plan, presend_checks
+from generator.delivery.prepare import DeliveryError, prepare_editions
 from generator.delivery.report import Deferral, MessageResult, SendReport
-from generator.errors import ConfigError
+from generator.errors import ConfigError, FactSheetError
 from generator.settings import Settings
 from generator.store import store_path
+
+if TYPE_CHECKING:
+    from generator.factsheet import Markings
 
 #: How long a send waits for another one of the same project (a schedule and a person
 #: at once) before it gives up, naming the holder.
@@ -92,14 +98,32 @@ def send(
             resend=options.resend,
             new_resend=options.new_resend,
         )
-        problems = presend_checks(work, delivery, sender, now, allow_draft=options.allow_draft)
+        markings = project_markings(settings)
+        problems = presend_checks(
+            work, delivery, sender, now, allow_draft=options.allow_draft, markings=markings
+        )
         if problems:
             raise DeliveryError("nothing sent: the pre-send checks failed", problems)
+        leaks = message_leaks(work, delivery, sender, now, settings)
+        if leaks:
+            raise DeliveryError(
+                "nothing sent: internal text in a message to an external list", leaks
+            )
         run = Dispatcher(settings, delivery, sender, work, clock, db, on_result)
         if options.dry_run:
             return run.write_outbox()
         assert smtp is not None
         return run.deliver(smtp, sleep, FaultHook(environ.get("BRIEF_FAULT")))
+
+
+def project_markings(settings: Settings) -> Markings:
+    """The project's markings; a broken ``markings.yaml`` stops the send, located."""
+    from generator.factsheet import project_markings as load
+
+    try:
+        return load(settings)
+    except FactSheetError as exc:
+        raise DeliveryError("nothing sent: markings.yaml has errors", exc.diagnostics) from None
 
 
 def _check_lists(lists: Sequence[str], delivery: Delivery) -> None:

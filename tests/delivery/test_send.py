@@ -13,8 +13,7 @@ import pytest
 import yaml
 
 from generator.delivery import ledger
-from generator.delivery.plan import DeliveryError
-from generator.delivery.sender import SendOptions, send
+from generator.delivery.sender import DeliveryError, SendOptions, send
 from generator.errors import ConfigError
 from generator.settings import default_settings
 from generator.store import store_path
@@ -284,7 +283,7 @@ def test_html_body_over_100_kb_is_refused_before_connecting(project, write_brief
 
 def test_empty_attachment_is_refused_before_connecting(ready, smtp_server):
     run(ready, smtp_server.env(), dry_run=True)
-    from generator.delivery.plan import content_hash
+    from generator.delivery.prepare import content_hash
     from generator.factsheet.loader import load
 
     sheet = load(ready / "briefs" / "hk.yaml", "briefs/hk.yaml").sheet
