@@ -1,6 +1,10 @@
 """Dated copies of built PDFs: ``output/archive/YYYY-MM-DD/<schedule>/<id>.pdf``, never
 overwritten.
 
+A sheet with internal content has two editions and no ``<id>.pdf``: both
+``<id>.internal.pdf`` and ``<id>.external.pdf`` are archived, under their own names, since
+the archive is the record of what each audience could be sent.
+
 Each schedule archives into a folder of its own under the day's, so two schedules that
 archive one briefing on one day (a morning and an evening edition, or one plain and one
 PDF/A) leave two copies that say which schedule made them. A second edition of the same
@@ -19,6 +23,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator.builder import built_from, recorded_files
 from generator.errors import OutputError
 from generator.writer import TEMP_PREFIX, output_path
 
@@ -37,29 +42,25 @@ def archive_dir(output_dir: Path, day: dt.date, schedule: str) -> Path:
 def archive_pdfs(
     output_dir: Path, brief_ids: Sequence[str], day: dt.date, schedule: str
 ) -> list[Path]:
-    """Copy ``<id>.pdf`` of each brief from ``output_dir`` into ``schedule``'s archive of
-    ``day``.
+    """Copy the PDF of each brief (each edition's) from ``output_dir`` into ``schedule``'s
+    archive of ``day``.
 
     Returns the paths written, in the order of ``brief_ids``; raises :class:`OutputError`
     for a PDF that is missing or cannot be copied.
     """
     folder = archive_dir(output_dir, day, schedule)
-    written = []
-    for brief_id in brief_ids:
-        source = output_path(output_dir, f"{brief_id}.pdf")
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise OutputError(f"cannot archive {source.name}: {exc.strerror or exc}") from None
-        written.append(_write_new(folder, brief_id, data))
-    return written
+    return [
+        _write_new(folder, stem, data)
+        for brief_id in brief_ids
+        for stem, data in _pdfs(output_dir, brief_id)
+    ]
 
 
 def not_yet_archived(
     output_dir: Path, brief_ids: Sequence[str], day: dt.date, schedule: str
 ) -> list[str]:
-    """The briefs whose current PDF has no identical copy in ``schedule``'s archive of
-    ``day`` yet.
+    """The briefs whose current PDF (one of whose editions' PDFs) has no identical copy in
+    ``schedule``'s archive of ``day`` yet.
 
     For a resumed run: the interrupted attempt may have archived its PDFs already, and
     the same edition should be there once, not once per attempt. Another schedule's copy
@@ -69,18 +70,33 @@ def not_yet_archived(
     missing = []
     for brief_id in brief_ids:
         try:
-            data = output_path(output_dir, f"{brief_id}.pdf").read_bytes()
-        except OSError:
+            pdfs = _pdfs(output_dir, brief_id)
+        except OutputError:
             missing.append(brief_id)  # archive_pdfs reports it
             continue
-        if not any(_same(path, data) for path in _copies(folder, brief_id)):
+        if not all(any(_same(p, data) for p in _copies(folder, stem)) for stem, data in pdfs):
             missing.append(brief_id)
     return missing
 
 
-def _copies(folder: Path, brief_id: str) -> list[Path]:
-    """``<id>.pdf``, ``<id>-2.pdf`` … in ``folder`` (not ``<id>-other.pdf`` of another brief)."""
-    name = re.compile(re.escape(brief_id) + r"(-[0-9]+)?\.pdf")
+def _pdfs(output_dir: Path, brief_id: str) -> list[tuple[str, bytes]]:
+    """``(stem, bytes)`` of each PDF of ``brief_id``: ``x``, or ``x.internal`` and
+    ``x.external``, as the build state records them (``x.pdf`` when it records none)."""
+    names = list(recorded_files(brief_id, built_from(output_dir, brief_id), "pdf").values())
+    found = []
+    for name in names or [f"{brief_id}.pdf"]:
+        source = output_path(output_dir, name)
+        try:
+            found.append((name.removesuffix(".pdf"), source.read_bytes()))
+        except OSError as exc:
+            raise OutputError(f"cannot archive {source.name}: {exc.strerror or exc}") from None
+    return found
+
+
+def _copies(folder: Path, stem: str) -> list[Path]:
+    """``<stem>.pdf``, ``<stem>-2.pdf`` … in ``folder`` (not ``<stem>-other.pdf`` of another
+    brief, nor ``<stem>.internal.pdf`` of an edition)."""
+    name = re.compile(re.escape(stem) + r"(-[0-9]+)?\.pdf")
     try:
         return [path for path in folder.iterdir() if name.fullmatch(path.name)]
     except OSError:
@@ -94,9 +110,9 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _write_new(folder: Path, brief_id: str, data: bytes) -> Path:
-    """Write ``data`` under the first free name ``<id>.pdf``, ``<id>-2.pdf``, …"""
-    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{brief_id}.pdf"
+def _write_new(folder: Path, stem: str, data: bytes) -> Path:
+    """Write ``data`` under the first free name ``<stem>.pdf``, ``<stem>-2.pdf``, …"""
+    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{stem}.pdf"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
@@ -105,14 +121,14 @@ def _write_new(folder: Path, brief_id: str, data: bytes) -> Path:
             os.fsync(handle.fileno())
         number = 1
         while True:
-            target = folder / (f"{brief_id}.pdf" if number == 1 else f"{brief_id}-{number}.pdf")
+            target = folder / (f"{stem}.pdf" if number == 1 else f"{stem}-{number}.pdf")
             try:
                 os.link(tmp, target)
                 return target
             except FileExistsError:
                 number += 1
     except OSError as exc:
-        raise OutputError(f"cannot archive {brief_id}.pdf in {folder}: {exc}") from None
+        raise OutputError(f"cannot archive {stem}.pdf in {folder}: {exc}") from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -16,6 +16,7 @@ import yaml
 from pypdf import PdfReader
 
 from generator.config.loader import load_delivery
+from generator.schedule.archive import not_yet_archived
 from generator.schedule.job import Job, run_job
 from generator.settings import default_settings
 from tests.support.cli import run_brief
@@ -92,3 +93,22 @@ def test_a_schedules_pdf_variant_is_archived_and_a_plain_build_goes_back_to_pdf_
     assert "--pdf-variant" in built.stdout + built.stderr
     assert claims(two_editions / "output/alpha.pdf") == {"pdfua": "1"}
     assert claims(day / "records/alpha.pdf") == {"pdfa": "3B"}
+
+
+def test_a_sheet_with_internal_content_archives_both_editions(project):
+    """The archive holds what each audience could be sent: both editions, by their names,
+    and a resumed run adds neither again."""
+    sheet = (Path(__file__).parents[1] / "data/valid/internal-everywhere.yaml").read_text("utf-8")
+    (project / "briefs/alpha.yaml").write_text(sheet, "utf-8")
+    delivery = {"sender": "Desk <desk@example.org>", "schedules": [schedule("daily", "0 6 * * *")]}
+    (project / "delivery.yaml").write_text(yaml.safe_dump(delivery), "utf-8")
+    assert run(project, "daily", 6) == "built 1, archived 2, sent 0"
+    folder = project / "output/archive/2026-12-01/daily"
+    assert sorted(p.name for p in folder.iterdir()) == ["alpha.external.pdf", "alpha.internal.pdf"]
+    for edition in ("internal", "external"):
+        built = (project / f"output/alpha.{edition}.pdf").read_bytes()
+        assert (folder / f"alpha.{edition}.pdf").read_bytes() == built
+    settings = default_settings(project)
+    assert not_yet_archived(settings.output_dir, ["alpha"], DAY, "daily") == []
+    (folder / "alpha.external.pdf").unlink()
+    assert not_yet_archived(settings.output_dir, ["alpha"], DAY, "daily") == ["alpha"]
