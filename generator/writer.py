@@ -69,6 +69,15 @@ def sweep_temporaries(output_dir: Path) -> list[Path]:
     return removed
 
 
+def prepare_output_dir(output_dir: Path) -> None:
+    """Create the output folder and sweep temporaries left by an interrupted build."""
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {output_dir}: {exc.strerror}") from None
+    sweep_temporaries(output_dir)
+
+
 def describe_os_error(exc: OSError) -> str:
     """A short reason for an OS error, worded for people: ``no space left on the device``."""
     reasons = {

@@ -56,11 +56,10 @@ from generator.builder.plan import (
     template_key,
 )
 from generator.builder.runner import OUTPUT_LOCK_WAIT, _output_locked, _remove_if_unchanged
-from generator.builder.session import prepare_output_dir
 from generator.builder.shards import Shard
 from generator.errors import GeneratorError, OutputError
 from generator.settings import Settings
-from generator.writer import describe_os_error, output_path, write_atomic
+from generator.writer import describe_os_error, output_path, prepare_output_dir, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +98,7 @@ def merge_shards(
     plan = _Plan(settings, shards)
     _refuse(plan.check())
     with _output_locked(settings, lock_wait):
-        prepare_output_dir(settings)
+        prepare_output_dir(settings.output_dir)
         report = plan.write()
     report.shards = len(shards)
     report.seconds = time.monotonic() - started

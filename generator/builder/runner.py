@@ -28,11 +28,11 @@ from pathlib import Path
 from generator.builder.manifest import State, build_state_path, read_state
 from generator.builder.plan import DEFAULT_FORMATS, INDEX_NAME, BuildPlan, Request
 from generator.builder.report import BriefResult, BuildReport
-from generator.builder.session import ProgressFn, Session, prepare_output_dir
+from generator.builder.session import ProgressFn, Session
 from generator.builder.shards import Shard
 from generator.errors import GeneratorError, OutputError
 from generator.settings import Settings
-from generator.writer import describe_os_error, output_path, sweep_temporaries
+from generator.writer import describe_os_error, output_path, prepare_output_dir, sweep_temporaries
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def build(
         settings, ids, formats, template, strict, force, pdf_variant, keep_intermediate, shard
     )
     with _output_locked(settings, lock_wait):
-        prepare_output_dir(settings)
+        prepare_output_dir(settings.output_dir)
         session = Session(settings, request, today)
         plan = session.plan()
         report = session.run(plan, jobs or default_jobs(), on_result, on_progress)

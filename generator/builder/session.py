@@ -54,7 +54,7 @@ from generator.builder.report import BriefResult, BuildReport, InOrder
 from generator.builder.shards import ShardRecord
 from generator.errors import GeneratorError, OutputError
 from generator.settings import Settings
-from generator.writer import check_writable, output_path, sweep_temporaries, write_atomic
+from generator.writer import check_writable, output_path, write_atomic
 
 if TYPE_CHECKING:
     from generator.builder.pipeline import FinishedBrief, Pipeline
@@ -392,12 +392,3 @@ class Session:
             self.save()
         except OutputError as exc:
             log.error("%s (the previous build state is kept)", exc)
-
-
-def prepare_output_dir(settings: Settings) -> None:
-    """Create the output folder and sweep temporaries left by an interrupted build."""
-    try:
-        settings.output_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {settings.output_dir}: {exc.strerror}") from None
-    sweep_temporaries(settings.output_dir)

@@ -32,13 +32,14 @@ from generator.render.branding import brand_css, brand_view
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
+from generator.render.metadata import MetaTag, index_meta
 from generator.render.templating import (
     make_environment,
     recording_loader,
     stylesheet_text,
     template_errors,
 )
-from generator.render.view import MetaTag, build_view, index_meta
+from generator.render.view import build_view
 from generator.render.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
 Target = Literal["html", "pdf"]

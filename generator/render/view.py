@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from generator import __version__
 from generator.factsheet import (
     SEVERITY_ORDER,
     Challenge,
@@ -38,8 +37,8 @@ from generator.render.labels import (
     STATUS_LABELS,
     STATUS_MARKS,
 )
-from generator.render.markdown import plain_text
 from generator.render.marking import Banner
+from generator.render.metadata import MetaTag, head_meta, shorten
 from generator.render.numbers import format_amount, format_number
 from generator.render.order import ordered_challenges, partial_date_key, reading_order
 
@@ -47,8 +46,6 @@ from generator.render.order import ordered_challenges, partial_date_key, reading
 SHORT_TITLE_LENGTH = 60
 #: Longest running-header jurisdiction before it is shortened.
 SHORT_JURISDICTION_LENGTH = 40
-#: Longest document description (PDF subject) before it is shortened.
-DESCRIPTION_LENGTH = 300
 #: How many key facts count as the most important. The format has no importance marker,
 #: so the first ones in the file are taken: analysts list key facts most important first.
 LEADING_FACTS = 5
@@ -184,14 +181,6 @@ class SourceEntry:
 
 
 @dataclass(frozen=True)
-class MetaTag:
-    """A ``<meta name content>`` pair of the document head."""
-
-    name: str
-    content: str
-
-
-@dataclass(frozen=True)
 class BriefView:
     """Everything the brief template prints, in the format's section order."""
 
@@ -292,38 +281,6 @@ def contents(sheet: FactSheet, sections: Sequence[SectionEntry]) -> tuple[Conten
     entries += [ContentsEntry(s.anchor, s.heading) for s in sections]
     entries.append(ContentsEntry("sources", "Sources"))
     return tuple(entries)
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.-—–") + "…"
-
-
-def head_meta(sheet: FactSheet, marks: Sequence[str] = ()) -> tuple[MetaTag, ...]:
-    """The head metadata WeasyPrint turns into PDF metadata; dates come from ``as_of``;
-    ``marks`` (the marking and edition) join the keywords."""
-    description = sheet.subtitle or shorten(plain_text(sheet.summary), DESCRIPTION_LENGTH)
-    tags = [MetaTag("author", name) for name in author_names(sheet)]
-    tags.append(MetaTag("description", description))
-    if sheet.tags or marks:
-        tags.append(MetaTag("keywords", ", ".join([*(sheet.tags or ()), *marks])))
-    tags += [
-        MetaTag("dcterms.created", sheet.as_of.isoformat()),
-        MetaTag("dcterms.modified", sheet.as_of.isoformat()),
-        MetaTag("generator", f"brief {__version__}"),
-    ]
-    return tuple(tags)
-
-
-def index_meta() -> tuple[MetaTag, ...]:
-    """The head metadata of the index page."""
-    return (MetaTag("generator", f"brief {__version__}"),)
 
 
 def _title_block(sheet: FactSheet) -> TitleBlock:
