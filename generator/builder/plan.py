@@ -54,9 +54,16 @@ BRIEFING_PARTS: tuple[str, ...] = (
     "citation",
     "colophon",
 )
-#: The parts a DOCX shows: its words. Its colours, fonts and page furniture are the
-#: reference document's (templates/reference.docx is Word's own house-style file).
-DOCX_PARTS: tuple[str, ...] = ("organisation", "contact", "document_number", "citation", "colophon")
+#: The parts a DOCX shows: its words and a PNG logo. Its colours, fonts and page furniture
+#: are the reference document's (templates/reference.docx is Word's own house-style file).
+DOCX_PARTS: tuple[str, ...] = (
+    "organisation",
+    "logo",
+    "contact",
+    "document_number",
+    "citation",
+    "colophon",
+)
 #: The parts the index page shows: no document number, citation or colophon.
 INDEX_PARTS: tuple[str, ...] = ("organisation", "logo", "contact", "palette", "fonts")
 

@@ -130,8 +130,7 @@ class Body:
 
     def title_block(self) -> None:
         head = self.view.title_block
-        if self.view.brand.organisation:
-            self.paragraph("Kicker", self.view.brand.organisation)
+        self.masthead()
         self.paragraph("Kicker", f"Policy briefing · {head.sector}")
         self.paragraph("Title", head.title, "title")
         if head.subtitle:
@@ -153,6 +152,22 @@ class Body:
         for row, (label, value) in zip(table.rows, rows, strict=True):
             self.text.run(row.cells[0].paragraphs[0], label)
             self.text.run(row.cells[1].paragraphs[0], value)
+
+    def masthead(self) -> None:
+        """The logo and the organisation above the title, as the PDF shows them. A PNG logo
+        only: Word's SVG support needs a PNG fallback beside it, which brief cannot draw."""
+        brand = self.view.brand
+        if brand.logo_mime == "image/png" and brand.logo_data:
+            import io
+
+            from docx.shared import Mm
+
+            paragraph = self.paragraph("Kicker")
+            paragraph.add_run().add_picture(io.BytesIO(brand.logo_data), height=Mm(12))
+            for properties in paragraph._p.xpath(".//wp:docPr"):
+                properties.set("descr", brand.logo_alt)
+        if brand.organisation:
+            self.paragraph("Kicker", brand.organisation)
 
     def contents(self) -> None:
         """A TOC field whose result, until Word updates it, lists the sections as links."""
