@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.pixels import compare  # noqa: E402
+from bench.pixels import compare, rasterise  # noqa: E402
 
 BASELINE = REPO / "bench" / "baseline"
 DOCUMENTS = ("large", "small", "hong-kong-ev-assembly")
@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default=",".join(DOCUMENTS))
     parser.add_argument("--variants", default="", help="names, comma-separated (all)")
+    parser.add_argument("--on-top", default="", help="a variant applied to every document first")
     args = parser.parse_args(argv)
     chosen = [v for v in VARIANTS if not args.variants or v in args.variants.split(",")]
     with tempfile.TemporaryDirectory(prefix="brief-constructs-") as folder:
@@ -132,16 +133,18 @@ def main(argv: list[str] | None = None) -> None:
         print("| document | variant | cpu s | change | looks the same |")
         print("| --- | --- | --- | --- | --- |")
         for name in args.only.split(","):
-            html = baseline_html(name)
+            html = with_css(baseline_html(name), VARIANTS.get(args.on_top, ""))
             cpu, pdf = render_cpu(html, base_url, args.runs)
             reference = root / f"{name}.pdf"
             reference.write_bytes(pdf)
-            print(f"| {name} | today's CSS | {cpu:.2f} | | |", flush=True)
+            pages = rasterise(reference, root / f"{name}-pages", 100)
+            start = f"today's CSS{' + ' + args.on_top if args.on_top else ''}"
+            print(f"| {name} | {start} | {cpu:.2f} | | |", flush=True)
             for variant in chosen:
                 seconds, other = render_cpu(with_css(html, VARIANTS[variant]), base_url, args.runs)
                 candidate = root / f"{name}-variant.pdf"
                 candidate.write_bytes(other)
-                result = compare(reference, candidate)
+                result = compare(reference, candidate, reference=pages)
                 same = "yes" if result.same else f"no: {result.summary()}"
                 change = f"{(seconds - cpu) / cpu:+.0%}"
                 print(f"| {name} | {variant} | {seconds:.2f} | {change} | {same} |", flush=True)

@@ -86,11 +86,16 @@ def differing_pixels(a: Path, b: Path) -> int:
         return sum(mask.point(lambda v: 255 if v else 0).histogram()[1:])
 
 
-def compare(a: Path, b: Path, dpi: int = 100) -> Comparison:
-    """Compare the pages of documents ``a`` and ``b`` (PDF or print HTML)."""
+def compare(a: Path, b: Path, dpi: int = 100, reference: list[Path] | None = None) -> Comparison:
+    """Compare the pages of documents ``a`` and ``b`` (PDF or print HTML).
+
+    ``reference``: the pages of ``a`` already rasterised at ``dpi`` (then ``a`` is unused).
+    """
     with tempfile.TemporaryDirectory(prefix="brief-pixels-") as folder:
         root = Path(folder)
-        pages_a = rasterise(to_pdf(a, root), root / "a", dpi)
+        pages_a = (
+            reference if reference is not None else rasterise(to_pdf(a, root), root / "a", dpi)
+        )
         pages_b = rasterise(to_pdf(b, root), root / "b", dpi)
         differing = {}
         for number, (one, two) in enumerate(zip(pages_a, pages_b, strict=False), start=1):
