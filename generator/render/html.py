@@ -199,14 +199,17 @@ def contents_grid(count: int, headings: Sequence[str]) -> tuple[StyleBlock, ...]
     that many rows, filled column by column, lays out at once, to the same pixels
     (``bench/pixels.py``). A longer heading could wrap and be balanced otherwise: then the
     columns stay. At a column break the entry's bottom margin is dropped; in the grid the
-    last entry of the first column of an odd count has none, for the same height.
+    last entry of the first column of an odd count has none, for the same height. The
+    tracks' minimum is 0, not their content's, so no entry is measured for it: the entries
+    fit (that is the condition) and the halves are equal either way.
     """
     widest = max((sum(_width(c) for c in h) for h in headings), default=CONTENTS_LINE + 1)
     if count < 2 or widest > CONTENTS_LINE:
         return ()
     rows = -(-count // 2)
     css = (
-        ".contents-list { columns: auto; display: grid; grid-template-columns: 1fr 1fr;"
+        ".contents-list { columns: auto; display: grid;"
+        " grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);"
         f" grid-auto-flow: column; grid-template-rows: repeat({rows}, auto); }}\n"
     )
     if count % 2:
