@@ -127,9 +127,13 @@ def shared_fonts(root: Path) -> Any:
 
         def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
             for _kind, url in rule_descriptors.get("src", ()):
-                path = confined_path(url, root) if isinstance(url, str) else None
-                if path is not None and hasattr(url_fetcher, "read"):
-                    url_fetcher.read.add(path.relative_to(root).as_posix())
+                if not isinstance(url, str) or not hasattr(url_fetcher, "read"):
+                    continue
+                path = confined_path(url, root)
+                if path is None:
+                    # Refused, or gone since it was registered: fail as a first fetch would.
+                    url_fetcher.fetch(url)
+                url_fetcher.read.add(path.relative_to(root).as_posix())
             return super().add_font_face(rule_descriptors, url_fetcher)
 
     if not _FONTS_AT_EXIT:

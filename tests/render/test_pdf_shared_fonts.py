@@ -42,6 +42,22 @@ def test_release_removes_the_temporary_folder_of_fonts() -> None:
     assert pdf_module._FONTS == []
 
 
+def test_a_font_removed_after_it_was_registered_fails_the_next_render(tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    from generator.errors import RenderError
+
+    copy = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, copy)
+    render_pdf(printable("Before"), copy)
+    (copy / "static" / "fonts" / "NotoSans-Bold.ttf").unlink()
+    with pytest.raises(RenderError, match=r"NotoSans-Bold\.ttf"):
+        render_pdf(printable("After"), copy)
+    release_fonts()
+
+
 def test_another_templates_folder_gets_its_own_configuration(tmp_path: Path) -> None:
     import shutil
 
