@@ -4,7 +4,9 @@ Run ``make bench`` (or ``python bench/run.py``; ``--help`` for the sizes). Every
 happens in a temporary folder with synthetic fact sheets (see ``bench/synthetic.py``).
 Each figure is the median of several runs; each comparison has its baseline measured in
 the same run, and prints the ratio. Peak memory is the largest resident set of any
-process of the command's tree (``%M`` of GNU time).
+process of the command's tree (``%M`` of GNU time). Sections 7 to 9 (against today's
+print HTML in ``bench/baseline/``, one worker's memory, ``--shard``) are in
+``bench/engine.py``; ``bench/constructs.py`` and ``bench/pixels.py`` are the stylesheet's.
 """
 
 from __future__ import annotations
