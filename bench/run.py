@@ -4,7 +4,9 @@ Run ``make bench`` (or ``python bench/run.py``; ``--help`` for the sizes). Every
 happens in a temporary folder with synthetic fact sheets (see ``bench/synthetic.py``).
 Each figure is the median of several runs; each comparison has its baseline measured in
 the same run, and prints the ratio. Peak memory is the largest resident set of any
-process of the command's tree (``%M`` of GNU time).
+process of the command's tree (``%M`` of GNU time). Sections 7 to 9 (against today's
+print HTML in ``bench/baseline/``, one worker's memory, ``--shard``) are in
+``bench/engine.py``; ``bench/constructs.py`` and ``bench/pixels.py`` are the stylesheet's.
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ def report(label: str, timing: Timing, baseline: Timing | None = None, target: s
     line += f"  {timing.peak_kib / 1024:6.1f} MiB"
     if baseline is not None:
         line += f"  x{timing.seconds / baseline.seconds:.2f}"
+        if baseline.cpu:
+            line += f" (cpu x{timing.cpu / baseline.cpu:.2f})"
     if target:
         line += f"   ({target})"
     print(line, flush=True)
@@ -260,22 +264,34 @@ def parallel(root: Path, count: int, runs: int) -> Path:
 
 def diy(project: Path, runs: int) -> None:
     """5. make -j2 running the weasyprint command per HTML file, against brief -j2."""
-    section("5. do-it-yourself: make -j2 calling `weasyprint` on each HTML brief produced")
+    section("5. do-it-yourself: make -j2 calling `weasyprint` on each HTML brief (today's CSS)")
     command = shutil.which("weasyprint", path=str(Path(sys.executable).parent))
     if command is None:
         print("  the weasyprint command is not installed next to this Python; skipped")
         return
-    names = sorted(p.stem for p in (project / "output").glob("brief-*.html"))
+    count = len(list((project / "briefs").glob("*.yaml")))
+    today = today_project(project.parent / "diy-today", count)
+    names = sorted(p.stem for p in (today / "output").glob("brief-*.html"))
     lines = ["all: " + " ".join(f"diy/{n}.pdf" for n in names), ""]
     for name in names:
         lines += [f"diy/{name}.pdf: output/{name}.html", f"\t@{command} -q $< $@", ""]
-    (project / "diy.mk").write_text("\n".join(lines))
-    (project / "diy").mkdir(exist_ok=True)
-    theirs = measure(["make", "-s", "-B", "-j2", "-f", "diy.mk"], runs, cwd=project)
+    (today / "diy.mk").write_text("\n".join(lines))
+    (today / "diy").mkdir(exist_ok=True)
+    theirs = measure(["make", "-s", "-B", "-j2", "-f", "diy.mk"], runs, cwd=today)
     mine = measure(brief(project, "build", "--force", "-j", "2"), runs)
     report(f"make -B -j2, weasyprint per briefing ({len(names)})", theirs)
     report("brief build --force -j 2 from the fact sheets", mine, theirs)
     print(f"  brief is x{theirs.seconds / mine.seconds:.2f} faster (target >= x2)")
+
+
+def today_project(root: Path, count: int) -> Path:
+    """The same ``count`` sheets built to HTML with today's stylesheets (bench/baseline/):
+    the make route's input stays what brief produced before the print stylesheet changed."""
+    project = project_with(root, count)
+    for name in ("print.css", "fonts.css"):
+        shutil.copy(REPO / "bench" / "baseline" / name, project / "templates" / "static" / name)
+    build_all(project, "--formats", "html")
+    return project
 
 
 def startup(root: Path, runs: int) -> None:
@@ -300,15 +316,29 @@ def startup(root: Path, runs: int) -> None:
         print(f"  brief {args[0]}: WeasyPrint imported: {'yes' if loaded else 'no'}")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run the benchmark; ``--sheets`` and ``--runs`` scale it down for a quick look."""
+def options(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line; ``--quick`` scales every section down for a look in minutes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheets", type=int, default=1000, help="sheets of the no-op test")
-    parser.add_argument("--parallel", type=int, default=16, help="sheets of tests 4 and 5")
+    parser.add_argument("--parallel", type=int, default=16, help="sheets of tests 4, 5, 9")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--memory", type=int, default=100, help="briefings of test 8")
     parser.add_argument("--noop-formats", default="html,pdf", help="formats of tests 1, 2")
-    parser.add_argument("--only", default="1,2,3,4,5,6", help="which comparisons to run")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="which comparisons to run")
+    parser.add_argument(
+        "--quick", action="store_true", help="--sheets 200 --runs 3 --memory 20 (minutes)"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sheets, args.runs, args.memory = 200, 3, 20
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark; ``--sheets`` and ``--runs`` scale it down for a quick look."""
+    from bench import engine
+
+    args = options(argv)
     chosen = set(args.only.split(","))
     machine()
     with tempfile.TemporaryDirectory(prefix="brief-bench-") as folder:
@@ -325,6 +355,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 diy(project, args.runs)
         if "6" in chosen:
             startup(root, args.runs)
+        if "7" in chosen:
+            section("7. one briefing's PDF through brief build, against today's print HTML")
+            engine.against_today(root, "large", args.runs, "target <= x0.6")
+            engine.against_today(root, "small", args.runs, "target <= x0.8")
+        if "8" in chosen:
+            engine.memory_flat(root, args.memory)
+        if "9" in chosen:
+            engine.shard_overhead(root, args.parallel, args.runs)
     print(f"\nload average at the end: {os.getloadavg()}")
 
 

@@ -71,6 +71,14 @@ def serve(
     _redirect_output(log_fd)
     _set_limits(limits)
     watch_parent(parent_pid)
+    try:
+        _serve_jobs(conn, limits)
+    finally:
+        _release_fonts()
+
+
+def _serve_jobs(conn: Connection, limits: Limits) -> None:
+    """Run jobs until told to stop, the parent goes away, or this worker retires."""
     jobs = 0
     while True:
         try:
@@ -93,6 +101,15 @@ def serve(
         # what survives (modules, caches) aside so no later collection walks it again.
         gc.collect()
         gc.freeze()
+
+
+def _release_fonts() -> None:
+    """Remove the fonts' temporary folder of a worker that printed PDFs: a forked process
+    exits without the finalisers that would (see ``generator.render.pdf.shared_fonts``)."""
+    if "generator.render.pdf" in sys.modules:
+        from generator.render import release_fonts
+
+        release_fonts()
 
 
 def _should_retire(limits: Limits, jobs: int) -> bool:

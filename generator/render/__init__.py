@@ -40,7 +40,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "numbers": ["format_amount", "format_money", "format_number"],
         "html": ["EditionLinks", "IndexEntry", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],
-        "pdf": ["engine_file", "render_pdf", "warm_up"],
+        "pdf": ["engine_file", "release_fonts", "render_pdf", "warm_up"],
         "templating": ["make_environment", "read_stylesheet", "render_template"],
         "order": ["ordered_challenges", "partial_date_key"],
         "view": ["build_view"],

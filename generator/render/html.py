@@ -44,6 +44,10 @@ from generator.render.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
 Target = Literal["html", "pdf"]
 
+#: The widest heading, in character widths (a wide CJK character counts two), that fits
+#: on one line of a contents column with its leader and page number, whatever the letters:
+#: 24 of the widest Latin letters or 12 ideographs at 8.5 pt fill some 210 pt of the 227.
+CONTENTS_LINE = 24
 #: Stylesheets under ``templates/static/`` per target, in cascade order, with their media.
 STYLESHEETS: Mapping[str, tuple[tuple[str, str | None], ...]] = {
     "html": (("screen.css", None), ("print.css", "print")),
@@ -153,6 +157,8 @@ def render_html(
     name = template_file_name(template or sheet.template)
     with template_errors(templates_dir, name):
         styles = _styles(env, target)
+        if target == "pdf":
+            styles += contents_grid(len(view.contents), [e.heading for e in view.contents])
         meta = view.meta
         shown = banner if banner is not None and banner.shown else None
         if banner is not None:
@@ -229,6 +235,40 @@ def _page_limit(module: Any) -> int | None:
 
 def _safe_href(href: str | None) -> str | None:
     return href if href and is_safe_link(href) else None
+
+
+def contents_grid(count: int, headings: Sequence[str]) -> tuple[StyleBlock, ...]:
+    """The PDF's contents list as a grid filled column by column, when that looks the same.
+
+    ``print.css`` sets the list in two balanced columns, which WeasyPrint balances by laying
+    the list out again and again (a quarter of a small briefing's layout time, more as the
+    contents are laid out twice for their page numbers). When every entry is one line, the
+    balanced columns hold ``ceil(count / 2)`` entries and then the rest, which a grid of
+    that many rows, filled column by column, lays out at once, to the same pixels
+    (``bench/pixels.py``). A longer heading could wrap and be balanced otherwise: then the
+    columns stay. At a column break the entry's bottom margin is dropped; in the grid the
+    last entry of the first column of an odd count has none, for the same height. The
+    tracks' minimum is 0, not their content's, so no entry is measured for it: the entries
+    fit (that is the condition) and the halves are equal either way.
+    """
+    widest = max((sum(_width(c) for c in h) for h in headings), default=CONTENTS_LINE + 1)
+    if count < 2 or widest > CONTENTS_LINE:
+        return ()
+    rows = -(-count // 2)
+    css = (
+        ".contents-list { columns: auto; display: grid;"
+        " grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);"
+        f" grid-auto-flow: column; grid-template-rows: repeat({rows}, auto); }}\n"
+    )
+    if count % 2:
+        css += f".contents-list li:nth-child({rows}) {{ margin-bottom: 0; }}\n"
+    return (StyleBlock(None, Markup(css)),)
+
+
+def _width(char: str) -> int:
+    import unicodedata
+
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:

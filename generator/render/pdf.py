@@ -92,7 +92,7 @@ def render_pdf(
     base_url = (root / "static").as_uri() + "/"
     try:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = source.render()
+        document = source.render(font_config=shared_fonts(root))
         _drop_attachments(document)
         # pdf_identifier=None: only variants that require an identifier get one, and
         # WeasyPrint derives it from the file's own bytes.
@@ -103,6 +103,72 @@ def render_pdf(
     if fetcher.refused:
         raise _refused(fetcher.refused[0], root)
     return RenderedPdf(pdf, fetcher.files_read, len(document.pages))
+
+
+#: The font configuration this process shares between its renders: (process id,
+#: templates root, configuration). A forked child makes its own, and never removes the
+#: folder of its parent's.
+_FONTS: list[tuple[int, Path, Any]] = []
+_FONTS_AT_EXIT: list[int] = []
+
+
+def shared_fonts(root: Path) -> Any:
+    """The font configuration of this process for the templates under ``root``.
+
+    WeasyPrint makes a new one per document unless given one: it loads the host's
+    fontconfig set-up, copies every ``@font-face`` file into a temporary folder and
+    registers it again, and about a quarter of a MiB of each (fontconfig and Pango) is
+    never freed, so a worker grew by some 25 MiB over 100 briefings. One configuration per
+    process keeps a worker flat and spares that work. A font face already registered is
+    not fetched again, so the fetcher is told which files it stands for: the files a PDF
+    reads stay the same whichever briefing a worker printed first.
+    """
+    if _FONTS and _FONTS[0][:2] == (os.getpid(), root):
+        return _FONTS[0][2]
+    release_fonts()
+    import atexit
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    class SharedFonts(FontConfiguration):
+        """Records the bundled font files of every face, registered now or before."""
+
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+            for _kind, url in rule_descriptors.get("src", ()):
+                if not isinstance(url, str) or not hasattr(url_fetcher, "read"):
+                    continue
+                path = confined_path(url, root)
+                if path is None:
+                    # Refused, or gone since it was registered: fail as a first fetch would.
+                    url_fetcher.fetch(url)
+                url_fetcher.read.add(path.relative_to(root).as_posix())
+            return super().add_font_face(rule_descriptors, url_fetcher)
+
+    if not _FONTS_AT_EXIT:
+        atexit.register(release_fonts)  # a process that is no forked worker
+        _FONTS_AT_EXIT.append(os.getpid())
+    _FONTS.append((os.getpid(), root, SharedFonts()))
+    return _FONTS[0][2]
+
+
+def release_fonts() -> None:
+    """Drop this process's font configuration, which removes its temporary folder of fonts.
+
+    A worker calls it before it exits (a forked process skips the finalisers that would).
+    """
+    if _FONTS:
+        pid, _root, fonts = _FONTS.pop()
+        folder = getattr(fonts, "_folder", None)
+        if pid != os.getpid():
+            # The parent's, inherited through fork: its folder is the parent's to remove,
+            # and WeasyPrint's own finaliser must not remove it either.
+            fonts._folder = None
+            return
+        del fonts
+        if folder is not None:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def confined_path(url: str, root: Path) -> Path | None:
