@@ -164,7 +164,8 @@ def _core_properties(document: Any, sheet: FactSheet, view: BriefView) -> None:
         "title": head.title,
         "author": "; ".join(author_names(sheet)),
         "subject": meta.get("description", ""),
-        "keywords": ", ".join(head.tags),
+        # The marking and the edition, as the PDF's keywords carry them.
+        "keywords": ", ".join([*head.tags, *(view.banner.keywords if view.banner else ())]),
         "language": view.language,
         "category": head.sector,
         "content_status": head.status_label,

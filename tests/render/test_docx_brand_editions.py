@@ -76,6 +76,8 @@ def test_each_edition_is_a_docx_with_its_marking_and_the_external_one_leaks_noth
     assert "INTERNAL — not for external distribution" in " ".join(p.text for p in head)
     for document, edition in ((internal, "internal"), (external, "external")):
         assert custom_properties(document)["brief-edition"] == edition
+        keywords = document.core_properties.keywords
+        assert "Marking: OFFICIAL-SENSITIVE" in keywords and f"Edition: {edition}" in keywords
         header = " ".join(p.text for p in document.sections[0].header.paragraphs)
         assert "OFFICIAL-SENSITIVE" in header.upper()
     marks = [b.get(qn("w:name")) for b in external.element.body.iter(qn("w:bookmarkStart"))]
