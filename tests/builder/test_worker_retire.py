@@ -7,15 +7,18 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from generator.builder.inworker import data_size
+from generator.builder.inworker import RETIRE_FRACTION, data_size
 from generator.builder.workers import Limits, Pool
 from tests.builder.test_workers import pid, run_one
 
 MiB = 1024**2
 #: What each leaking job keeps for the life of its worker.
 LEAK = 32 * MiB
-#: Memory a forked worker has on top of this process's data size before it leaks.
+#: Memory a forked worker may grow by, above this process's data size, before it retires.
 ROOM = 256 * MiB
+#: Jobs enough to leak four times ``ROOM``: several workers retire, whatever a worker
+#: inherits at its start (the parent's thread arenas, up to about a quarter of ``ROOM``).
+COUNT = ROOM // LEAK * 4
 #: What a worker leaks in a module-level list, as a cache that is never emptied would.
 _kept: list[bytes] = []
 
@@ -27,16 +30,19 @@ def leak(_: object) -> int:
 
 
 def _limit() -> int:
-    """A memory limit ``ROOM`` above what a worker forked from here starts with."""
+    """A memory limit whose retiring point is ``ROOM`` above what a worker forked from here
+    starts with. The point is a share of the whole limit, so a limit of a fixed size above
+    this process would leave less room the bigger this process has grown by then (the
+    suite's tests before this one decide that), and the count of workers would vary."""
     size = data_size()
     assert size is not None, "/proc/self/statm is not readable"
-    return size + ROOM
+    return int((size + ROOM) / RETIRE_FRACTION)
 
 
 def test_a_worker_growing_towards_its_limit_is_retired_and_every_job_succeeds():
     limit = _limit()
     # Without retiring, the jobs together would leak well past the limit.
-    count = ROOM // LEAK * 2
+    count = COUNT
     with Pool(1, Limits(seconds=60, memory=limit, max_jobs=0)) as pool:
         outcomes = [run_one(pool, leak, None, ticket=n) for n in range(count)]
         assert [o.kind for o in outcomes] == ["ok"] * count
@@ -49,10 +55,9 @@ def test_a_worker_growing_towards_its_limit_is_retired_and_every_job_succeeds():
 
 def test_the_same_jobs_fail_for_memory_in_a_worker_that_never_retires():
     limit = _limit()
-    count = ROOM // LEAK * 2
     never = Limits(seconds=60, memory=limit, retire_fraction=2.0, max_jobs=0)
     with Pool(1, never) as pool:
-        kinds = [run_one(pool, leak, None).kind for _ in range(count)]
+        kinds = [run_one(pool, leak, None).kind for _ in range(COUNT)]
     assert "memory" in kinds
 
 
@@ -86,7 +91,7 @@ def test_a_build_of_many_briefings_in_one_leaking_worker_builds_them_all(
     seen = project / "prepared-by"
     monkeypatch.setenv("PREPARED_BY", str(seen))
     monkeypatch.setattr(jobs, "prepare_briefing", _prepare_leaking)
-    count = ROOM // LEAK * 2
+    count = COUNT
     for n in range(count):
         write_brief(f"brief-{n:02d}")
     settings = default_settings(project).with_limits(None, _limit())
