@@ -7,6 +7,7 @@ with the leak check under test, so that the two can disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -16,6 +17,9 @@ from pathlib import Path
 import tinyhtml5
 import yaml
 from pypdf import PdfReader
+
+from generator.delivery.sender import SendOptions, send
+from generator.settings import default_settings
 
 REPO = Path(__file__).resolve().parents[2]
 EVERYWHERE = REPO / "tests" / "data" / "valid" / "internal-everywhere.yaml"
@@ -40,8 +44,23 @@ MARKERS = (
     "envoy-cable",
     "board-minutes",
 )
+#: When the tests' sends happen.
+NOW = dt.datetime(2026, 1, 21, 9, 30, tzinfo=dt.UTC)
 TEAM = ["ann@example.org", "bob@example.org"]
 PARTNER = "pat@example.org"
+
+
+def send_hk(project: Path, env: dict[str, str], lists=("team", "partners"), **options):
+    """``brief send hk`` to ``lists`` at :data:`NOW`, through the SMTP server of ``env``."""
+    return send(
+        default_settings(project),
+        ["hk"],
+        list(lists),
+        options=SendOptions(**options),
+        clock=lambda: NOW,
+        environ=env,
+        sleep=lambda seconds: None,
+    )
 
 
 def sheet_text(**changes: object) -> str:

@@ -3,7 +3,6 @@ internal one, through a real SMTP server on 127.0.0.1; what arrives is read back
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 
@@ -11,8 +10,7 @@ import pytest
 import yaml
 
 from generator.delivery import ledger
-from generator.delivery.sender import DeliveryError, SendOptions, send
-from generator.settings import default_settings
+from generator.delivery.sender import DeliveryError
 from generator.store import store_path
 from tests.delivery.external_support import (
     PARTNER,
@@ -20,24 +18,11 @@ from tests.delivery.external_support import (
     file_text,
     markers_in,
     message_text,
+    send_hk,
     sheet_text,
     write_delivery,
 )
 from tests.support.cli import run_brief
-
-NOW = dt.datetime(2026, 1, 21, 9, 30, tzinfo=dt.UTC)
-
-
-def run(project, env, lists=("team", "partners"), **options):
-    return send(
-        default_settings(project),
-        ["hk"],
-        list(lists),
-        options=SendOptions(**options),
-        clock=lambda: NOW,
-        environ=env,
-        sleep=lambda seconds: None,
-    )
 
 
 @pytest.fixture
@@ -52,7 +37,7 @@ def attachments(received):
 
 
 def test_each_list_gets_its_edition_and_the_external_one_holds_no_internal_text(ready, smtp_server):
-    report = run(ready, smtp_server.env())
+    report = send_hk(ready, smtp_server.env())
     assert report.ok and report.count("sent") == 3
     (partner,) = smtp_server.handler.to(PARTNER)
     assert set(attachments(partner)) == {"hk.pdf", "hk.html"}
@@ -75,7 +60,7 @@ def test_each_list_gets_its_edition_and_the_external_one_holds_no_internal_text(
 
 
 def test_outbox_names_the_edition_each_recipient_got(ready, smtp_server):
-    assert run(ready, smtp_server.env()).ok
+    assert send_hk(ready, smtp_server.env()).ok
     base = {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
     shown = run_brief("outbox", cwd=ready, base_env=base, timeout=120)
     assert shown.returncode == 0, shown.stderr
@@ -99,7 +84,7 @@ def test_a_sheet_without_internal_content_sends_its_one_edition_to_both(
 ):
     write_brief("hk", title="Assembly plant talks")
     write_delivery(project, formats=("pdf",))
-    assert run(project, smtp_server.env()).ok
+    assert send_hk(project, smtp_server.env()).ok
     pdf = (project / "output" / "hk.pdf").read_bytes()
     for address in (*TEAM, PARTNER):
         (got,) = smtp_server.handler.to(address)
@@ -122,13 +107,13 @@ def _changes(received):
 
 
 def test_an_internal_change_alone_is_no_new_external_edition(ready, smtp_server):
-    assert run(ready, smtp_server.env()).ok
+    assert send_hk(ready, smtp_server.env()).ok
 
     def edit(data):
         data["key_facts"][1]["label"] = "Zanzibar reserve site"
 
     _edit(ready, edit)
-    report = run(ready, smtp_server.env())
+    report = send_hk(ready, smtp_server.env())
     assert [r.result for r in report.results if r.list_name == "partners"] == ["already-sent"]
     assert len(smtp_server.handler.to(PARTNER)) == 1
     latest = smtp_server.handler.to(TEAM[0])[-1]
@@ -136,7 +121,7 @@ def test_an_internal_change_alone_is_no_new_external_edition(ready, smtp_server)
 
 
 def test_changes_for_an_external_list_are_between_external_editions(ready, smtp_server):
-    assert run(ready, smtp_server.env()).ok
+    assert send_hk(ready, smtp_server.env()).ok
 
     def edit(data):
         data["summary"] += "\nA site has been chosen.\n"
@@ -145,7 +130,7 @@ def test_changes_for_an_external_list_are_between_external_editions(ready, smtp_
         data["sections"][1]["internal"] = False  # no longer internal: now external
 
     _edit(ready, edit)
-    assert run(ready, smtp_server.env()).ok
+    assert send_hk(ready, smtp_server.env()).ok
     partner = smtp_server.handler.to(PARTNER)[-1]
     changes = _changes(partner)
     assert "Summary revised" in changes
@@ -163,7 +148,7 @@ def test_a_briefing_above_a_lists_highest_marking_is_refused_before_anything_is_
     write_brief("hk", sheet_text(marking="SECRET"))
     write_delivery(project, max_marking="OFFICIAL-SENSITIVE")
     with pytest.raises(DeliveryError) as caught:
-        run(project, smtp_server.env())
+        send_hk(project, smtp_server.env())
     (problem,) = caught.value.diagnostics
     line = next(
         n
@@ -179,7 +164,7 @@ def test_a_briefing_above_a_lists_highest_marking_is_refused_before_anything_is_
     assert smtp_server.handler.ehlo_calls == 0  # no connection was ever opened
     # At or below the ceiling, and unmarked, it goes.
     write_brief("hk", sheet_text(marking="OFFICIAL-SENSITIVE"))
-    assert run(project, smtp_server.env()).ok
+    assert send_hk(project, smtp_server.env()).ok
 
 
 def test_the_cli_refuses_with_the_status_of_other_pre_send_refusals(

@@ -4,31 +4,16 @@ receives nothing, for any list."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 
 import pytest
 
-from generator.delivery.sender import DeliveryError, SendOptions, send
-from generator.settings import default_settings
-from tests.delivery.external_support import sheet_text, write_delivery
+from generator.delivery.sender import DeliveryError
+from tests.delivery.external_support import send_hk, sheet_text, write_delivery
 from tests.support.cli import run_brief
 
-NOW = dt.datetime(2026, 1, 21, 9, 30, tzinfo=dt.UTC)
 LEAK_TEXT = "Quokka industrial estate"  # key_facts[1].value, internal
-
-
-def run(project, env, **options):
-    return send(
-        default_settings(project),
-        ["hk"],
-        ["team", "partners"],
-        options=SendOptions(**options),
-        clock=lambda: NOW,
-        environ=env,
-        sleep=lambda seconds: None,
-    )
 
 
 @pytest.fixture
@@ -57,7 +42,7 @@ def _value_line(project):
 def test_an_email_template_printing_an_internal_text_stops_the_send(ready, smtp_server):
     _insert(ready / "templates" / "email" / "brief.txt", "{{ view.title }}", LEAK_TEXT + "\n")
     with pytest.raises(DeliveryError) as caught:
-        run(ready, smtp_server.env())
+        send_hk(ready, smtp_server.env())
     assert str(caught.value) == "nothing sent: internal text in a message to an external list"
     (problem,) = caught.value.diagnostics
     text = problem.format()
@@ -78,7 +63,7 @@ def test_the_html_part_is_checked_too_and_a_dry_run_writes_nothing(ready, smtp_s
     html = ready / "templates" / "email" / "brief.html"
     _insert(html, "</body>", f'<p title="{LEAK_TEXT}">Note</p>\n')
     with pytest.raises(DeliveryError) as caught:
-        run(ready, smtp_server.env(), dry_run=True)
+        send_hk(ready, smtp_server.env(), dry_run=True)
     places = {d.message.split(", ", 1)[1].split(":", 1)[0] for d in caught.value.diagnostics}
     assert any(p.startswith("HTML part, ") and p.endswith("p[title]") for p in places), places
     assert not (ready / "output" / "outbox").exists()
