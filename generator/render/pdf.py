@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import Diagnostic, RenderError
-from generator.render.fonts import confined_fontconfig
+from generator.render.fonts import confined_fontconfig, shipped_font_files
 from generator.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 #: Content types of the files the fetcher serves, by suffix (never the host's table).
@@ -85,7 +85,13 @@ def render_pdf(
     :class:`RenderError` for an unknown variant, or if the document asks for anything
     but a regular file under ``templates_dir``.
     """
-    with confined_fontconfig():
+    root = templates_dir.resolve()
+    if not shipped_font_files(root):
+        diagnostic = Diagnostic(
+            f"{root.name}/static/fonts", None, None, "", "no font: the PDF needs the shipped fonts"
+        )
+        raise RenderError(diagnostic.format(), [diagnostic])
+    with confined_fontconfig(root):
         return _render(html, templates_dir, variant, images)
 
 
@@ -154,7 +160,7 @@ def shared_fonts(root: Path) -> Any:
     if not _FONTS_AT_EXIT:
         atexit.register(release_fonts)  # a process that is no forked worker
         _FONTS_AT_EXIT.append(os.getpid())
-    with confined_fontconfig():
+    with confined_fontconfig(root):
         _FONTS.append((os.getpid(), root, SharedFonts()))
     return _FONTS[0][2]
 
