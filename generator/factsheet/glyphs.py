@@ -91,30 +91,30 @@ def covered(maps: Mapping[str, frozenset[int]], cjk: bool | None = None) -> froz
 
 
 def check(loaded: LoadedSheet, templates_dir: Path, cache_dir: Path | None) -> list[Diagnostic]:
-    """An error for the first occurrence of each character of ``loaded`` that no shipped
-    font has; none when the project ships no fonts folder (nothing to check against)."""
+    """An error per field of ``loaded`` with a character no shipped font has, at the first
+    such character, counting the others; none when the project ships no fonts folder
+    (nothing to check against)."""
     maps = font_maps(templates_dir, cache_dir)
     if not maps:
         return []
     have = covered(maps)
     cjk_missing = not any(n.startswith(CJK_DIR + "/") for n in maps)
     found: list[Diagnostic] = []
-    seen: set[str] = set()
     for path, value, _markdown in iter_texts(loaded.sheet):
-        for index, char in enumerate(value):
-            if char in seen or ord(char) in have or prints_nothing(char):
-                continue
-            seen.add(char)
-            occurrence = value.count(char, 0, index)
-            line, col = loaded.source_map.locate(path, re.compile(re.escape(char)), occurrence)
-            message = f"no shipped font has '{char}' (U+{ord(char):04X})"
-            if cjk_missing and ord(char) >= 0x2E80:
-                message += _CJK_HINT
-            found.append(
-                Diagnostic(
-                    loaded.display, line, col, format_path(path), message, code="missing-glyph"
-                )
-            )
+        missing = [c for c in dict.fromkeys(value) if ord(c) not in have and not prints_nothing(c)]
+        if not missing:
+            continue
+        char = missing[0]
+        line, col = loaded.source_map.locate(path, re.compile(re.escape(char)))
+        message = f"no shipped font has '{char}' (U+{ord(char):04X})"
+        if len(missing) > 1:
+            others = len(missing) - 1
+            message += f", nor {others} other character{'s' if others > 1 else ''} of this field"
+        if cjk_missing and ord(char) >= 0x2E80:
+            message += _CJK_HINT
+        found.append(
+            Diagnostic(loaded.display, line, col, format_path(path), message, code="missing-glyph")
+        )
     return found
 
 
