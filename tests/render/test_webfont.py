@@ -97,3 +97,18 @@ def test_ranges_join_neighbours() -> None:
     face = _face("Brief Serif CJK")
     css = font_face_css(face, frozenset(map(ord, "一丁七")), FONTS / face.file)
     assert "unicode-range: U+4E00-4E01, U+4E03;" in css
+
+
+def test_the_pdf_loads_the_cjk_faces_only_for_a_page_that_prints_cjk() -> None:
+    from generator.render import render_html
+    from tests.support.render_samples import make_sheet, minimal_data
+
+    data = minimal_data()
+    data["title"] = "Exports ≥ 5% → 2030 ✓"  # symbols: the Latin and symbol faces
+    latin = render_html(make_sheet(data), "x", TEMPLATES, target="pdf")
+    assert "static/fonts-cjk.css" not in latin.templates_used
+    assert "fonts/cjk/" not in latin.html
+    data["players"] = [{"name": "Hyundai", "local_name": "현대", "kind": "automaker", "role": "M."}]
+    korean = render_html(make_sheet(data), "x", TEMPLATES, target="pdf")
+    assert "static/fonts-cjk.css" in korean.templates_used
+    assert "url(fonts/cjk/NotoSansCJKsc-Regular.otf)" in korean.html
