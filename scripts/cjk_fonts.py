@@ -74,6 +74,17 @@ def extract(collection: Path, face: str, target: Path) -> None:
     partial.replace(target)
 
 
+def write_maps(templates: Path, folder: Path) -> None:
+    """The character maps of every shipped font, beside the CJK faces: the glyph check's
+    cache, which copies of the templates carry along (generator/factsheet/glyphs.py)."""
+    if (folder / "font-cmaps.json").is_file():
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from generator.factsheet.glyphs import font_maps
+
+    font_maps(templates, folder)
+
+
 def main(templates: Path) -> int:
     folder = templates / "static" / "fonts" / "cjk"
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,6 +92,7 @@ def main(templates: Path) -> int:
     wanted = "".join(f"{f[3]}  {f[2]}\n" for _, f in sorted(FACES.items()))
     present = all((folder / f[2]).is_file() for f in FACES.values())
     if present and stamp.is_file() and stamp.read_text() == wanted:
+        write_maps(templates, folder)
         return 0
     for name, (digest, face, out, written) in sorted(FACES.items()):
         source = SOURCE / name
@@ -101,6 +113,7 @@ def main(templates: Path) -> int:
             )
             return 1
     stamp.write_text(wanted)
+    write_maps(templates, folder)
     print(f"cjk_fonts: {len(FACES)} faces in {folder.relative_to(templates.parent)}")
     return 0
 

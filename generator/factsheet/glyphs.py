@@ -8,10 +8,11 @@ So it is an error found before rendering, located at the character in the file:
 The fonts are the files under ``templates/static/fonts/`` (``.ttf``, ``.otf``; the CJK
 faces in ``fonts/cjk/``, extracted by ``make fonts``). Their character maps are read
 with fontTools once and cached, per file size and modification time, in the project's
-``.brief/font-cmaps.json`` and in the process, so ``brief check`` reads a small JSON
-file rather than 80 MB of fonts. Characters that print nothing (controls, format
-characters such as joiners and bidirectional marks, variation selectors) are not
-checked: the text-hazard warnings speak of those.
+``.brief/font-cmaps.json`` and in the process (``make fonts`` leaves the maps of every
+font in ``fonts/cjk/font-cmaps.json`` too, which copies of the templates carry along),
+so ``brief check`` reads a small JSON file rather than 80 MB of fonts. Characters that
+print nothing (controls, format characters such as joiners and bidirectional marks,
+variation selectors) are not checked: the text-hazard warnings speak of those.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def font_files(templates_dir: Path) -> list[Path]:
 def font_maps(templates_dir: Path, cache_dir: Path | None = None) -> dict[str, frozenset[int]]:
     """Each shipped font file (path under the fonts folder) -> the code points it maps."""
     folder = templates_dir / FONTS_DIR
-    cache = _read_cache(cache_dir)
+    # The maps `make fonts` wrote beside the CJK faces, then the project's own cache.
+    cache = {**_read_cache(folder / CJK_DIR), **_read_cache(cache_dir)}
     maps: dict[str, frozenset[int]] = {}
     changed = False
     for path in font_files(templates_dir):

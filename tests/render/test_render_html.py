@@ -78,7 +78,7 @@ def test_document_is_one_self_contained_file(rich_html: str) -> None:
     assert "@import" not in rich_html
     # Every url() is an inlined font subset: a data: URL, inside the file.
     urls = re.findall(r"url\(([^)]*)\)", rich_html)
-    assert urls and all(u.startswith("data:font/woff2;base64,") for u in urls)
+    assert urls and all(u.startswith("data:font/woff;base64,") for u in urls)
     assert rich_html.count("@font-face") == len(urls)
     assert [s.get("media") for s in doc.tags("style")] == [None, "print", None]
 

@@ -32,7 +32,7 @@ def _font_of(css: str) -> TTFont:
     encoded = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css)
     assert encoded
     data = base64.b64decode(encoded.group(1))
-    assert data[:4] == b"wOF2"
+    assert data[:4] == b"wOFF"
     return TTFont(io.BytesIO(data))
 
 
