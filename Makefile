@@ -7,7 +7,7 @@ BRIEF := $(VENV)/bin/brief
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: all build schema setup system system-test test lint format check clean fuzz bench
+.PHONY: all build schema setup system system-test fonts test lint format check clean fuzz bench
 
 all: build
 
@@ -29,7 +29,12 @@ system:
 system-test:
 	@bash scripts/setup-system.sh test
 
-setup: system $(STAMP)
+# The CJK faces, extracted from the distribution's Noto CJK collections (pinned by
+# SHA-256) into templates/static/fonts/cjk/ (git-ignored); quick when already there.
+fonts: system $(STAMP)
+	@$(PY) scripts/cjk_fonts.py
+
+setup: system $(STAMP) fonts
 
 build: setup schema
 	$(BRIEF) build
@@ -41,7 +46,7 @@ schema: setup
 check: setup
 	$(BRIEF) check --strict
 
-test: system-test $(STAMP) $(NODE_STAMP)
+test: system-test $(STAMP) $(NODE_STAMP) fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q

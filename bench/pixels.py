@@ -113,6 +113,9 @@ def baseline_project(root: Path) -> Path:
 
     project = root / "project"
     shutil.copytree(repo / "templates", project / "templates")
+    # The baseline HTML names fonts the project no longer ships (bench/baseline/fonts/).
+    for kept in sorted((repo / "bench" / "baseline" / "fonts").glob("*.ttf")):
+        shutil.copy(kept, project / "templates" / "static" / "fonts" / kept.name)
     (project / "briefs").mkdir()
     for size in ("large", "small"):
         (project / "briefs" / f"{size}.yaml").write_text(sheet_text(1, size), encoding="utf-8")

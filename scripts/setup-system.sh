@@ -2,18 +2,21 @@
 # Installs the system packages brief needs, only those missing, from the distribution.
 # Usage: scripts/setup-system.sh [runtime|test|bench]
 #   runtime: what rendering needs (Pango for WeasyPrint, HarfBuzz's subsetter so that font
-#            subsetting does not fall back to the much slower fontTools path, fontconfig).
+#            subsetting does not fall back to the much slower fontTools path, fontconfig),
+#            and the Noto CJK collections, pinned to bookworm's 1:20220127+repack1-1, from
+#            which `make fonts` (scripts/cjk_fonts.py, which checks their SHA-256)
+#            extracts the CJK faces the briefings embed.
 #   test:    runtime plus the tools the test suite reads outputs with (qpdf, poppler's
 #            pdftotext/pdffonts/pdftoppm), a headless browser for the HTML checks,
 #            systemd-analyze (package systemd) for the units in deploy/, LibreOffice's
-#            Writer without its GUI (soffice converts the DOCX briefings to PDF) with a
-#            CJK font for it to show Chinese names in, and npm (unless one is already on
+#            Writer without its GUI (soffice converts the DOCX briefings to PDF; the Noto
+#            CJK fonts of runtime show Chinese names in it), and npm (unless one is already on
 #            the PATH) to install the accessibility checker.
 #   bench:   runtime plus the baselines of the benchmark: make, ninja and GNU time.
 set -euo pipefail
 
-runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
-testing=(qpdf poppler-utils chromium systemd libreoffice-writer-nogui fonts-droid-fallback)
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk)
+testing=(qpdf poppler-utils chromium systemd libreoffice-writer-nogui)
 
 benchmark=(make ninja-build time)
 
@@ -41,4 +44,10 @@ sudo=""
 echo "setup-system: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The CJK collections at the version whose files scripts/cjk_fonts.py pins.
+pinned=()
+for pkg in "${missing[@]}"; do
+  [ "$pkg" = fonts-noto-cjk ] && pkg="fonts-noto-cjk=1:20220127+repack1-1"
+  pinned+=("$pkg")
+done
+$sudo apt-get install -y -qq --no-install-recommends "${pinned[@]}" >/dev/null

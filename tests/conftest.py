@@ -73,8 +73,24 @@ def project(tmp_path: Path) -> Path:
     """A fresh project folder with the real templates and an empty briefs/."""
     root = tmp_path / "project"
     (root / "briefs").mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
+    copy_templates(root / "templates")
     return root
+
+
+def copy_templates(target: Path) -> None:
+    """The real templates at ``target``; the extracted CJK fonts (80 MB, never written to
+    by a test) as hard links where the file system allows, copies elsewhere."""
+    shutil.copytree(REPO / "templates", target, ignore=shutil.ignore_patterns("cjk"))
+    cjk = REPO / "templates" / "static" / "fonts" / "cjk"
+    if cjk.is_dir():
+        shutil.copytree(cjk, target / "static" / "fonts" / "cjk", copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 @pytest.fixture

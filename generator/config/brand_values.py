@@ -28,8 +28,8 @@ DEFAULT_PALETTE: dict[str, str] = {
     "panel": "#f2f5f9",
 }
 #: The font families shipped in ``templates/static/fonts/`` that may set headings or
-#: text, and their files there. The CJK fallback (Droid Sans Fallback) is not one: it
-#: has one weight and backs every family up for CJK text already.
+#: text, and their files there. The symbol and CJK faces are not: they back every family
+#: up (``generator/render/branding.py`` FONT_STACKS).
 SHIPPED_FONTS: dict[str, tuple[str, ...]] = {
     "Noto Sans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
     "Noto Serif": (

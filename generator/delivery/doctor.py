@@ -128,7 +128,17 @@ def _fonts(settings: Settings) -> Check:
             f"no font files in {settings.display(folder)}",
             "restore templates/static/fonts/ from the repository",
         )
-    return Check("fonts", True, f"{len(fonts)} font file(s) in {settings.display(folder)}")
+    cjk = sorted(p.name for p in (folder / "cjk").glob("*.otf")) if folder.is_dir() else []
+    if not cjk:
+        return Check(
+            "fonts",
+            False,
+            f"the CJK faces are missing from {settings.display(folder / 'cjk')}: Chinese,"
+            " Japanese and Korean text cannot be printed",
+            "run `make fonts` (it extracts them from the distribution's fonts-noto-cjk)",
+        )
+    shown = settings.display(folder)
+    return Check("fonts", True, f"{len(fonts)} font file(s) and {len(cjk)} CJK faces in {shown}")
 
 
 def _harfbuzz() -> Check:

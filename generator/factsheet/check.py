@@ -69,7 +69,7 @@ def sheet_display(settings: Settings, path: Path) -> str:
 
 def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
     """Load one fact sheet and run every rule on it; never raises for bad input."""
-    from generator.factsheet import loader, pages, rules
+    from generator.factsheet import glyphs, loader, pages, rules
 
     display = sheet_display(settings, path)
     choices = pages.page_templates(settings.templates_dir)
@@ -84,6 +84,7 @@ def check_file(path: Path, settings: Settings, today: dt.date) -> Checked:
     except FactSheetError as exc:
         return Checked(path, display, None, tuple(exc.diagnostics))
     findings = [*loaded.warnings, *rules.check(loaded, today, choices, markings)]
+    findings += glyphs.check(loaded, settings.templates_dir, settings.state_dir)
     findings.sort(key=lambda d: (d.line or 0, d.col or 0, d.path))
     return Checked(path, display, loaded, tuple(findings))
 

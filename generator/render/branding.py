@@ -42,27 +42,21 @@ PALETTE_PROPERTIES: Mapping[str, str] = MappingProxyType(
 
 @dataclass(frozen=True)
 class FontStack:
-    """A shipped family as each target names it: the bundled face the PDF embeds
-    (``templates/static/fonts.css``), and the HTML (screen) stack that falls back to the
-    reader's own fonts."""
+    """A shipped family as each target names it: the bundled faces, with the symbol and
+    CJK faces that back them up (``templates/static/fonts.css``, ``fonts-cjk.css``). The
+    PDF and the HTML name the same faces (the HTML inlines them), so the two match."""
 
     pdf: str
     html: str
 
 
+_SERIF = '"Brief Serif", "Brief Math", "Brief Symbols", "Brief Serif CJK"'
+_SANS = '"Brief Sans", "Brief Math", "Brief Symbols", "Brief Sans CJK"'
 #: The shipped families a brand may choose, and today's choice of each role.
 FONT_STACKS: Mapping[str, FontStack] = MappingProxyType(
     {
-        "Noto Serif": FontStack(
-            '"Brief Serif", "Brief CJK"',
-            '"Noto Serif", Georgia, Cambria, "Times New Roman", "Songti SC", SimSun, '
-            '"Brief CJK", serif',
-        ),
-        "Noto Sans": FontStack(
-            '"Brief Sans", "Brief CJK"',
-            '"Noto Sans", "Helvetica Neue", Arial, "PingFang SC", "Microsoft YaHei", '
-            '"Brief CJK", sans-serif',
-        ),
+        "Noto Serif": FontStack(_SERIF, f"{_SERIF}, serif"),
+        "Noto Sans": FontStack(_SANS, f"{_SANS}, sans-serif"),
     }
 )
 DEFAULT_FONTS = {"heading": "Noto Sans", "body": "Noto Serif"}

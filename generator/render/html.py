@@ -6,10 +6,12 @@ whatever its file name, undefined names are errors, every filter registered. Fac
 text is only ever a value printed by a template, never a template source.
 
 Two targets share one document. ``html`` is a single self-contained file: the
-stylesheets are inlined, nothing is fetched, fonts fall back to the reader's own.
+stylesheets are inlined, nothing is fetched, and the PDF's fonts are inlined as subsets
+of what the page prints (:mod:`generator.render.fonts_css`).
 ``pdf`` adds the page furniture (running head, page numbers, status marking) and
 ``@font-face`` rules whose relative URLs the PDF stage resolves against
-``templates/static/`` and serves from the bundled fonts.
+``templates/static/`` and serves from the bundled fonts (the CJK faces only for a page
+that prints CJK text).
 
 The loader records every template file a render reads (the page template, what it
 extends, includes and imports, and the stylesheets), so the build can tell which
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +31,7 @@ from markupsafe import Markup
 
 from generator.factsheet import FactSheet
 from generator.render.branding import brand_css, brand_view
+from generator.render.fonts_css import font_css
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
@@ -40,7 +43,6 @@ from generator.render.templating import (
     template_errors,
 )
 from generator.render.view import build_view
-from generator.render.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
 Target = Literal["html", "pdf"]
 
@@ -165,20 +167,31 @@ def render_html(
             meta += tuple(MetaTag(name, content) for name, content in banner.meta)
         if shown is not None:
             styles += (StyleBlock(None, stylesheet_text(env, MARKING_CSS)),)
-        if target == "html":
-            styles += _cjk_styles(env, templates_dir, sheet.model_dump_json())
         styles += _brand_styles(brand, target)
         page = PageHead(sheet.language, sheet.title, target, meta, styles, shown)
-        template_ = env.get_template(name)
-        context = {"page": page, "brief": view, "brand": view.brand}
-        try:
-            module = template_.make_module({**context, "source_numbers": view.source_numbers})
-        except Exception:
-            # What Template.render does: rewrite the traceback to template files and lines.
-            env.handle_exception()
-        html, limit = str(module), _page_limit(module)
+        html, limit = _render_page(env, name, page, view)
+        # The fonts follow from what the page prints (generator/render/fonts_css.py).
+        fonts = font_css(env, templates_dir, html, target)
+        if fonts:
+            page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
+            html, limit = _render_page(env, name, page, view)
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
     return RenderedHtml(html, recording_loader(env).used, limit, images)
+
+
+def _render_page(
+    env: jinja2.Environment, name: str, page: PageHead, view: Any
+) -> tuple[str, int | None]:
+    """The page template ``name`` rendered for ``page`` and ``view``, and its page limit."""
+    context = {"page": page, "brief": view, "brand": view.brand}
+    try:
+        module = env.get_template(name).make_module(
+            {**context, "source_numbers": view.source_numbers}
+        )
+    except Exception:
+        # What Template.render does: rewrite the traceback to template files and lines.
+        env.handle_exception()
+    return str(module), _page_limit(module)
 
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path, brand: object = None) -> str:
@@ -193,12 +206,14 @@ def render_index_page(
     env = make_environment(templates_dir)
     rows = [_index_row(entry) for entry in entries]
     with template_errors(templates_dir, "index.html"):
-        text = " ".join(f"{e.title} {e.jurisdiction}" for e in entries)
-        styles = _styles(env, "html") + _cjk_styles(env, templates_dir, text)
-        styles += _brand_styles(brand, "html")
+        styles = _styles(env, "html") + _brand_styles(brand, "html")
         page = PageHead("en", "Briefings", "html", index_meta(), styles)
         shown = brand_view(brand)
         html = env.get_template("index.html").render(page=page, rows=rows, brand=shown)
+        fonts = font_css(env, templates_dir, html, "html")
+        if fonts:
+            page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
+            html = env.get_template("index.html").render(page=page, rows=rows, brand=shown)
     return RenderedHtml(html, recording_loader(env).used)
 
 
@@ -282,14 +297,4 @@ def _brand_styles(brand: object, target: Target) -> tuple[StyleBlock, ...]:
     """The brand's palette and fonts, after every stylesheet; none for today's look."""
     css = brand_css(brand, target)
     # Markup: made of checked hex colours and the fixed font stacks only.
-    return (StyleBlock(None, Markup(css)),) if css else ()
-
-
-def _cjk_styles(env: jinja2.Environment, templates_dir: Path, text: str) -> tuple[StyleBlock, ...]:
-    """The inlined CJK glyphs ``text`` needs (see :mod:`generator.render.webfont`), if any."""
-    characters = cjk_characters(text)
-    if not characters:
-        return ()
-    recording_loader(env).record(CJK_FONT)
-    css = cjk_font_face(characters, templates_dir / CJK_FONT)
     return (StyleBlock(None, Markup(css)),) if css else ()

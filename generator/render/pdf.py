@@ -14,7 +14,8 @@ URL: never a network request, never a silent PDF without the asset.
 
 The PDF is reproducible: its dates come from the document head (``as_of``), its file
 identifier (written only by the PDF/A variant, which requires one) is a hash of its own
-bytes, and the fonts are the bundled ones, subset under names derived from the font. It
+bytes, and the fonts are the bundled ones, subset under names derived from the font:
+fontconfig knows no other (:mod:`generator.render.fonts`). It
 never has attachments: those that ``rel=attachment`` links would embed are dropped before
 writing.
 
@@ -35,6 +36,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import Diagnostic, RenderError
 from generator.render.layout_cycles import layout_released
+from generator.render.fonts import confined_fontconfig, shipped_font_files
 from generator.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 #: Content types of the files the fetcher serves, by suffix (never the host's table).
@@ -84,6 +86,17 @@ def render_pdf(
     :class:`RenderError` for an unknown variant, or if the document asks for anything
     but a regular file under ``templates_dir``.
     """
+    root = templates_dir.resolve()
+    if not shipped_font_files(root):
+        diagnostic = Diagnostic(
+            f"{root.name}/static/fonts", None, None, "", "no font: the PDF needs the shipped fonts"
+        )
+        raise RenderError(diagnostic.format(), [diagnostic])
+    with confined_fontconfig(root):
+        return _render(html, templates_dir, variant, images)
+
+
+def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str]) -> RenderedPdf:
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
@@ -149,7 +162,8 @@ def shared_fonts(root: Path) -> Any:
     if not _FONTS_AT_EXIT:
         atexit.register(release_fonts)  # a process that is no forked worker
         _FONTS_AT_EXIT.append(os.getpid())
-    _FONTS.append((os.getpid(), root, SharedFonts()))
+    with confined_fontconfig(root):
+        _FONTS.append((os.getpid(), root, SharedFonts()))
     return _FONTS[0][2]
 
 
@@ -285,7 +299,8 @@ def _missing_under(url: str, root: Path) -> str | None:
 
 def warm_up() -> tuple[str, ...]:
     """Import WeasyPrint now, so the first PDF does not wait for it; notes on what it lacks."""
-    from weasyprint.text.ffi import harfbuzz_subset
+    with confined_fontconfig():
+        from weasyprint.text.ffi import harfbuzz_subset
 
     return () if harfbuzz_subset is not None else (NO_HARFBUZZ_SUBSET,)
 
@@ -293,6 +308,7 @@ def warm_up() -> tuple[str, ...]:
 def engine_file() -> str:
     """The file of the WeasyPrint package in use: an input of every PDF (an upgrade
     rebuilds them)."""
-    import weasyprint
+    with confined_fontconfig():
+        import weasyprint
 
     return str(weasyprint.__file__)

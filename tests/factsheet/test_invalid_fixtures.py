@@ -2,7 +2,8 @@
 
 Each fixture is a valid fact sheet with one defect (or, for ``three-errors``, three),
 shown as ``briefs/<name>.yaml``. Loading errors are compared when loading fails; else
-the loader's warnings and the rules' findings for a fixed today are compared.
+the loader's warnings, the rules' findings for a fixed today and the characters no
+shipped font has are compared.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Diagnostic, FactSheetError
+from generator.factsheet.glyphs import check as glyph_check
 from generator.factsheet.loader import load
 from generator.factsheet.markings import DEFAULT_MARKINGS
 from generator.factsheet.rules import check
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+TEMPLATES = DATA.parent.parent / "templates"
 TODAY = dt.date(2026, 2, 1)
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))
 VALID = sorted((DATA / "valid").glob("*.yaml"))
@@ -29,7 +32,8 @@ def findings(path: Path) -> list[Diagnostic]:
         loaded = load(path, f"briefs/{path.name}")
     except FactSheetError as exc:
         return exc.diagnostics
-    return [*loaded.warnings, *check(loaded, TODAY, markings=DEFAULT_MARKINGS)]
+    found = [*loaded.warnings, *check(loaded, TODAY, markings=DEFAULT_MARKINGS)]
+    return [*found, *glyph_check(loaded, TEMPLATES, None)]
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])

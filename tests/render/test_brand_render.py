@@ -136,8 +136,8 @@ def test_the_palette_and_fonts_are_custom_properties_after_the_stylesheets(
     assert found["--navy"] == "#7a1f5c" and found["--link"] == "#a0306f"
     assert found["--tint"] == "#f6eef3"
     assert found["--ink"] == "#1f2328"  # not set by the brand: today's
-    assert found["--font-heading"].startswith('"Noto Serif"')
-    assert found["--font-body"].startswith('"Noto Sans"')
+    assert found["--font-heading"].startswith('"Brief Serif"')
+    assert found["--font-body"].startswith('"Brief Sans"')
 
 
 def test_the_html_makes_no_request(page: ET.Element) -> None:

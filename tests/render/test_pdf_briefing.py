@@ -123,20 +123,30 @@ def test_only_bundled_fonts_are_embedded(rich: Briefing) -> None:
         "Brief-Serif-Bold-Italic",
         "Brief-Sans",
         "Brief-Sans-Bold",
-        "Brief-CJK",
+        "Brief-Math",
+        "Brief-Symbols",
+        "Brief-Serif-CJK",
+        "Brief-Serif-CJK-Bold",
+        "Brief-Sans-CJK",
+        "Brief-Sans-CJK-Bold",
     }
-    assert "Brief-CJK" in fonts
+    assert "Brief-Sans-CJK" in fonts
 
 
 def test_files_read_are_the_bundled_fonts(rich: Briefing) -> None:
     assert rich.files_read == (
-        "static/fonts/DroidSansFallbackFull.ttf",
         "static/fonts/NotoSans-Bold.ttf",
         "static/fonts/NotoSans-Regular.ttf",
+        "static/fonts/NotoSansMath-Regular.ttf",
+        "static/fonts/NotoSansSymbols2-Regular.ttf",
         "static/fonts/NotoSerif-Bold.ttf",
         "static/fonts/NotoSerif-BoldItalic.ttf",
         "static/fonts/NotoSerif-Italic.ttf",
         "static/fonts/NotoSerif-Regular.ttf",
+        "static/fonts/cjk/NotoSansCJKsc-Bold.otf",
+        "static/fonts/cjk/NotoSansCJKsc-Regular.otf",
+        "static/fonts/cjk/NotoSerifCJKsc-Bold.otf",
+        "static/fonts/cjk/NotoSerifCJKsc-Regular.otf",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,6 +18,7 @@ from pypdf import PdfReader
 
 from generator.errors import RenderError
 from generator.render.pdf import confined_path, render_pdf
+from tests.support.render_samples import TEMPLATES
 
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
@@ -31,9 +33,11 @@ def page(body: str, head: str = "") -> str:
 
 @pytest.fixture()
 def templates(tmp_path: Path) -> Path:
-    """A templates folder with one image under static/, and a secret file beside it."""
+    """A templates folder with one image under static/, a shipped font (the PDF stage
+    needs one), and a secret file beside it."""
     root = tmp_path / "templates"
-    (root / "static").mkdir(parents=True)
+    (root / "static" / "fonts").mkdir(parents=True)
+    shutil.copy(TEMPLATES / "static" / "fonts" / "NotoSans-Regular.ttf", root / "static" / "fonts")
     (root / "static" / "dot.svg").write_bytes(SVG)
     (tmp_path / "secret.css").write_text(f'body::after {{ content: "{SENTINEL}" }}')
     return root

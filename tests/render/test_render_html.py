@@ -76,22 +76,23 @@ def test_document_is_one_self_contained_file(rich_html: str) -> None:
     assert not doc.tags("img") and not doc.tags("iframe")
     assert not [attrs for _, attrs in doc.elements if "src" in attrs]
     assert "@import" not in rich_html
-    # The one url() is the inlined CJK font: a data: URL, inside the file.
+    # Every url() is an inlined font subset: a data: URL, inside the file.
     urls = re.findall(r"url\(([^)]*)\)", rich_html)
-    assert len(urls) == 1 and urls[0].startswith("data:font/woff2;base64,")
-    assert rich_html.count("@font-face") == 1
+    assert urls and all(u.startswith("data:font/woff;base64,") for u in urls)
+    assert rich_html.count("@font-face") == len(urls)
     assert [s.get("media") for s in doc.tags("style")] == [None, "print", None]
 
 
 def test_cjk_glyphs_are_inlined_only_when_the_sheet_has_cjk_text() -> None:
     data = minimal_data()
     plain = render_html(make_sheet(data), "x", TEMPLATES)
-    assert "@font-face" not in plain.html
-    assert "static/fonts/DroidSansFallbackFull.ttf" not in plain.templates_used
+    assert 'font-family: "Brief Serif";' in plain.html
+    assert "CJK" not in " ".join(plain.templates_used)
+    assert 'font-family: "Brief Sans CJK"' not in plain.html
     data["title"] = "比亚迪 and 宁德时代"
     cjk = render_html(make_sheet(data), "x", TEMPLATES)
     assert "unicode-range: U+4E9A, U+4EE3, U+5B81, U+5FB7, U+65F6, U+6BD4, U+8FEA;" in cjk.html
-    assert "static/fonts/DroidSansFallbackFull.ttf" in cjk.templates_used
+    assert "static/fonts/cjk/NotoSansCJKsc-Regular.otf" in cjk.templates_used
     assert render_html(make_sheet(data), "x", TEMPLATES).html == cjk.html
 
 
@@ -176,7 +177,9 @@ def test_templates_used_lists_every_file_read() -> None:
         "common/colophon",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
-    expected |= {"static/fonts.css"} | {f"partials/{p}.html" for p in partials}
+    # The rich sheet prints CJK names: the CJK faces' stylesheet joins the PDF's.
+    expected |= {"static/fonts.css", "static/fonts-cjk.css"}
+    expected |= {f"partials/{p}.html" for p in partials}
     assert set(rendered.templates_used) == expected
     assert list(rendered.templates_used) == sorted(rendered.templates_used)
 
@@ -184,7 +187,7 @@ def test_templates_used_lists_every_file_read() -> None:
 def test_pdf_target_adds_fonts_by_relative_url_and_page_furniture() -> None:
     html = render_html(make_sheet(rich_data()), "hk", TEMPLATES, target="pdf").html
     fonts = re.findall(r"url\(([^)]*)\)", html)
-    assert len(fonts) == 7
+    assert len(fonts) == 12  # 8 Latin and symbol faces, 4 CJK faces (CJK names)
     assert all(url.startswith("fonts/") for url in fonts)
     ids_and_classes = " ".join(attrs.get("class", "") for _, attrs in Document(html).elements)
     assert "running-head" in ids_and_classes and "running-status" in ids_and_classes
