@@ -211,11 +211,12 @@ class Tree:
     # Links.
 
     def collapse_annotations(self, link: Any, description: str) -> None:
-        """Keep one annotation of ``link`` per page, covering all of its annotations
-        there, described by ``description``; the others go from the page and the tree."""
+        """Join the annotations of ``link`` that lie on one line (a contents entry's
+        text, leader and page number), described by ``description``; a link wrapped over
+        lines keeps one per line. The joined ones go from the page and the tree."""
         import pydyf
 
-        kept: dict[bytes, Any] = {}
+        kept: list[tuple[bytes, Any]] = []
         for holder in self.walk(link):
             for item in list(holder["K"]):
                 objr = self.obj(item) if isinstance(item, bytes) else None
@@ -223,14 +224,21 @@ class Tree:
                     continue
                 holder["K"].remove(item)
                 annotation = self.obj(objr["Obj"])
-                first = kept.get(objr["Pg"])
-                if first is None:
-                    kept[objr["Pg"]] = annotation
+                line = next(
+                    (
+                        kept_one
+                        for page, kept_one in kept
+                        if page == objr["Pg"] and _same_line(kept_one["Rect"], annotation["Rect"])
+                    ),
+                    None,
+                )
+                if line is None:
+                    kept.append((objr["Pg"], annotation))
                     link["K"].append(item)
                     continue
-                first["Rect"] = _union(first["Rect"], annotation["Rect"])
+                line["Rect"] = _union(line["Rect"], annotation["Rect"])
                 self._drop_annotation(objr["Pg"], annotation)
-        for annotation in kept.values():
+        for _page, annotation in kept:
             annotation["Contents"] = pydyf.String(description)
             annotation["F"] = 4  # Print: a printed copy shows what the screen shows
 
@@ -252,6 +260,14 @@ class Tree:
         self.nums[:] = [item for pair in pairs for item in pair]
         for element in self.dead:
             element.clear()
+
+
+def _same_line(one: Any, other: Any) -> bool:
+    """Whether two rectangles share most of their height (one line of text)."""
+    low = max(min(one[1], one[3]), min(other[1], other[3]))
+    high = min(max(one[1], one[3]), max(other[1], other[3]))
+    shortest = min(abs(one[3] - one[1]), abs(other[3] - other[1]))
+    return high - low > shortest / 2
 
 
 def _union(one: Any, other: Any) -> Any:
