@@ -36,6 +36,7 @@ class Tree:
     # Objects and elements.
 
     def obj(self, ref: bytes) -> Any:
+        """The object ``ref`` (``b"12 0 R"``) names."""
         return self.pdf.objects[int(ref.split()[0])]
 
     def is_element(self, item: Any) -> bool:
@@ -44,6 +45,7 @@ class Tree:
         return self.obj(item).get("Type") == "/StructElem"
 
     def element_kids(self, element: Any) -> list[Any]:
+        """The structure elements among the kids of ``element`` (not content, not OBJR)."""
         return [self.obj(item) for item in element["K"] if self.is_element(item)]
 
     def walk(self, element: Any = None) -> Iterator[Any]:
@@ -70,10 +72,13 @@ class Tree:
     # Their HTML.
 
     def html_element(self, element: Any) -> Any:
+        """The HTML element the structure element stands for, if WeasyPrint made it from
+        a box (a text run's own span has none)."""
         box = self.boxes.get(element.number)
         return None if box is None else box.element
 
     def tag(self, html: Any) -> str:
+        """The HTML tag name, without a namespace."""
         return str(html.tag).rpartition("}")[2]
 
     def html_parent(self, html: Any) -> Any:
@@ -138,6 +143,7 @@ class Tree:
     # Edits.
 
     def remove_kid(self, parent: Any, kid: Any) -> None:
+        """Take ``kid`` and everything below it out of the tree."""
         parent["K"] = type(parent["K"])(
             [item for item in parent["K"] if not (self.is_element(item) and self.obj(item) is kid)]
         )
@@ -220,30 +226,33 @@ class Tree:
         import pydyf
 
         kept: list[tuple[bytes, Any]] = []
-        for holder in self.walk(link):
-            for item in list(holder["K"]):
-                objr = self.obj(item) if isinstance(item, bytes) else None
-                if objr is None or objr.get("Type") != "/OBJR":
-                    continue
-                holder["K"].remove(item)
-                annotation = self.obj(objr["Obj"])
-                line = next(
-                    (
-                        kept_one
-                        for page, kept_one in kept
-                        if page == objr["Pg"] and _same_line(kept_one["Rect"], annotation["Rect"])
-                    ),
-                    None,
-                )
-                if line is None:
-                    kept.append((objr["Pg"], annotation))
-                    link["K"].append(item)
-                    continue
+        for item, objr in self._take_objrs(link):
+            annotation = self.obj(objr["Obj"])
+            line = next(
+                (one for page, one in kept if page == objr["Pg"] and _same_line(one, annotation)),
+                None,
+            )
+            if line is None:
+                kept.append((objr["Pg"], annotation))
+                link["K"].append(item)
+            else:
                 line["Rect"] = _union(line["Rect"], annotation["Rect"])
                 self._drop_annotation(objr["Pg"], annotation)
         for _page, annotation in kept:
             annotation["Contents"] = pydyf.String(description)
             annotation["F"] = 4  # Print: a printed copy shows what the screen shows
+
+    def _take_objrs(self, link: Any) -> list[tuple[bytes, Any]]:
+        """The annotation references of ``link`` and the elements below it, removed from
+        where they were."""
+        taken = []
+        for holder in self.walk(link):
+            for item in list(holder["K"]):
+                objr = self.obj(item) if isinstance(item, bytes) else None
+                if objr is not None and objr.get("Type") == "/OBJR":
+                    holder["K"].remove(item)
+                    taken.append((item, objr))
+        return taken
 
     def _drop_annotation(self, page_ref: bytes, annotation: Any) -> None:
         page = self.obj(page_ref)
@@ -265,8 +274,9 @@ class Tree:
             element.clear()
 
 
-def _same_line(one: Any, other: Any) -> bool:
-    """Whether two rectangles share most of their height (one line of text)."""
+def _same_line(first: Any, second: Any) -> bool:
+    """Whether two annotations' rectangles share most of their height (one line)."""
+    one, other = first["Rect"], second["Rect"]
     low = max(min(one[1], one[3]), min(other[1], other[3]))
     high = min(max(one[1], one[3]), max(other[1], other[3]))
     shortest = min(abs(one[3] - one[1]), abs(other[3] - other[1]))
