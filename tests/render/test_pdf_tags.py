@@ -35,6 +35,21 @@ def test_the_rich_sample_passes_the_checker(rich: Briefing) -> None:
     assert pdfua_findings(rich.pdf) == []
 
 
+@pytest.mark.parametrize(
+    ("sheet", "template"), [("rich", "onepager"), ("small", "brief")], ids=["one-pager", "small"]
+)
+def test_the_one_pager_and_the_small_benchmark_pass_the_checker(sheet: str, template: str) -> None:
+    from bench.synthetic import sheet_data
+    from generator.factsheet import FactSheet
+    from generator.render import render_html
+
+    data = rich_data() if sheet == "rich" else sheet_data(0, sheet)
+    html = render_html(
+        FactSheet.model_validate(data), "sample", TEMPLATES, target="pdf", template=template
+    ).html
+    assert pdfua_findings(render_pdf(html, TEMPLATES).pdf) == []
+
+
 def test_the_checker_fails_what_weasyprint_writes_unrepaired(rich: Briefing) -> None:
     import weasyprint
 
