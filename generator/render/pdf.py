@@ -21,8 +21,9 @@ writing.
 
 Variants (:data:`generator.settings.PDF_VARIANTS`): ``pdf/ua-1`` is a tagged PDF
 (structure tree, document language, headings, tables and lists marked up for screen
-readers), ``pdf/a-3b`` is for archives (PDF/A-3 level B: embedded output intent and XMP
-metadata), ``plain`` is an untagged PDF 1.7.
+readers; WeasyPrint's tree is repaired before it is written, see
+:mod:`generator.render.pdf_tags`), ``pdf/a-3b`` is for archives (PDF/A-3 level B:
+embedded output intent and XMP metadata), ``plain`` is an untagged PDF 1.7.
 """
 
 from __future__ import annotations
@@ -109,15 +110,27 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
         with layout_released():
             document = source.render(font_config=shared_fonts(root))
         _drop_attachments(document)
-        # pdf_identifier=None: only variants that require an identifier get one, and
-        # WeasyPrint derives it from the file's own bytes.
-        pdf = document.write_pdf(pdf_variant=pdf_variant, pdf_identifier=None)
+        pdf = _write(document, pdf_variant, source.etree_element)
     except FatalURLFetchingError as exc:
         raise _refused(fetcher.refused[0] if fetcher.refused else str(exc), root) from exc
     # Some callers inside WeasyPrint (SVG drawing) swallow even fatal errors: check again.
     if fetcher.refused:
         raise _refused(fetcher.refused[0], root)
     return RenderedPdf(pdf, fetcher.files_read, len(document.pages))
+
+
+def _write(document: Any, pdf_variant: str | None, html_root: Any) -> bytes:
+    """The PDF bytes; a tagged PDF's structure tree is repaired first (render/pdf_tags.py)."""
+    from generator.render import pdf_tags
+
+    with pdf_tags.recording() as boxes:
+
+        def finisher(_document: Any, pdf: Any) -> None:
+            pdf_tags.repair(pdf, boxes, html_root)
+
+        # pdf_identifier=None: only variants that require an identifier get one, and
+        # WeasyPrint derives it from the file's own bytes.
+        return document.write_pdf(pdf_variant=pdf_variant, pdf_identifier=None, finisher=finisher)
 
 
 #: The font configuration this process shares between its renders: (process id,
