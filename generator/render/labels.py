@@ -27,7 +27,7 @@ STAGE_LABELS: Mapping[str, str] = {
     "under_construction": N_("Under construction"),
     "operating": N_("Operating"),
     "stalled": N_("Stalled"),
-    "cancelled": N_("Cancelled"),
+    "cancelled": N_("Canceled"),
 }
 PLAYER_KIND_LABELS: Mapping[str, str] = {
     "automaker": N_("Automaker"),
