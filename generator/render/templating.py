@@ -31,7 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import Diagnostic, TemplateError
-from generator.render.i18n import SOURCE_LANGUAGE, Language, language_for
+from generator.render.i18n import LOCALE_DIR, SOURCE_LANGUAGE, Language, language_for
 from generator.render.markdown import render_markdown
 from generator.render.numbers import format_date, format_number, format_partial_date
 from generator.render.stylesheets import check_stylesheet
@@ -99,8 +99,8 @@ def make_environment(
     env.globals["stylesheet"] = functools.partial(stylesheet_text, env)
     env.globals["language"] = language
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
-    if language.catalog is not None:
-        recording_loader(env).record(language.catalog)
+    # Recorded even when absent (a fallback): adding the catalog later rebuilds the page.
+    recording_loader(env).record(language.catalog or f"{LOCALE_DIR}/{language.tag}.po")
     return env
 
 
