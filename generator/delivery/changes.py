@@ -11,7 +11,8 @@ name, challenges by title, sections by heading and sources by id (ignoring case 
 surrounding spaces); timeline events by date and text. Markdown is compared with its
 line breaks inside paragraphs ignored, since they do not change what a reader sees.
 Every sentence uses the briefing's own words (``render.labels``) and number formats
-(``render.numbers``).
+(``render.numbers``), in the briefing's language: each sentence is a message of the
+catalogs (``templates/locale``), its parts filled in by name.
 """
 
 from __future__ import annotations
@@ -21,6 +22,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from generator.delivery.change_words import (
+    N_,
+    _,
+    _date,
+    _label,
+    _money,
+    _number,
+    _revised,
+    speaking,
+)
 from generator.factsheet import Challenge, FactSheet, Initiative, Source, TimelineEvent
 from generator.render import (
     CATEGORY_LABELS,
@@ -30,8 +41,7 @@ from generator.render import (
     SEVERITY_LABELS,
     STAGE_LABELS,
     STATUS_LABELS,
-    format_money,
-    format_number,
+    Language,
     partial_date_key,
     plain_text,
 )
@@ -90,12 +100,20 @@ def _listing(items: Sequence[str] | None) -> str:
     return "; ".join(items or ())
 
 
-def compare(before: FactSheet, after: FactSheet) -> list[Change]:
-    """The changes from ``before`` to ``after``: stage and status, then the briefing's order."""
+def compare(before: FactSheet, after: FactSheet, language: Language | None = None) -> list[Change]:
+    """The changes from ``before`` to ``after``: stage and status, then the briefing's order,
+    in ``language`` (None: English)."""
+    with speaking(language):
+        return _compare(before, after)
+
+
+def _compare(before: FactSheet, after: FactSheet) -> list[Change]:
     changes = _headline(before, after)
     changes += _title_block(before, after)
     if _prose(before.summary) != _prose(after.summary):
-        changes.append(Change("summary", f"{PART_LABELS['summary']} revised"))
+        changes.append(
+            Change("summary", _("%(part)s revised", part=_label(PART_LABELS, "summary")))
+        )
     changes += _initiative(before, after)
     changes += _fact_changes(before, after)
     changes += _player_changes(before, after)
@@ -110,11 +128,17 @@ def _headline(before: FactSheet, after: FactSheet) -> list[Change]:
     changes = []
     old, new = before.initiative.stage, after.initiative.stage
     if old != new:
-        label = INITIATIVE_LABELS["stage"]
-        changes.append(Change("stage", f"{label}: {STAGE_LABELS[old]} → {STAGE_LABELS[new]}"))
+        label, was, now = (
+            _label(INITIATIVE_LABELS, "stage"),
+            _label(STAGE_LABELS, old),
+            _label(STAGE_LABELS, new),
+        )
+        changes.append(
+            Change("stage", _("%(label)s: %(old)s → %(new)s", label=label, old=was, new=now))
+        )
     if before.status != after.status:
-        old_status, new_status = STATUS_LABELS[before.status], STATUS_LABELS[after.status]
-        changes.append(Change("status", f"Status: {old_status} → {new_status}"))
+        was, now = _label(STATUS_LABELS, before.status), _label(STATUS_LABELS, after.status)
+        changes.append(Change("status", _("Status: %(old)s → %(new)s", old=was, new=now)))
     return changes
 
 
@@ -123,10 +147,10 @@ def _text_change(kind: Kind, label: str, old: str | None, new: str | None) -> li
     if _key(old or "") == _key(new or ""):
         return []
     if not old:
-        return [Change(kind, f"{label}: added {new}")]
+        return [Change(kind, _("%(label)s: added %(item)s", label=label, item=new or ""))]
     if not new:
-        return [Change(kind, f"{label}: removed {old}")]
-    return [Change(kind, f"{label}: {old} → {new}")]
+        return [Change(kind, _("%(label)s: removed %(item)s", label=label, item=old))]
+    return [Change(kind, _("%(label)s: %(old)s → %(new)s", label=label, old=old, new=new))]
 
 
 def _authors(sheet: FactSheet) -> str:
@@ -140,12 +164,12 @@ def _title_block(before: FactSheet, after: FactSheet) -> list[Change]:
     changes: list[Change] = []
     for field in ("title", "subtitle", "jurisdiction", "sector"):
         old, new = getattr(before, field), getattr(after, field)
-        changes += _text_change("title-block", PART_LABELS[field], old, new)
+        changes += _text_change("title-block", _label(PART_LABELS, field), old, new)
     changes += _text_change(
-        "title-block", PART_LABELS["authors"], _authors(before), _authors(after)
+        "title-block", _label(PART_LABELS, "authors"), _authors(before), _authors(after)
     )
     return changes + _text_change(
-        "title-block", PART_LABELS["audience"], before.audience, after.audience
+        "title-block", _label(PART_LABELS, "audience"), before.audience, after.audience
     )
 
 
@@ -153,22 +177,22 @@ def _initiative(before: FactSheet, after: FactSheet) -> list[Change]:
     old, new = before.initiative, after.initiative
     changes: list[Change] = []
     for field in ("name", "sponsor", "framework"):
-        label = INITIATIVE_LABELS[field]
+        label = _label(INITIATIVE_LABELS, field)
         changes += _text_change("initiative", label, getattr(old, field), getattr(new, field))
     for field in ("locations", "target_markets"):
-        label = INITIATIVE_LABELS[field]
+        label = _label(INITIATIVE_LABELS, field)
         old_items, new_items = _listing(getattr(old, field)), _listing(getattr(new, field))
         changes += _text_change("initiative", label, old_items, new_items)
     return changes + _investment(old, new)
 
 
 def _investment(before: Initiative, after: Initiative) -> list[Change]:
-    label, old, new = INITIATIVE_LABELS["investment"], before.investment, after.investment
-    old_money = format_money(old.amount, old.currency) if old else None
-    new_money = format_money(new.amount, new.currency) if new else None
+    label, old, new = _label(INITIATIVE_LABELS, "investment"), before.investment, after.investment
+    old_money = _money(old.amount, old.currency) if old else None
+    new_money = _money(new.amount, new.currency) if new else None
     changes = _text_change("investment", label, old_money, new_money)
     if not changes and old and new and _key(old.note or "") != _key(new.note or ""):
-        changes.append(Change("investment", f"{label}: note revised"))
+        changes.append(Change("investment", _("%(label)s: note revised", label=label)))
     return changes
 
 
@@ -179,48 +203,58 @@ def _fact_changes(before: FactSheet, after: FactSheet) -> list[Change]:
     for key, fact in new.items():
         previous = old.get(key)
         if previous is None:
-            changes.append(
-                Change("new-fact", f"New key fact: {fact.label}: {format_number(fact.value)}")
+            text = _(
+                "New key fact: %(label)s: %(value)s", label=fact.label, value=_number(fact.value)
             )
-        elif format_number(previous.value) != format_number(fact.value):
-            changes.append(
-                Change(
-                    "changed-fact",
-                    f"{fact.label}: {format_number(previous.value)} → {format_number(fact.value)}",
-                )
-            )
+            changes.append(Change("new-fact", text))
+        elif _number(previous.value) != _number(fact.value):
+            was, now = _number(previous.value), _number(fact.value)
+            text = _("%(label)s: %(old)s → %(new)s", label=fact.label, old=was, new=now)
+            changes.append(Change("changed-fact", text))
         elif _prose(previous.note) != _prose(fact.note):
-            changes.append(Change("changed-fact", f"{fact.label}: note revised"))
+            changes.append(Change("changed-fact", _("%(label)s: note revised", label=fact.label)))
         elif previous.sources != fact.sources:
-            changes.append(Change("changed-fact", f"{fact.label}: sources revised"))
+            changes.append(
+                Change("changed-fact", _("%(label)s: sources revised", label=fact.label))
+            )
     for key, fact in old.items():
         if key not in new:
-            changes.append(Change("removed-fact", f"Key fact dropped: {fact.label}"))
+            changes.append(
+                Change("removed-fact", _("Key fact dropped: %(label)s", label=fact.label))
+            )
     return changes
 
 
 def _player_changes(before: FactSheet, after: FactSheet) -> list[Change]:
-    label = PART_LABELS["players"]
+    label = _label(PART_LABELS, "players")
     old = _index(before.players or (), lambda p: p.name)
     new = _index(after.players or (), lambda p: p.name)
     changes = []
     for key, player in new.items():
-        kind = PLAYER_KIND_LABELS[player.kind]
+        kind = _label(PLAYER_KIND_LABELS, player.kind)
         previous = old.get(key)
         if previous is None:
-            changes.append(Change("player", f"{label}: added {player.name} ({kind})"))
+            item = f"{player.name} ({kind})"
+            changes.append(Change("player", _("%(label)s: added %(item)s", label=label, item=item)))
         elif previous.kind != player.kind:
-            was = PLAYER_KIND_LABELS[previous.kind]
-            changes.append(Change("player", f"{label}: revised {player.name} ({was} → {kind})"))
+            was = _label(PLAYER_KIND_LABELS, previous.kind)
+            item = f"{player.name} ({_('%(old)s → %(new)s', old=was, new=kind)})"
+            changes.append(
+                Change("player", _("%(label)s: revised %(item)s", label=label, item=item))
+            )
         elif (_prose(previous.role), previous.local_name, previous.sources) != (
             _prose(player.role),
             player.local_name,
             player.sources,
         ):
-            changes.append(Change("player", f"{label}: revised {player.name}"))
+            changes.append(
+                Change("player", _("%(label)s: revised %(item)s", label=label, item=player.name))
+            )
     for key, player in old.items():
         if key not in new:
-            changes.append(Change("player", f"{label}: removed {player.name}"))
+            changes.append(
+                Change("player", _("%(label)s: removed %(item)s", label=label, item=player.name))
+            )
     return changes
 
 
@@ -252,20 +286,22 @@ def _timeline_changes(
         if was is not None:
             old.remove(was)
         found.append((event.date, Change("timeline", _event_text(event, was))))
-    label = PART_LABELS["timeline"]
+    label = _label(PART_LABELS, "timeline")
     for event in old:
-        text = f"{label}: removed {event.date} {plain_text(event.event)}"
+        item = f"{_date(event.date)} {plain_text(event.event)}"
+        text = _("%(label)s: removed %(item)s", label=label, item=item)
         found.append((event.date, Change("timeline", text)))
     found.sort(key=lambda pair: partial_date_key(pair[0]))
     return [change for _, change in found]
 
 
 def _event_text(event: TimelineEvent, was: TimelineEvent | None) -> str:
-    label, words = PART_LABELS["timeline"], plain_text(event.event)
+    label, item = _label(PART_LABELS, "timeline"), f"{_date(event.date)} {plain_text(event.event)}"
     if was is None:
-        return f"{label}: added {event.date} {words}"
-    moved = f" (was {was.date})" if was.date != event.date else ""
-    return f"{label}: revised {event.date} {words}{moved}"
+        return _("%(label)s: added %(item)s", label=label, item=item)
+    if was.date != event.date:
+        item += " " + _("(was %(date)s)", date=_date(was.date))
+    return _("%(label)s: revised %(item)s", label=label, item=item)
 
 
 def _challenge_changes(before: FactSheet, after: FactSheet) -> list[Change]:
@@ -275,58 +311,70 @@ def _challenge_changes(before: FactSheet, after: FactSheet) -> list[Change]:
     for key, challenge in new.items():
         previous = old.get(key)
         if previous is None:
-            changes.append(
-                Change(
-                    "new-challenge",
-                    f"New challenge: {challenge.title} "
-                    f"({SEVERITY_LABELS[challenge.severity]} severity)",
-                )
+            severity = _label(SEVERITY_LABELS, challenge.severity)
+            text = _(
+                "New challenge: %(title)s (%(severity)s severity)",
+                title=challenge.title,
+                severity=severity,
             )
+            changes.append(Change("new-challenge", text))
         else:
             changes += _challenge_revised(previous, challenge)
     for key, challenge in old.items():
         if key not in new:
-            changes.append(Change("removed-challenge", f"Challenge dropped: {challenge.title}"))
+            text = _("Challenge dropped: %(title)s", title=challenge.title)
+            changes.append(Change("removed-challenge", text))
     return changes
 
 
 def _challenge_revised(previous: Challenge, challenge: Challenge) -> list[Change]:
     title, changes = challenge.title, []
     if previous.severity != challenge.severity:
-        old, new = SEVERITY_LABELS[previous.severity], SEVERITY_LABELS[challenge.severity]
-        changes.append(Change("changed-challenge", f"Challenge {title}: severity {old} → {new}"))
+        old, new = (_label(SEVERITY_LABELS, c.severity) for c in (previous, challenge))
+        text = _("Challenge %(title)s: severity %(old)s → %(new)s", title=title, old=old, new=new)
+        changes.append(Change("changed-challenge", text))
     if previous.category != challenge.category:
-        old, new = CATEGORY_LABELS[previous.category], CATEGORY_LABELS[challenge.category]
-        changes.append(Change("changed-challenge", f"Challenge {title}: {old} → {new}"))
+        old, new = (_label(CATEGORY_LABELS, c.category) for c in (previous, challenge))
+        text = _("Challenge %(title)s: %(old)s → %(new)s", title=title, old=old, new=new)
+        changes.append(Change("changed-challenge", text))
     revised = [
         what
         for what, differs in (
-            ("text", _prose(previous.body) != _prose(challenge.body)),
-            ("mitigations", _prose(previous.mitigations) != _prose(challenge.mitigations)),
-            ("sources", previous.sources != challenge.sources),
+            (N_("text"), _prose(previous.body) != _prose(challenge.body)),
+            (N_("mitigations"), _prose(previous.mitigations) != _prose(challenge.mitigations)),
+            (N_("sources"), previous.sources != challenge.sources),
         )
         if differs
     ]
     if revised:
-        listed = ", ".join(revised[:-1]) + " and " + revised[-1] if len(revised) > 1 else revised[0]
-        changes.append(Change("changed-challenge", f"Challenge {title}: {listed} revised"))
+        changes.append(Change("changed-challenge", _revised(title, revised)))
     return changes
 
 
 def _section_changes(before: FactSheet, after: FactSheet) -> list[Change]:
-    label = PART_LABELS["sections"]
+    label = _label(PART_LABELS, "sections")
     old = _index(before.sections or (), lambda s: s.heading)
     new = _index(after.sections or (), lambda s: s.heading)
     changes = []
     for key, section in new.items():
         previous = old.get(key)
         if previous is None:
-            changes.append(Change("section", f"{label}: added {section.heading}"))
+            changes.append(
+                Change("section", _("%(label)s: added %(item)s", label=label, item=section.heading))
+            )
         elif _prose(previous.body) != _prose(section.body):
-            changes.append(Change("section", f"{label}: revised {section.heading}"))
+            changes.append(
+                Change(
+                    "section", _("%(label)s: revised %(item)s", label=label, item=section.heading)
+                )
+            )
     for key, section in old.items():
         if key not in new:
-            changes.append(Change("section", f"{label}: removed {section.heading}"))
+            changes.append(
+                Change(
+                    "section", _("%(label)s: removed %(item)s", label=label, item=section.heading)
+                )
+            )
     return changes
 
 
@@ -338,12 +386,11 @@ def _source_changes(before: Sequence[Source], after: Sequence[Source]) -> list[C
         previous = old.get(key)
         named = f"{source.title} ({source.publisher})"
         if previous is None:
-            changes.append(Change("new-source", f"New source: {named}"))
+            changes.append(Change("new-source", _("New source: %(source)s", source=named)))
         elif previous.model_dump(exclude={"id"}) != source.model_dump(exclude={"id"}):
-            changes.append(Change("changed-source", f"Source revised: {named}"))
+            changes.append(Change("changed-source", _("Source revised: %(source)s", source=named)))
     for key, source in old.items():
         if key not in new:
-            changes.append(
-                Change("removed-source", f"Source dropped: {source.title} ({source.publisher})")
-            )
+            named = f"{source.title} ({source.publisher})"
+            changes.append(Change("removed-source", _("Source dropped: %(source)s", source=named)))
     return changes

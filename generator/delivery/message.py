@@ -19,6 +19,7 @@ use, so a line break in a title cannot add a header.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,10 @@ from generator.render import (
     SEVERITY_LABELS,
     STAGE_LABELS,
     STATUS_MARKS,
+    Language,
+    format_date,
     format_number,
+    language_for,
     ordered_challenges,
 )
 
@@ -121,6 +125,8 @@ class EmailView:
     organisation: str | None = None
     contact: str | None = None
     document_number: str | None = None
+    #: The briefing's language: the templates' words, the labels, dates and numbers.
+    language: Language | None = None
 
     @property
     def summary_text(self) -> str:
@@ -142,11 +148,16 @@ def email_view(
     changes: Sequence[Change] | None,
     attachments: Sequence[str],
     brand: object = None,
+    templates_dir: Path | None = None,
 ) -> EmailView:
     """The view model of one briefing's email; ``changes`` is None for a list's first edition.
 
-    ``brand`` is the house style (``config.Brand``; None: no brand.yaml)."""
+    ``brand`` is the house style (``config.Brand``; None: no brand.yaml); the words are
+    in the sheet's language, from the catalogs under ``templates_dir`` (None: English)."""
     from generator.render import brand_view
+
+    lang = _language(sheet.language, templates_dir)
+    loc = lang.locale
 
     house = brand_view(brand, brief_id=brief_id, sheet=sheet)
     # The summary comes first in the briefing too, so these numbers match the PDF's.
@@ -158,16 +169,19 @@ def email_view(
         title=sheet.title,
         subtitle=sheet.subtitle,
         jurisdiction=sheet.jurisdiction,
-        stage=STAGE_LABELS[sheet.initiative.stage],
-        as_of=sheet.as_of.isoformat(),
+        stage=lang.label(STAGE_LABELS, sheet.initiative.stage),
+        as_of=format_date(sheet.as_of, loc),
         status=sheet.status,
-        status_mark=STATUS_MARKS.get(sheet.status, ""),
+        status_mark=lang.gettext(STATUS_MARKS.get(sheet.status, "")),
         summary=sheet.summary,
         numbers={k: v for k, v in numbers.items() if k in shown},
-        facts=tuple(FactLine(f.label, format_number(f.value)) for f in sheet.key_facts),
+        facts=tuple(FactLine(f.label, format_number(f.value, loc)) for f in sheet.key_facts),
         challenges=tuple(
             ChallengeLine(
-                c.title, c.severity, SEVERITY_LABELS[c.severity], CATEGORY_LABELS[c.category]
+                c.title,
+                c.severity,
+                lang.label(SEVERITY_LABELS, c.severity),
+                lang.label(CATEGORY_LABELS, c.category),
             )
             for c in ordered_challenges(sheet.challenges)
         ),
@@ -181,7 +195,15 @@ def email_view(
         organisation=house.organisation,
         contact=house.contact,
         document_number=house.document_number,
+        language=lang,
     )
+
+
+def _language(tag: str, templates_dir: Path | None) -> Language:
+    """The language of a sheet's email; English words without a templates folder."""
+    if templates_dir is None:
+        return Language(tag, "en", gettext.NullTranslations())
+    return language_for(tag, templates_dir)
 
 
 def render_body(view: EmailView, templates_dir: Path) -> Body:
@@ -196,13 +218,15 @@ def render_body(view: EmailView, templates_dir: Path) -> Body:
     from generator.render import make_environment, read_stylesheet, render_template
 
     try:
-        html_env = _email_filters(make_environment(templates_dir), html=True)
+        lang = view.language
+        html_env = _email_filters(make_environment(templates_dir, language=lang), html=True)
         css = read_stylesheet(html_env, f"{EMAIL_TEMPLATES}/{CSS_NAME}")
         page = render_template(
             html_env, f"{EMAIL_TEMPLATES}/brief.html", view=view, source_numbers=view.numbers
         )
         # The plain-text part is not HTML: the same recipe, without escaping.
-        text_env = _email_filters(make_environment(templates_dir, output="text"), html=False)
+        text_env = make_environment(templates_dir, output="text", language=lang)
+        text_env = _email_filters(text_env, html=False)
         text = render_template(
             text_env, f"{EMAIL_TEMPLATES}/brief.txt", view=view, source_numbers=view.numbers
         )

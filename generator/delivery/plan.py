@@ -88,7 +88,9 @@ def plan(
                 continue
             changes = _changes_since_last(edition, list_name, db, settings, delivery)
             attached = list(edition.attachments)
-            view = email_view(edition.sheet, edition.brief_id, changes, attached, brand)
+            view = email_view(
+                edition.sheet, edition.brief_id, changes, attached, brand, settings.templates_dir
+            )
             result.bodies[(edition.brief_id, list_name)] = render_body(view, settings.templates_dir)
             people = delivery.recipients[list_name]
             rows = ledger.list_rows(db, edition.content_hash, list_name)

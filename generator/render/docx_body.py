@@ -11,23 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from gettext import NullTranslations
 from typing import Any
 
 from generator.factsheet import FactSheet
 from generator.render.docx_text import TextWriter, new_table, source_anchor
 from generator.render.docx_xml import internal_link, toc_begin, toc_end
+from generator.render.i18n import Language
 from generator.render.order import ordered_challenges, partial_date_key
 from generator.render.templating import long_date, partial_date, sentence
 from generator.render.view import BriefView
 
-#: The initiative rows whose value is one field, by their label in the view.
+#: The initiative rows whose value is one field, by the field the view's row shows.
 INITIATIVE_FIELDS = {
-    "Initiative": "initiative.name",
-    "Sponsor": "initiative.sponsor",
-    "Policy framework": "initiative.framework",
+    "name": "initiative.name",
+    "sponsor": "initiative.sponsor",
+    "framework": "initiative.framework",
 }
 #: The rows listing several fields, one per item of the list.
-INITIATIVE_LISTS = {"Locations": "locations", "Target markets": "target_markets"}
+INITIATIVE_LISTS = {"locations": "locations", "target_markets": "target_markets"}
 #: The share of the text width each column of a table takes.
 GLANCE_COLUMNS = (0.3, 0.7)
 KEY_FACT_COLUMNS = (0.22, 0.24, 0.42, 0.12)
@@ -69,6 +71,8 @@ class Body:
         self.sheet = sheet
         self.view = view
         numbers = dict(view.source_numbers)
+        words = view.i18n or Language(view.language, "en", NullTranslations())
+        self._, self.words, self.locale = words.gettext, words, words.locale
         self.text = TextWriter(document, numbers, view.language, fields=fields)
         self.indexes = indexes(sheet, dict(view.source_numbers))
 
@@ -76,7 +80,7 @@ class Body:
         """Every section, in the format's order; empty optional ones left out."""
         self.title_block()
         self.contents()
-        self.heading(1, "Summary", "summary")
+        self.heading(1, self._("Summary"), "summary")
         with self.text.field("summary"):
             self.text.markdown(self.document, self.view.summary, heading_level=2)
         self.initiative()
@@ -123,7 +127,7 @@ class Body:
     def _sources_line(self, container: Any, ids: Sequence[str]) -> None:
         if ids:
             paragraph = self.text.paragraph(container, "Entry Sources")
-            self.text.run(paragraph, "Sources: ")
+            self.text.run(paragraph, self._("Sources:") + " ")
             self.text.citation(paragraph, ids)
 
     # -- sections -------------------------------------------------------------------------
@@ -131,7 +135,7 @@ class Body:
     def title_block(self) -> None:
         head = self.view.title_block
         self.masthead()
-        self.paragraph("Kicker", f"Policy briefing · {head.sector}")
+        self.paragraph("Kicker", f"{self._('Policy briefing')} · {head.sector}")
         self.paragraph("Title", head.title, "title")
         if head.subtitle:
             self.paragraph("Subtitle", head.subtitle, "subtitle")
@@ -139,15 +143,15 @@ class Body:
             f"{a.name} ({a.affiliation})" if a.affiliation else a.name for a in head.authors
         )
         rows = [
-            ("Jurisdiction", head.jurisdiction),
-            ("Facts as of", long_date(head.as_of)),
-            ("Status", head.status_label),
-            ("Authors" if len(head.authors) > 1 else "Author", authors),
+            (self._("Jurisdiction"), head.jurisdiction),
+            (self._("Facts as of"), long_date(head.as_of, self.locale)),
+            (self._("Status"), head.status_label),
+            (self.words.ngettext("Author", "Authors", len(head.authors)), authors),
         ]
         if head.audience:
-            rows.append(("Audience", head.audience))
+            rows.append((self._("Audience"), head.audience))
         if self.view.brand.document_number:
-            rows.append(("Document", self.view.brand.document_number))
+            rows.append((self._("Document"), self.view.brand.document_number))
         table = self._glance_table(len(rows))
         for row, (label, value) in zip(table.rows, rows, strict=True):
             self.text.run(row.cells[0].paragraphs[0], label)
@@ -171,7 +175,7 @@ class Body:
 
     def contents(self) -> None:
         """A TOC field whose result, until Word updates it, lists the sections as links."""
-        self.paragraph("TOC Heading", "Contents")
+        self.paragraph("TOC Heading", self._("Contents"))
         entries = self.view.contents
         for position, entry in enumerate(entries):
             paragraph = self.paragraph("toc 1")
@@ -184,29 +188,29 @@ class Body:
                 paragraph._p.append(toc_end())
 
     def initiative(self) -> None:
-        self.heading(1, "Initiative at a glance", "initiative")
+        self.heading(1, self._("Initiative at a glance"), "initiative")
         table = self._glance_table(len(self.view.initiative))
         items = self.sheet.initiative
         for row, entry in zip(table.rows, self.view.initiative, strict=True):
             self.text.run(row.cells[0].paragraphs[0], entry.label)
             paragraph = row.cells[1].paragraphs[0]
-            if entry.label in INITIATIVE_LISTS:
-                key = INITIATIVE_LISTS[entry.label]
+            if entry.field in INITIATIVE_LISTS:
+                key = INITIATIVE_LISTS[entry.field]
                 for i, item in enumerate(getattr(items, key) or ()):
                     if i:
                         self.text.run(paragraph, "; ")
                     self._text(paragraph, item, f"initiative.{key}[{i}]")
             else:
-                self._text(paragraph, entry.value, INITIATIVE_FIELDS.get(entry.label))
+                self._text(paragraph, entry.value, INITIATIVE_FIELDS.get(entry.field))
             if entry.note:
                 # On a line of its own, as the HTML sets it under the amount.
                 self.text.run(paragraph, "").add_break()
                 self.text.run(paragraph, entry.note)
 
     def key_facts(self) -> None:
-        self.heading(1, "Key facts", "key-facts")
+        self.heading(1, self._("Key facts"), "key-facts")
         facts = self.view.key_facts
-        headings = ("Fact", "Value", "Context", "Sources")
+        headings = tuple(self._(h) for h in ("Fact", "Value", "Context", "Sources"))
         table = self._data_table(headings, len(facts), KEY_FACT_COLUMNS)
         for i, fact in enumerate(facts):
             cells = table.rows[i + 1].cells
@@ -222,9 +226,11 @@ class Body:
         _tidy_cells(table)
 
     def players(self) -> None:
-        self.heading(1, "Players", "players")
+        self.heading(1, self._("Players"), "players")
         players = self.view.players
-        table = self._data_table(("Name", "Type", "Role"), len(players), PLAYER_COLUMNS)
+        table = self._data_table(
+            tuple(self._(h) for h in ("Name", "Type", "Role")), len(players), PLAYER_COLUMNS
+        )
         for i, player in enumerate(players):
             cells = table.rows[i + 1].cells
             name = cells[0].paragraphs[0]
@@ -238,34 +244,36 @@ class Body:
         _tidy_cells(table)
 
     def timeline(self) -> None:
-        self.heading(1, "Timeline", "timeline")
+        self.heading(1, self._("Timeline"), "timeline")
         entries = self.view.timeline
-        table = self._data_table(("Date", "Event"), len(entries), TIMELINE_COLUMNS)
+        table = self._data_table((self._("Date"), self._("Event")), len(entries), TIMELINE_COLUMNS)
         for row, entry, i in zip(table.rows[1:], entries, self.indexes.timeline, strict=True):
-            self.text.run(row.cells[0].paragraphs[0], partial_date(entry.date))
+            self.text.run(row.cells[0].paragraphs[0], partial_date(entry.date, self.locale))
             self._markdown_field(row.cells[1], f"timeline[{i}].event", entry.event, 4)
             self._sources_line(row.cells[1], entry.sources)
         _tidy_cells(table)
 
     def challenges(self) -> None:
-        self.heading(1, "Challenges", "challenges")
+        self.heading(1, self._("Challenges"), "challenges")
         order = iter(self.indexes.challenges)
         for group in self.view.challenge_groups:
             self.heading(2, group.label, None)
             for challenge in group.challenges:
                 i = next(order)
                 self.heading(3, challenge.title, None, f"challenges[{i}].title")
-                self.paragraph("Severity", f"Severity: {challenge.severity_label}")
+                self.paragraph(
+                    "Severity", self._("Severity: %(level)s") % {"level": challenge.severity_label}
+                )
                 with self.text.field(f"challenges[{i}].body"):
                     self.text.markdown(self.document, challenge.body, heading_level=4)
                 if challenge.mitigations:
-                    self.paragraph("Label", "Mitigations")
+                    self.paragraph("Label", self._("Mitigations"))
                     with self.text.field(f"challenges[{i}].mitigations"):
                         self.text.markdown(self.document, challenge.mitigations, heading_level=4)
                 self._sources_line(self.document, challenge.sources)
 
     def sources(self) -> None:
-        self.heading(1, "Sources", "sources")
+        self.heading(1, self._("Sources"), "sources")
         for source in self.view.sources:
             i = self.indexes.sources[source.number]
             paragraph = self.paragraph("Source Entry", f"{source.number}.\t")
@@ -273,7 +281,7 @@ class Body:
             self.text.run(paragraph, " ")
             self._text(paragraph, source.publisher, f"sources[{i}].publisher")
             if source.published:
-                self.text.run(paragraph, f", {partial_date(source.published)}")
+                self.text.run(paragraph, f", {partial_date(source.published, self.locale)}")
             self.text.run(paragraph, f". {source.kind}.")
             if source.url:
                 self.text.run(paragraph, " ")
@@ -282,7 +290,8 @@ class Body:
                 self.text.run(paragraph, " ")
                 self._sentence(paragraph, source.note, f"sources[{i}].note")
             if source.accessed:
-                self.text.run(paragraph, f" Accessed {long_date(source.accessed)}.")
+                accessed = long_date(source.accessed, self.locale)
+                self.text.run(paragraph, " " + self._("Accessed %(date)s.") % {"date": accessed})
             self.text.anchor(paragraph, source_anchor(source.number))
 
     def brand_footer(self) -> None:
@@ -290,7 +299,7 @@ class Body:
         suggested citation, the contact line and the colophon."""
         brand = self.view.brand
         if brand.citation:
-            self.paragraph("Label", "Suggested citation")
+            self.paragraph("Label", self._("Suggested citation"))
             self.paragraph("Normal", brand.citation)
         if brand.contact:
             self.paragraph("Entry Sources", brand.contact)

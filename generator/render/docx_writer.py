@@ -33,6 +33,7 @@ from generator.render.docx_xml import (
     update_fields_on_open,
     xml_text,
 )
+from generator.render.i18n import language_for
 from generator.render.marking import Banner
 from generator.render.templating import long_date
 from generator.render.view import BriefView, build_view, shorten
@@ -71,7 +72,7 @@ def render_docx(
     Raises :class:`TemplateError` naming ``templates/reference.docx`` when the reference
     document is missing or is not a Word document.
     """
-    view = build_view(sheet, brief_id, brand, banner)
+    view = build_view(sheet, brief_id, brand, banner, language_for(sheet.language, templates_dir))
     document = open_reference(templates_dir)
     ensure_styles(document)
     body = document.element.body
@@ -142,7 +143,7 @@ def _furniture_values(view: BriefView) -> dict[str, str]:
         "title": head.short_title,
         "jurisdiction": head.short_jurisdiction,
         "status": _page_mark(view),
-        "as_of": long_date(head.as_of),
+        "as_of": long_date(head.as_of, view.i18n.locale if view.i18n else "en"),
         "brief_id": view.brief_id,
     }
 

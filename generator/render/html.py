@@ -32,6 +32,7 @@ from markupsafe import Markup
 from generator.factsheet import FactSheet
 from generator.render.branding import brand_css, brand_view
 from generator.render.fonts_css import font_css
+from generator.render.i18n import Language, language_for, page_label_css
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
@@ -154,11 +155,12 @@ def render_html(
     Raises :class:`TemplateError` naming the template file and line when a template is
     missing, does not parse or uses an undefined name.
     """
-    env = make_environment(templates_dir)
-    view = build_view(sheet, brief_id, brand, banner)
+    language = language_for(sheet.language, templates_dir)
+    env = make_environment(templates_dir, language=language)
+    view = build_view(sheet, brief_id, brand, banner, language)
     name = template_file_name(template or sheet.template)
     with template_errors(templates_dir, name):
-        styles = _styles(env, target)
+        styles = _styles(env, target) + _page_label(language, target)
         if target == "pdf":
             styles += contents_grid(len(view.contents), [e.heading for e in view.contents])
         meta = view.meta
@@ -202,9 +204,13 @@ def render_index(entries: Sequence[IndexEntry], templates_dir: Path, brand: obje
 def render_index_page(
     entries: Sequence[IndexEntry], templates_dir: Path, brand: object = None
 ) -> RenderedHtml:
-    """:func:`render_index`, with the template files it used, in the house style ``brand``."""
-    env = make_environment(templates_dir)
-    rows = [_index_row(entry) for entry in entries]
+    """:func:`render_index`, with the template files it used, in the house style ``brand``.
+
+    The index lists briefings in any language; its own words are English (the source
+    language, through the catalogs like every other page)."""
+    language = language_for("en", templates_dir)
+    env = make_environment(templates_dir, language=language)
+    rows = [_index_row(entry, language) for entry in entries]
     with template_errors(templates_dir, "index.html"):
         styles = _styles(env, "html") + _brand_styles(brand, "html")
         page = PageHead("en", "Briefings", "html", index_meta(), styles)
@@ -217,7 +223,7 @@ def render_index_page(
     return RenderedHtml(html, recording_loader(env).used)
 
 
-def _index_row(entry: IndexEntry) -> IndexRow:
+def _index_row(entry: IndexEntry, language: Language) -> IndexRow:
     editions = tuple(
         EditionLinks(e.edition, _safe_href(e.html_href), _safe_href(e.pdf_href))
         for e in entry.editions
@@ -225,8 +231,8 @@ def _index_row(entry: IndexEntry) -> IndexRow:
     external = next((e.html_href for e in editions if e.edition == "external"), None)
     return IndexRow(
         entry=entry,
-        stage=STAGE_LABELS.get(entry.stage, entry.stage),
-        status=STATUS_LABELS.get(entry.status, entry.status),
+        stage=language.gettext(STAGE_LABELS.get(entry.stage, entry.stage)),
+        status=language.gettext(STATUS_LABELS.get(entry.status, entry.status)),
         html_href=_safe_href(entry.html_href) or external,
         pdf_href=_safe_href(entry.pdf_href),
         editions=editions,
@@ -291,6 +297,11 @@ def _styles(env: jinja2.Environment, target: Target) -> tuple[StyleBlock, ...]:
     return tuple(
         StyleBlock(media, stylesheet_text(env, name)) for name, media in STYLESHEETS[target]
     )
+
+
+def _page_label(language: Language, target: Target) -> tuple[StyleBlock, ...]:
+    """ "Page 2 of 6" in the language, after print.css (whose English rule it overrides)."""
+    return (StyleBlock("print" if target == "html" else None, Markup(page_label_css(language))),)
 
 
 def _brand_styles(brand: object, target: Target) -> tuple[StyleBlock, ...]:

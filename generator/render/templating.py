@@ -31,25 +31,12 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import Diagnostic, TemplateError
+from generator.render.i18n import LOCALE_DIR, SOURCE_LANGUAGE, Language, language_for
 from generator.render.markdown import render_markdown
+from generator.render.numbers import format_date, format_number, format_partial_date
 from generator.render.stylesheets import check_stylesheet
 
 Output = Literal["html", "text"]
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class RecordingLoader(jinja2.FileSystemLoader):
@@ -77,10 +64,18 @@ class RecordingLoader(jinja2.FileSystemLoader):
         return tuple(sorted(self._used))
 
 
-def make_environment(templates_dir: Path, *, output: Output = "html") -> jinja2.Environment:
-    """The Jinja environment of the project: strict, all filters; escaped for ``html``."""
+def make_environment(
+    templates_dir: Path, *, output: Output = "html", language: Language | None = None
+) -> jinja2.Environment:
+    """The Jinja environment of the project: strict, all filters; escaped for ``html``.
+
+    Its words (``{% trans %}``, ``_()``) and its date filters are in ``language``
+    (None: English); the catalog it read is recorded as a template input.
+    """
     html = output == "html"
+    language = language or language_for(SOURCE_LANGUAGE, templates_dir)
     env = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=RecordingLoader(templates_dir),
         # A callable: select_autoescape() would leave "*.j2" and unknown names unescaped.
         autoescape=_always if html else False,
@@ -96,11 +91,16 @@ def make_environment(templates_dir: Path, *, output: Output = "html") -> jinja2.
         markdown=_markdown_filter,
         markdown_inline=_markdown_inline_filter,
         cite=_cite_filter,
-        long_date=long_date,
-        partial_date=partial_date,
+        long_date=functools.partial(long_date, locale=language.locale),
+        partial_date=functools.partial(partial_date, locale=language.locale),
+        number=functools.partial(format_number, locale=language.locale),
         sentence=sentence,
     )
     env.globals["stylesheet"] = functools.partial(stylesheet_text, env)
+    env.globals["language"] = language
+    env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    # Recorded even when absent (a fallback): adding the catalog later rebuilds the page.
+    recording_loader(env).record(language.catalog or f"{LOCALE_DIR}/{language.tag}.po")
     return env
 
 
@@ -144,19 +144,15 @@ def read_stylesheet(env: jinja2.Environment, path: str) -> Markup:
     return Markup(css)
 
 
-def long_date(value: dt.date) -> str:
-    """``2026-01-20`` -> ``20 January 2026`` (fixed English names, never the locale)."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+def long_date(value: dt.date, locale: str = "en") -> str:
+    """``2026-01-20`` in the locale's long form: ``20 January 2026`` (en-GB),
+    ``January 20, 2026`` (en), ``2026年1月20日`` (ja); never the host's locale."""
+    return format_date(value, locale)
 
 
-def partial_date(value: str) -> str:
+def partial_date(value: str, locale: str = "en") -> str:
     """``2024`` -> ``2024``, ``2024-03`` -> ``March 2024``, ``2024-03-05`` -> ``5 March 2024``."""
-    parts = [int(part) for part in value.split("-")]
-    if len(parts) == 3:
-        return long_date(dt.date(*parts))
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0])
+    return format_partial_date(value, locale)
 
 
 def sentence(text: str) -> str:

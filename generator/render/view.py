@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from gettext import NullTranslations
 from types import MappingProxyType
 
 from generator.factsheet import (
@@ -28,8 +29,11 @@ from generator.factsheet import (
     number_sources,
 )
 from generator.render.branding import BrandView, brand_view
+from generator.render.i18n import Language
 from generator.render.labels import (
     CATEGORY_LABELS,
+    INITIATIVE_LABELS,
+    PART_LABELS,
     PLAYER_KIND_LABELS,
     SEVERITY_LABELS,
     SOURCE_KIND_LABELS,
@@ -39,7 +43,7 @@ from generator.render.labels import (
 )
 from generator.render.marking import Banner
 from generator.render.metadata import MetaTag, head_meta, shorten
-from generator.render.numbers import format_amount, format_number
+from generator.render.numbers import format_money, format_number
 from generator.render.order import ordered_challenges, partial_date_key, reading_order
 
 #: Longest running-header title before it is shortened.
@@ -85,6 +89,8 @@ class Row:
     label: str
     value: str
     note: str | None = None
+    #: The field the row shows (``INITIATIVE_LABELS``' key: ``sponsor``), whatever its label.
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,9 @@ class BriefView:
     brand: BrandView = field(default_factory=BrandView)
     #: The marking and edition shown on every page; None for a sheet with neither.
     banner: Banner | None = None
+    #: The words, dates and numbers of ``language`` (None: English), for writers without
+    #: templates (the DOCX).
+    i18n: Language | None = None
 
     @property
     def leading_facts(self) -> tuple[KeyFactRow, ...]:
@@ -221,11 +230,16 @@ class BriefView:
 
 
 def build_view(
-    sheet: FactSheet, brief_id: str, brand: object = None, banner: Banner | None = None
+    sheet: FactSheet,
+    brief_id: str,
+    brand: object = None,
+    banner: Banner | None = None,
+    language: Language | None = None,
 ) -> BriefView:
     """Work out the view of ``sheet`` (an edition's sheet, with its ``banner``): order,
     grouping, numbering, labels, metadata, and the house style ``brand`` (None: no
-    brand.yaml)."""
+    brand.yaml); labels and numbers in ``language`` (None: English)."""
+    lang = language or Language(sheet.language, "en", NullTranslations())
     timeline = sorted(sheet.timeline or (), key=lambda event: partial_date_key(event.date))
     challenges = ordered_challenges(sheet.challenges)
     numbers = number_sources(
@@ -238,52 +252,60 @@ def build_view(
     return BriefView(
         brief_id=brief_id,
         language=sheet.language,
-        title_block=_title_block(sheet),
+        title_block=_title_block(sheet, lang),
         summary=sheet.summary,
-        initiative=_initiative_rows(sheet.initiative),
+        initiative=_initiative_rows(sheet.initiative, lang),
         key_facts=tuple(
-            KeyFactRow(f.label, _fact_value(f.value, f.year), f.note, tuple(f.sources))
+            KeyFactRow(
+                f.label, _fact_value(f.value, f.year, lang.locale), f.note, tuple(f.sources)
+            )
             for f in sheet.key_facts
         ),
         players=tuple(
             PlayerEntry(
-                p.name, p.local_name, PLAYER_KIND_LABELS[p.kind], p.role, tuple(p.sources or ())
+                p.name,
+                p.local_name,
+                lang.label(PLAYER_KIND_LABELS, p.kind),
+                p.role,
+                tuple(p.sources or ()),
             )
             for p in sheet.players or ()
         ),
         timeline=tuple(TimelineEntry(e.date, e.event, tuple(e.sources or ())) for e in timeline),
-        challenge_groups=_group_challenges(challenges),
+        challenge_groups=_group_challenges(challenges, lang),
         sections=sections,
-        sources=_numbered_sources(sheet.sources, numbers),
+        sources=_numbered_sources(sheet.sources, numbers, lang),
         source_numbers=MappingProxyType(numbers),
         meta=head_meta(sheet, banner.keywords if banner else ()),
-        contents=contents(sheet, sections),
+        contents=contents(sheet, sections, lang),
         brand=brand_view(brand, brief_id=brief_id, sheet=sheet, authors=author_names(sheet)),
         banner=banner,
+        i18n=lang,
     )
 
 
-def contents(sheet: FactSheet, sections: Sequence[SectionEntry]) -> tuple[ContentsEntry, ...]:
-    """The sections of the full briefing in the format's order, empty optional ones left out.
+def contents(
+    sheet: FactSheet, sections: Sequence[SectionEntry], lang: Language | None = None
+) -> tuple[ContentsEntry, ...]:
+    """The sections of the full briefing in the format's order, empty optional ones left out,
+    headed as the partials head them (``PART_LABELS``, translated).
 
     The anchors are the ids the ``brief`` template's partials give their sections.
     """
+    parts = ["summary", "initiative", "key_facts"]
+    parts += ["players"] * bool(sheet.players) + ["timeline"] * bool(sheet.timeline)
+    word = lang.gettext if lang else str
     entries = [
-        ContentsEntry("summary", "Summary"),
-        ContentsEntry("initiative", "Initiative at a glance"),
-        ContentsEntry("key-facts", "Key facts"),
+        ContentsEntry(part.replace("_", "-"), word(PART_LABELS[part]))
+        for part in [*parts, "challenges"]
     ]
-    if sheet.players:
-        entries.append(ContentsEntry("players", "Players"))
-    if sheet.timeline:
-        entries.append(ContentsEntry("timeline", "Timeline"))
-    entries.append(ContentsEntry("challenges", "Challenges"))
     entries += [ContentsEntry(s.anchor, s.heading) for s in sections]
-    entries.append(ContentsEntry("sources", "Sources"))
+    entries.append(ContentsEntry("sources", word(PART_LABELS["sources"])))
     return tuple(entries)
 
 
-def _title_block(sheet: FactSheet) -> TitleBlock:
+def _title_block(sheet: FactSheet, lang: Language) -> TitleBlock:
+    mark = STATUS_MARKS.get(sheet.status)
     return TitleBlock(
         title=sheet.title,
         short_title=shorten(sheet.title, SHORT_TITLE_LENGTH),
@@ -293,8 +315,8 @@ def _title_block(sheet: FactSheet) -> TitleBlock:
         sector=sheet.sector,
         as_of=sheet.as_of,
         status=sheet.status,
-        status_label=STATUS_LABELS[sheet.status],
-        status_mark=STATUS_MARKS.get(sheet.status),
+        status_label=lang.label(STATUS_LABELS, sheet.status),
+        status_mark=lang.gettext(mark) if mark else None,
         authors=tuple(
             Person(a, None) if isinstance(a, str) else Person(a.name, a.affiliation)
             for a in sheet.authors
@@ -304,45 +326,50 @@ def _title_block(sheet: FactSheet) -> TitleBlock:
     )
 
 
-def _initiative_rows(initiative: Initiative) -> tuple[Row, ...]:
-    rows = [Row("Initiative", initiative.name)]
+def _initiative_rows(initiative: Initiative, lang: Language) -> tuple[Row, ...]:
+    def row(field: str, value: str, note: str | None = None) -> Row:
+        return Row(lang.label(INITIATIVE_LABELS, field), value, note, field)
+
+    rows = [row("name", initiative.name)]
     if initiative.sponsor:
-        rows.append(Row("Sponsor", initiative.sponsor))
+        rows.append(row("sponsor", initiative.sponsor))
     if initiative.framework:
-        rows.append(Row("Policy framework", initiative.framework))
-    rows.append(Row("Stage", STAGE_LABELS[initiative.stage]))
+        rows.append(row("framework", initiative.framework))
+    rows.append(row("stage", lang.label(STAGE_LABELS, initiative.stage)))
     if initiative.locations:
-        rows.append(Row("Locations", "; ".join(initiative.locations)))
+        rows.append(row("locations", "; ".join(initiative.locations)))
     if initiative.target_markets:
-        rows.append(Row("Target markets", "; ".join(initiative.target_markets)))
+        rows.append(row("target_markets", "; ".join(initiative.target_markets)))
     if initiative.investment:
         money = initiative.investment
-        amount = f"{money.currency} {format_amount(money.amount)}"
-        rows.append(Row("Investment", amount, money.note))
+        amount = format_money(money.amount, money.currency, lang.locale)
+        rows.append(row("investment", amount, money.note))
     return tuple(rows)
 
 
-def _group_challenges(challenges: Sequence[Challenge]) -> tuple[ChallengeGroup, ...]:
+def _group_challenges(
+    challenges: Sequence[Challenge], lang: Language
+) -> tuple[ChallengeGroup, ...]:
     groups: dict[str, list[ChallengeEntry]] = {}
     for c in challenges:
         groups.setdefault(c.category, []).append(
             ChallengeEntry(
                 c.title,
                 c.severity,
-                SEVERITY_LABELS[c.severity],
+                lang.label(SEVERITY_LABELS, c.severity),
                 c.body,
                 c.mitigations,
                 tuple(c.sources or ()),
             )
         )
     return tuple(
-        ChallengeGroup(category, CATEGORY_LABELS[category], tuple(entries))
+        ChallengeGroup(category, lang.label(CATEGORY_LABELS, category), tuple(entries))
         for category, entries in groups.items()
     )
 
 
 def _numbered_sources(
-    sources: Sequence[Source], numbers: Mapping[str, int]
+    sources: Sequence[Source], numbers: Mapping[str, int], lang: Language
 ) -> tuple[SourceEntry, ...]:
     entries = [
         SourceEntry(
@@ -351,7 +378,7 @@ def _numbered_sources(
             title=s.title,
             publisher=s.publisher,
             published=s.published,
-            kind=SOURCE_KIND_LABELS[s.kind],
+            kind=lang.label(SOURCE_KIND_LABELS, s.kind),
             url=s.url if s.url and s.url.lower().startswith(("http://", "https://")) else None,
             note=s.note,
             accessed=s.accessed,
@@ -361,7 +388,7 @@ def _numbered_sources(
     return tuple(sorted(entries, key=lambda entry: entry.number))
 
 
-def _fact_value(value: object, year: int | None) -> str:
+def _fact_value(value: object, year: int | None, locale: str) -> str:
     """A key fact's value as shown, with the year it refers to (format 2) after it."""
-    shown = format_number(value)
+    shown = format_number(value, locale)
     return f"{shown} ({year})" if year is not None else shown
