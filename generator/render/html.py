@@ -33,12 +33,14 @@ from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
 from generator.render.metadata import MetaTag, index_meta
+from generator.render.script_marks import mark_languages
 from generator.render.templating import (
     make_environment,
     recording_loader,
     stylesheet_text,
     template_errors,
 )
+from generator.render.typography import quote_characters, typeset
 from generator.render.view import build_view
 from generator.render.webfont import CJK_FONT, cjk_characters, cjk_font_face
 
@@ -153,6 +155,7 @@ def render_html(
     missing, does not parse or uses an undefined name.
     """
     env = make_environment(templates_dir)
+    sheet = typeset(sheet)
     view = build_view(sheet, brief_id, brand, banner)
     name = template_file_name(template or sheet.template)
     with template_errors(templates_dir, name):
@@ -166,7 +169,8 @@ def render_html(
         if shown is not None:
             styles += (StyleBlock(None, stylesheet_text(env, MARKING_CSS)),)
         if target == "html":
-            styles += _cjk_styles(env, templates_dir, sheet.model_dump_json())
+            text = sheet.model_dump_json() + quote_characters(sheet.language)
+            styles += _cjk_styles(env, templates_dir, text)
         styles += _brand_styles(brand, target)
         page = PageHead(sheet.language, sheet.title, target, meta, styles, shown)
         template_ = env.get_template(name)
@@ -177,6 +181,7 @@ def render_html(
             # What Template.render does: rewrite the traceback to template files and lines.
             env.handle_exception()
         html, limit = str(module), _page_limit(module)
+    html = mark_languages(html, sheet.language, sheet.jurisdiction)
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
     return RenderedHtml(html, recording_loader(env).used, limit, images)
 

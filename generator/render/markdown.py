@@ -36,6 +36,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.factsheet import CITATION_RE, parse_group
+from generator.render.typography import enable_typographer
 
 #: Schemes a link may use; a link without a scheme (relative, ``#fragment``) is allowed.
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
@@ -162,10 +163,16 @@ def _render_image_as_text(
     return escapeHtml(self.renderInlineAsText(tokens[idx].children, options, env))
 
 
-def make_markdown() -> MarkdownIt:
-    """Build the project's Markdown parser: the one recipe, configured explicitly."""
+def make_markdown(language: str | None = None) -> MarkdownIt:
+    """Build the project's Markdown parser: the one recipe, configured explicitly.
+
+    With a ``language``, straight quotes become that language's typographic quotes
+    (:mod:`generator.render.typography`); without, text is kept as written.
+    """
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
+    if language is not None:
+        enable_typographer(md, language)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.inline.ruler.at("image", _image_rule)
     md.add_render_rule("image", _render_image_as_text)
@@ -178,14 +185,16 @@ def render_markdown(
     *,
     inline: bool = False,
     heading_level: int = DEFAULT_HEADING_LEVEL,
+    language: str | None = None,
 ) -> Markup:
     """Render a Markdown field to safe HTML, citations numbered from ``numbers``.
 
     ``inline`` renders a single paragraph without the ``<p>`` wrapper (table cells);
-    ``heading_level`` is the level a ``#`` heading in ``text`` becomes.
+    ``heading_level`` is the level a ``#`` heading in ``text`` becomes; ``language``
+    chooses the typographic quotes (None: quotes stay as written).
     """
     env: dict[str, Any] = {"source_numbers": numbers, "heading_level": heading_level}
-    md = make_markdown()
+    md = make_markdown(language)
     rendered = md.renderInline(text, env) if inline else md.render(text, env)
     return Markup(rendered)
 

@@ -23,6 +23,7 @@ from generator.factsheet import (
     Challenge,
     FactSheet,
     Initiative,
+    Player,
     Source,
     author_names,
     number_sources,
@@ -41,6 +42,7 @@ from generator.render.marking import Banner
 from generator.render.metadata import MetaTag, head_meta, shorten
 from generator.render.numbers import format_amount, format_number
 from generator.render.order import ordered_challenges, partial_date_key, reading_order
+from generator.render.script_marks import same_language, text_language
 
 #: Longest running-header title before it is shortened.
 SHORT_TITLE_LENGTH = 60
@@ -106,6 +108,9 @@ class PlayerEntry:
     kind: str
     role: str
     sources: tuple[str, ...]
+    #: The language of ``local_name`` when it is not the briefing's: as the sheet states
+    #: it, else told from its script (:mod:`generator.render.script_marks`).
+    local_name_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,12 +250,7 @@ def build_view(
             KeyFactRow(f.label, format_number(f.value), f.note, tuple(f.sources))
             for f in sheet.key_facts
         ),
-        players=tuple(
-            PlayerEntry(
-                p.name, p.local_name, PLAYER_KIND_LABELS[p.kind], p.role, tuple(p.sources or ())
-            )
-            for p in sheet.players or ()
-        ),
+        players=tuple(_player(p, sheet) for p in sheet.players or ()),
         timeline=tuple(TimelineEntry(e.date, e.event, tuple(e.sources or ())) for e in timeline),
         challenge_groups=_group_challenges(challenges),
         sections=sections,
@@ -320,6 +320,17 @@ def _initiative_rows(initiative: Initiative) -> tuple[Row, ...]:
         amount = f"{money.currency} {format_amount(money.amount)}"
         rows.append(Row("Investment", amount, money.note))
     return tuple(rows)
+
+
+def _player(player: Player, sheet: FactSheet) -> PlayerEntry:
+    lang = player.local_name_lang
+    if lang is None and player.local_name:
+        lang = text_language(player.local_name, sheet.language, sheet.jurisdiction)
+    if lang is not None and same_language(lang, sheet.language):
+        lang = None
+    kind = PLAYER_KIND_LABELS[player.kind]
+    sources = tuple(player.sources or ())
+    return PlayerEntry(player.name, player.local_name, kind, player.role, sources, lang)
 
 
 def _group_challenges(challenges: Sequence[Challenge]) -> tuple[ChallengeGroup, ...]:

@@ -1,0 +1,170 @@
+"""Typographic quotes and apostrophes in the fact sheet's ``language``, for every field.
+
+One rule for Markdown and plain text: markdown-it's *smartquotes* (its typographer)
+decides which straight quote opens, which closes and which is an apostrophe;
+:data:`QUOTES` says which characters each language prints. Markdown fields get it from
+the parser (:func:`generator.render.markdown.make_markdown`), so code spans, link targets
+and raw text are never touched; plain-text fields (titles, names, labels, notes) get the
+same rule through :func:`smart_quotes`, which hands the text to smartquotes as one text
+token, so nothing in it is read as Markdown. :func:`typeset` applies it to every
+plain-text field a reader sees, and nothing else (ids, URLs, dates, codes stay as
+written). The YAML source is never changed.
+
+Only quotes: the typographer's other replacements (``(c)`` -> ©, ``--`` -> –, ``...``)
+stay off, because an analyst who writes ``(c)`` for a list item or ``--`` in a command
+expects to see it printed as written.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel
+
+#: Narrow no-break space: French sets it inside guillemets (« texte »).
+NNBSP = "\u202f"
+
+#: Primary open, primary close, secondary open, secondary close, by language tag
+#: (lower case); a tag not listed is looked up by its language alone, then English.
+#: Decisions where usage varies (docs/output.md, "Quotation marks"): ``en-GB`` follows the
+#: UK government's style (double quotes first), ``pt`` Brazilian usage and ``pt-PT``
+#: European (guillemets), ``zh-Hant`` (and Hong Kong, Taiwan, Macau) and ``ja`` corner
+#: brackets.
+QUOTES: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
+    {
+        "en": ("“", "”", "‘", "’"),
+        "en-gb": ("“", "”", "‘", "’"),
+        "fr": (f"«{NNBSP}", f"{NNBSP}»", "“", "”"),
+        "de": ("„", "“", "‚", "‘"),
+        "es": ("«", "»", "“", "”"),
+        "it": ("«", "»", "“", "”"),
+        "pt": ("“", "”", "‘", "’"),
+        "pt-pt": ("«", "»", "“", "”"),
+        "nl": ("“", "”", "‘", "’"),
+        "ru": ("«", "»", "„", "“"),
+        "uk": ("«", "»", "„", "“"),
+        "pl": ("„", "”", "«", "»"),
+        "zh": ("“", "”", "‘", "’"),
+        "zh-hans": ("“", "”", "‘", "’"),
+        "zh-hant": ("「", "」", "『", "』"),
+        "zh-hk": ("「", "」", "『", "』"),
+        "zh-tw": ("「", "」", "『", "』"),
+        "zh-mo": ("「", "」", "『", "』"),
+        "ja": ("「", "」", "『", "』"),
+        "ko": ("“", "”", "‘", "’"),
+    }
+)
+
+#: Plain-text fields a reader sees, by name, in any part of the sheet. Everything else
+#: (ids, URLs, dates, enumerations, codes, tags used to select briefs) is left as written;
+#: Markdown fields are typeset when they are rendered.
+PLAIN_TEXT_FIELDS = frozenset(
+    {
+        "title",
+        "subtitle",
+        "jurisdiction",
+        "sector",
+        "audience",
+        "authors",
+        "name",
+        "affiliation",
+        "sponsor",
+        "framework",
+        "locations",
+        "target_markets",
+        "label",
+        "value",
+        "local_name",
+        "heading",
+        "publisher",
+        "note",
+    }
+)
+
+
+def quotes_for(language: str) -> tuple[str, str, str, str]:
+    """The quote characters of ``language`` (a BCP 47 tag): open, close, inner open, close."""
+    tag = language.lower()
+    parts = tag.split("-")
+    for candidate in (tag, "-".join(parts[:2]), parts[0]):
+        if candidate in QUOTES:
+            return QUOTES[candidate]
+    return QUOTES["en"]
+
+
+def smart_quotes(text: str, language: str) -> str:
+    """``text`` with straight quotes and apostrophes made typographic for ``language``.
+
+    The text is never parsed as Markdown: ``*``, ``[`` or ``<`` in a title stay as they are.
+    """
+    if "'" not in text and '"' not in text:
+        return text
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_core.smartquotes import smartquotes
+    from markdown_it.token import Token
+
+    md = _typographer(quotes_for(language))
+    inline = Token("inline", "", 0, content=text, children=[Token("text", "", 0, content=text)])
+    state = StateCore(text, md, {})
+    state.tokens = [inline]
+    smartquotes(state)
+    return "".join(child.content for child in inline.children or ())
+
+
+def enable_typographer(md: Any, language: str) -> Any:
+    """Turn on ``md``'s smart quotes (and only them) with ``language``'s characters."""
+    md.options["typographer"] = True
+    md.options["quotes"] = list(quotes_for(language))
+    md.enable("smartquotes")
+    return md
+
+
+@functools.lru_cache(maxsize=32)
+def _typographer(quotes: tuple[str, str, str, str]) -> Any:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"typographer": True, "quotes": list(quotes)})
+    return md.enable("smartquotes")
+
+
+def typeset(model: Any, language: str | None = None) -> Any:
+    """A copy of the fact sheet ``model`` whose plain-text fields have typographic quotes.
+
+    ``language`` defaults to the sheet's own. Lists and nested parts are followed; only
+    the fields named in :data:`PLAIN_TEXT_FIELDS` change.
+    """
+    language = language or model.language
+    return _typeset_model(model, language)
+
+
+def _typeset_model(model: BaseModel, language: str) -> BaseModel:
+    changes: dict[str, Any] = {}
+    from generator.factsheet import is_markdown
+
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        plain = name in PLAIN_TEXT_FIELDS and not is_markdown(info)
+        new = _typeset_value(value, language, plain)
+        if new is not value:
+            changes[name] = new
+    return model.model_copy(update=changes) if changes else model
+
+
+def _typeset_value(value: Any, language: str, plain: bool) -> Any:
+    if isinstance(value, BaseModel):
+        return _typeset_model(value, language)
+    if isinstance(value, list):
+        items = [_typeset_value(item, language, plain) for item in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    if plain and isinstance(value, str):
+        new = smart_quotes(value, language)
+        return new if new != value else value
+    return value
+
+
+def quote_characters(language: str) -> str:
+    """Every character :func:`smart_quotes` may print for ``language`` (for font subsets)."""
+    return "".join(quotes_for(language)) + "’"
