@@ -33,7 +33,7 @@ from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
 from generator.render.metadata import MetaTag, index_meta
-from generator.render.script_marks import mark_languages
+from generator.render.script_marks import mark_languages, stated_names
 from generator.render.templating import (
     make_environment,
     recording_loader,
@@ -181,7 +181,7 @@ def render_html(
             # What Template.render does: rewrite the traceback to template files and lines.
             env.handle_exception()
         html, limit = str(module), _page_limit(module)
-    html = mark_languages(html, sheet.language, sheet.jurisdiction)
+    html = mark_languages(html, sheet.language, sheet.jurisdiction, stated_names(sheet))
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
     return RenderedHtml(html, recording_loader(env).used, limit, images)
 

@@ -8,16 +8,21 @@ extension properties), never from hand-written ranges; the language from the scr
 - Hangul -> ``ko``; hiragana or katakana -> ``ja`` (a run mixing kanji and kana is
   Japanese); Greek -> ``el``; Cyrillic -> the document's language if it is written in
   Cyrillic, else the jurisdiction's (Ukraine ``uk``, Bulgaria ``bg``...), else ``ru``.
-- Han alone (no kana, no Hangul) cannot tell Chinese from Japanese or Korean: it is the
-  document's language when that is Chinese or Japanese; else Traditional Chinese
-  (``zh-Hant``) for Hong Kong, Macau and Taiwan, Japanese for Japan, Korean for Korea,
-  Simplified Chinese (``zh-Hans``) for mainland China and Singapore (from the
-  jurisdiction); else plain ``zh``. A fact sheet states it where that guess is wrong
-  (``players[].local_name_lang: ja`` for a Japanese name written only in kanji).
+- Han alone (no kana, no Hangul) cannot tell Chinese from Japanese or Korean. In order:
+  the language the sheet states for a name holding that text (below); the document's
+  language when it is Japanese; the characters' own forms when only one Chinese
+  script has them (``hanzidentifier``: ``宁德时代`` is ``zh-Hans``, ``中國`` is
+  ``zh-Hant``); the document's language when it is Chinese; else the jurisdiction's:
+  Traditional Chinese (``zh-Hant``) for Hong Kong, Macau and Taiwan, Japanese for Japan,
+  Korean for Korea, Simplified Chinese (``zh-Hans``) for mainland China and Singapore;
+  else plain ``zh``. A fact sheet states it where that guess is wrong
+  (``players[].local_name_lang: ja`` for a Japanese name written only in kanji, which
+  would otherwise pass for Traditional Chinese).
 
 Latin text is never marked: its language cannot be told from its script. A run is the
 longest stretch of one language, spaces and punctuation between its letters included,
-so ``현대자동차 그룹`` is one run; punctuation at its ends stays outside.
+so ``현대자동차 그룹`` is one run (a space ends a run of Han, kana or bopomofo: Chinese and
+Japanese put none between words); punctuation at its ends stays outside.
 
 :func:`mark_languages` applies this to a whole HTML page (every text node, so titles,
 names, labels and Markdown output alike), wrapping runs in ``<span lang="..">``; an
@@ -29,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 #: The scripts whose runs are marked, and the group each belongs to: Han, kana and
 #: bopomofo form one run (kanji with kana is Japanese), Hangul its own.
@@ -124,7 +130,13 @@ def _chinese_script(tag: str) -> str:
     return "hans"
 
 
-def runs(text: str, language: str, jurisdiction: str = "") -> list[Run]:
+#: Names whose language the sheet states, ``(text, lang)``: Han text inside one of them
+#: (or holding one) takes its language (``本田技研工業`` in a summary, when the player's
+#: ``local_name`` ``本田技研工業株式会社`` is stated to be ``ja``).
+Names = tuple[tuple[str, str], ...]
+
+
+def runs(text: str, language: str, jurisdiction: str = "", names: Names = ()) -> list[Run]:
     """``text`` cut into runs, each with its language if that is not ``language``.
 
     Joining the texts of the runs gives ``text`` back.
@@ -134,7 +146,11 @@ def runs(text: str, language: str, jurisdiction: str = "") -> list[Run]:
     result: list[Run] = []
     plain_from = 0
     for start, end, scripts in _script_stretches(text):
-        lang = _stretch_language(scripts, language, jurisdiction)
+        if scripts <= {"Hani", "Bopo"}:
+            lang = _named(text[start:end], names) or _han_run(text[start:end], language)
+            lang = lang or han_language(language, jurisdiction)
+        else:
+            lang = _stretch_language(scripts, language, jurisdiction)
         if lang is None or same_language(lang, language):
             continue
         if start > plain_from:
@@ -146,9 +162,35 @@ def runs(text: str, language: str, jurisdiction: str = "") -> list[Run]:
     return result
 
 
-def text_language(text: str, language: str, jurisdiction: str = "") -> str | None:
+def text_language(
+    text: str, language: str, jurisdiction: str = "", names: Names = ()
+) -> str | None:
     """The language of the first run of ``text`` not in ``language``; None if none."""
-    return next((run.lang for run in runs(text, language, jurisdiction) if run.lang), None)
+    found = runs(text, language, jurisdiction, names)
+    return next((run.lang for run in found if run.lang), None)
+
+
+def stated_names(sheet: Any) -> Names:
+    """The local names of ``sheet``'s players whose language the sheet states."""
+    players = sheet.players or ()
+    return tuple((p.local_name, p.local_name_lang) for p in players if p.local_name_lang)
+
+
+def _han_run(piece: str, language: str) -> str | None:
+    """The Chinese script of Han-only ``piece`` when its forms say it (never in a Japanese
+    document, whose kanji are its own)."""
+    if language.lower().split("-")[0] == "ja":
+        return None
+    import hanzidentifier
+
+    forms = hanzidentifier.identify(piece)
+    if forms == hanzidentifier.SIMPLIFIED:
+        return "zh-Hans"
+    return "zh-Hant" if forms == hanzidentifier.TRADITIONAL else None
+
+
+def _named(piece: str, names: Names) -> str | None:
+    return next((lang for name, lang in names if piece in name or name in piece), None)
 
 
 def _stretch_language(scripts: set[str], language: str, jurisdiction: str) -> str | None:
@@ -192,11 +234,13 @@ def _script_stretches(text: str) -> Iterator[tuple[int, int, set[str]]]:
 
 
 def _joins(char: str, group: str, extensions: set[str]) -> bool:
-    """Whether a neutral character may stand inside a run of ``group``: a space, a mark
+    """Whether a neutral character may stand inside a run of ``group``: a space (not in
+    Han), a mark
     of the group (CJK punctuation, the prolonged-sound mark) or any other non-ASCII
     neutral (fullwidth brackets); ASCII punctuation and digits end a run."""
     if char.isspace():
-        return True
+        # Chinese and Japanese put no spaces between words: a space ends a Han run.
+        return group != "Hani"
     named = {_GROUPS.get(s, s) for s in extensions} - _NEUTRAL
     if named:
         return group in named
@@ -232,7 +276,7 @@ _VOID = frozenset(
 )
 
 
-def mark_languages(html: str, language: str, jurisdiction: str = "") -> str:
+def mark_languages(html: str, language: str, jurisdiction: str = "", names: Names = ()) -> str:
     """``html`` (a page made by the project's templates) with every run of text in another
     script than its element's language wrapped in ``<span lang="..">``."""
     if not _BEYOND_LATIN.search(html):
@@ -245,7 +289,7 @@ def mark_languages(html: str, language: str, jurisdiction: str = "") -> str:
             _follow_tag(token, stack)
             out.append(token)
         else:
-            out.append(_marked_text(token, stack[-1][1], jurisdiction))
+            out.append(_marked_text(token, stack[-1][1], jurisdiction, names))
     return "".join(out)
 
 
@@ -266,10 +310,10 @@ def _follow_tag(token: str, stack: list[tuple[str, str]]) -> None:
     stack.append((name, value or stack[-1][1]))
 
 
-def _marked_text(text: str, language: str, jurisdiction: str) -> str:
+def _marked_text(text: str, language: str, jurisdiction: str, names: Names) -> str:
     # Text in a page is escaped already; a run starts and ends on a letter, so it never
     # cuts an entity, and the language tags come from the tables above, not the text.
     return "".join(
         f'<span lang="{run.lang}">{run.text}</span>' if run.lang else run.text
-        for run in runs(text, language, jurisdiction)
+        for run in runs(text, language, jurisdiction, names)
     )

@@ -18,14 +18,23 @@ expects to see it printed as written.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel
 
-#: Narrow no-break space: French sets it inside guillemets (« texte »).
+#: Narrow no-break space: French sets it inside guillemets (« texte ») and before ; ! ?
 NNBSP = "\u202f"
+#: No-break space: French sets it before a colon.
+NBSP = "\u00a0"
+_FRENCH_SPACES = (
+    (re.compile("«[ \u00a0\u202f]*"), f"«{NNBSP}"),
+    (re.compile("[ \u00a0\u202f]*»"), f"{NNBSP}»"),
+    (re.compile("[ \u00a0](?=[;!?])"), NNBSP),
+    (re.compile(" (?=:)"), NBSP),
+)
 
 #: Primary open, primary close, secondary open, secondary close, by language tag
 #: (lower case); a tag not listed is looked up by its language alone, then English.
@@ -101,7 +110,7 @@ def smart_quotes(text: str, language: str) -> str:
     The text is never parsed as Markdown: ``*``, ``[`` or ``<`` in a title stay as they are.
     """
     if "'" not in text and '"' not in text:
-        return text
+        return french_spacing(text) if _is_french(language) else text
     from markdown_it.rules_core import StateCore
     from markdown_it.rules_core.smartquotes import smartquotes
     from markdown_it.token import Token
@@ -111,15 +120,40 @@ def smart_quotes(text: str, language: str) -> str:
     state = StateCore(text, md, {})
     state.tokens = [inline]
     smartquotes(state)
-    return "".join(child.content for child in inline.children or ())
+    text = "".join(child.content for child in inline.children or ())
+    return french_spacing(text) if _is_french(language) else text
+
+
+def french_spacing(text: str) -> str:
+    """French spaces: a narrow no-break space inside guillemets (added where none was
+    typed) and in place of a typed space before ``;`` ``!`` ``?``, a no-break space in
+    place of a typed space before ``:``. No space is added before those four, so a URL
+    or a time (``12:30``) is never split."""
+    for pattern, space in _FRENCH_SPACES:
+        text = pattern.sub(space, text)
+    return text
+
+
+def _is_french(language: str) -> bool:
+    return language.lower().split("-")[0] == "fr"
 
 
 def enable_typographer(md: Any, language: str) -> Any:
-    """Turn on ``md``'s smart quotes (and only them) with ``language``'s characters."""
+    """Turn on ``md``'s smart quotes (and only them) with ``language``'s characters, and
+    French spacing for French (on text only: code spans and link targets are not text)."""
     md.options["typographer"] = True
     md.options["quotes"] = list(quotes_for(language))
     md.enable("smartquotes")
+    if _is_french(language):
+        md.core.ruler.after("smartquotes", "french_spacing", _french_spacing_rule)
     return md
+
+
+def _french_spacing_rule(state: Any) -> None:
+    for block in state.tokens:
+        for token in block.children or ():
+            if token.type == "text":
+                token.content = french_spacing(token.content)
 
 
 @functools.lru_cache(maxsize=32)
