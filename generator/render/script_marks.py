@@ -88,6 +88,19 @@ class Run:
     lang: str | None
 
 
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` is Han, kana, Hangul or bopomofo, punctuation of those scripts, or
+    a wide (fullwidth) character, as CJK punctuation such as ``，`` is."""
+    import unicodedata as ucd
+
+    from fontTools import unicodedata
+
+    if ucd.east_asian_width(char) in ("W", "F"):
+        return True
+    scripts = {unicodedata.script(char), *unicodedata.script_extension(char)}
+    return any(_GROUPS.get(s) in ("Hani", "Hang") for s in scripts)
+
+
 def han_language(language: str, jurisdiction: str = "") -> str:
     """The language of Han characters (with no kana or Hangul) in a document in
     ``language`` about ``jurisdiction``."""

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 NNBSP = "\u202f"
 #: No-break space: French sets it before a colon.
 NBSP = "\u00a0"
+_STRAIGHT = re.compile("[\"']")
 _FRENCH_SPACES = (
     (re.compile("«[ \u00a0\u202f]*"), f"«{NNBSP}"),
     (re.compile("[ \u00a0\u202f]*»"), f"{NNBSP}»"),
@@ -120,6 +121,7 @@ def smart_quotes(text: str, language: str) -> str:
     state = StateCore(text, md, {})
     state.tokens = [inline]
     smartquotes(state)
+    _cjk_quotes_rule(state)
     text = "".join(child.content for child in inline.children or ())
     return french_spacing(text) if _is_french(language) else text
 
@@ -144,9 +146,40 @@ def enable_typographer(md: Any, language: str) -> Any:
     md.options["typographer"] = True
     md.options["quotes"] = list(quotes_for(language))
     md.enable("smartquotes")
+    md.core.ruler.after("smartquotes", "cjk_quotes", _cjk_quotes_rule)
     if _is_french(language):
         md.core.ruler.after("smartquotes", "french_spacing", _french_spacing_rule)
     return md
+
+
+def _cjk_quotes_rule(state: Any) -> None:
+    """Quotes smartquotes leaves straight because CJK text has no spaces to tell an
+    opening quote from a closing one (``了"质疑"，``, ``"현대"는``): each straight quote
+    beside a CJK character opens, the next of its kind closes, within one paragraph."""
+    quotes = state.md.options["quotes"]
+    for block in state.tokens:
+        if block.type != "inline" or not _STRAIGHT.search(block.content):
+            continue
+        is_open = {'"': False, "'": False}
+        for token in block.children or ():
+            if token.type == "text" and _STRAIGHT.search(token.content):
+                token.content = _pair_quotes(token.content, quotes, is_open)
+
+
+def _pair_quotes(text: str, quotes: Any, is_open: dict[str, bool]) -> str:
+    from generator.render.script_marks import is_cjk
+
+    chars = list(text)
+    for index, char in enumerate(chars):
+        if char not in is_open:
+            continue
+        near = text[index - 1 : index] + text[index + 1 : index + 2]
+        if not any(is_cjk(c) for c in near):
+            continue
+        first = 0 if char == '"' else 2
+        chars[index] = quotes[first + 1] if is_open[char] else quotes[first]
+        is_open[char] = not is_open[char]
+    return "".join(chars)
 
 
 def _french_spacing_rule(state: Any) -> None:
