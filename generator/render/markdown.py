@@ -137,6 +137,30 @@ def _demote_headings(state: StateCore) -> None:
         token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
 
 
+def cjk_line_breaks_plugin(md: MarkdownIt) -> None:
+    """Drop a line break of the source between two Chinese or Japanese characters.
+
+    A Markdown line break prints as a space, and Chinese and Japanese put no space
+    between words: ``计划\n成为`` must read ``计划成为``, not ``计划 成为``. Korean keeps
+    it (Hangul words are spaced), as does any break beside other text.
+    """
+    md.core.ruler.push("cjk_line_breaks", _cjk_line_breaks)
+
+
+def _cjk_line_breaks(state: StateCore) -> None:
+    from generator.render.script_marks import is_unspaced
+
+    for block in state.tokens:
+        children = block.children or []
+        for index, token in enumerate(children):
+            if token.type != "softbreak" or not 0 < index < len(children) - 1:
+                continue
+            before, after = children[index - 1].content, children[index + 1].content
+            texts = children[index - 1].type == children[index + 1].type == "text"
+            if texts and before and after and is_unspaced(before[-1]) and is_unspaced(after[0]):
+                token.type, token.tag, token.content = "text", "", ""
+
+
 def _image_rule(state: StateInline, silent: bool) -> bool:
     # An image is only ever shown as its alt text, so its address is never used, fetched
     # or printed: any address is accepted here, so that an image pointing at a refused
@@ -176,7 +200,7 @@ def make_markdown(language: str | None = None) -> MarkdownIt:
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.inline.ruler.at("image", _image_rule)
     md.add_render_rule("image", _render_image_as_text)
-    return md.use(citation_plugin).use(demote_headings_plugin)
+    return md.use(citation_plugin).use(demote_headings_plugin).use(cjk_line_breaks_plugin)
 
 
 def render_markdown(

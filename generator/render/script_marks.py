@@ -101,6 +101,14 @@ def is_cjk(char: str) -> bool:
     return any(_GROUPS.get(s) in ("Hani", "Hang") for s in scripts)
 
 
+def is_unspaced(char: str) -> bool:
+    """Whether ``char`` belongs to writing that puts no space between words: Han, kana,
+    bopomofo and their wide punctuation (not Hangul, whose words are spaced)."""
+    from fontTools import unicodedata
+
+    return unicodedata.script(char) != "Hang" and is_cjk(char)
+
+
 def han_language(language: str, jurisdiction: str = "") -> str:
     """The language of Han characters (with no kana or Hangul) in a document in
     ``language`` about ``jurisdiction``."""

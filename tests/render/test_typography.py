@@ -101,3 +101,11 @@ def test_quotes_beside_cjk_text_pair_up_though_cjk_has_no_spaces() -> None:
     assert smart_quotes('"현대"는 공장', "ko") == "“현대”는 공장"
     html = render_markdown('了"**质疑**"，`a"b"`', {}, language="zh-Hans")
     assert html == "<p>了“<strong>质疑</strong>”，<code>a&quot;b&quot;</code></p>\n"
+
+
+def test_a_line_break_between_chinese_or_japanese_characters_prints_no_space() -> None:
+    assert render_markdown("计划\n成为", {}) == "<p>计划成为</p>\n"
+    assert render_markdown("計画と\nなった。\n次", {}, inline=True) == "計画となった。次"
+    # Korean and Latin words are spaced: their line breaks stay.
+    assert render_markdown("한국\n말", {}) == "<p>한국\n말</p>\n"
+    assert render_markdown("计划\nplan", {}) == "<p>计划\nplan</p>\n"
