@@ -1,4 +1,5 @@
-"""Typographic quotes and apostrophes in the fact sheet's ``language``, for every field.
+"""Typographic quotes and apostrophes in the fact sheet's ``language``, in every field of
+the HTML and PDF briefings.
 
 One rule for Markdown and plain text: markdown-it's *smartquotes* (its typographer)
 decides which straight quote opens, which closes and which is an apostrophe;
@@ -8,7 +9,8 @@ and raw text are never touched; plain-text fields (titles, names, labels, notes)
 same rule through :func:`smart_quotes`, which hands the text to smartquotes as one text
 token, so nothing in it is read as Markdown. :func:`typeset` applies it to every
 plain-text field a reader sees, and nothing else (ids, URLs, dates, codes stay as
-written). The YAML source is never changed.
+written). The YAML source is never changed, and neither is the DOCX, whose text
+``brief review`` compares with the sheet's and writes back as typed.
 
 Only quotes: the typographer's other replacements (``(c)`` -> ©, ``--`` -> –, ``...``)
 stay off, because an analyst who writes ``(c)`` for a list item or ``--`` in a command
