@@ -204,7 +204,7 @@ def render_index_page(
         page = PageHead("en", "Briefings", "html", index_meta(), styles)
         shown = brand_view(brand)
         html = env.get_template("index.html").render(page=page, rows=rows, brand=shown)
-    return RenderedHtml(html, recording_loader(env).used)
+    return RenderedHtml(mark_languages(html, "en"), recording_loader(env).used)
 
 
 def _index_row(entry: IndexEntry) -> IndexRow:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import docx
@@ -119,4 +120,24 @@ def test_docx_runs_carry_their_language() -> None:
         "本田技研工業株式会社": "ja-JP",
         "LG에너지솔루션": "ko-KR",
         "Ελληνική Εταιρεία": "el-GR",
+    }
+
+
+def test_the_index_marks_titles_in_another_script() -> None:
+    from generator.render.html import IndexEntry, render_index
+
+    entry = IndexEntry(
+        "hmgma",
+        "현대자동차그룹 메타플랜트",
+        "미국 조지아주",
+        "operating",
+        "draft",
+        dt.date(2025, 6, 30),
+        "hmgma.html",
+        None,
+    )
+    doc = lxml.html.document_fromstring(render_index([entry], TEMPLATES))
+    assert {e.text_content(): e.get("lang") for e in doc.iter("span") if e.get("lang")} == {
+        "현대자동차그룹 메타플랜트": "ko",
+        "미국 조지아주": "ko",
     }
