@@ -43,7 +43,9 @@ QUOTE_CHARS = 80
 _INVISIBLE = dict.fromkeys(
     [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0x2010, 0x2012), 0x2011, 0x002D]
 )
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
+#: Every quotation mark and apostrophe, straight or as a briefing prints it for its
+#: language (render/typography.py: French prints 'x' as “x”), folded to one.
+_QUOTES = str.maketrans(dict.fromkeys("'‘’‛‚‹›『』“”„«»「」", '"'))
 _REMOVED = re.compile(r"[\s\x00-\x1f\x7f]+")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n")
 _CLAUSE = re.compile(r"[;:,()\[\]{}\"“”„«»]|\s[–—-]\s|[–—]")

@@ -159,6 +159,12 @@ class Player(_Model):
 
     name: Text = Field(description="Name in English.")
     local_name: Text | None = Field(None, description="Name in the local script, e.g. 一汽.")
+    local_name_lang: LanguageTag | None = since(
+        2,
+        None,
+        "Format 2: BCP 47 tag of local_name's language (ja for a name written only in"
+        " kanji); by default it is told from the script.",
+    )
     kind: PlayerKind = Field(description="What sort of actor it is.")
     role: Markdown = Field(description="Its part in the initiative (Markdown).")
     sources: list[SourceId] | None = Field(None, description="Ids of supporting sources.")

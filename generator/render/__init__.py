@@ -52,6 +52,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "pdf": ["engine_file", "release_fonts", "render_pdf", "warm_up"],
         "templating": ["make_environment", "read_stylesheet", "render_template"],
         "order": ["ordered_challenges", "partial_date_key"],
+        "script_marks": ["mark_languages", "text_language"],
+        "typography": ["quotes_for", "smart_quotes", "typeset"],
         "view": ["build_view"],
     },
 )

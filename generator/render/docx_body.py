@@ -19,6 +19,7 @@ from generator.render.docx_text import TextWriter, new_table, source_anchor
 from generator.render.docx_xml import internal_link, toc_begin, toc_end
 from generator.render.i18n import Language
 from generator.render.order import ordered_challenges, partial_date_key
+from generator.render.script_marks import stated_names
 from generator.render.templating import long_date, partial_date, sentence
 from generator.render.view import BriefView
 
@@ -73,7 +74,14 @@ class Body:
         numbers = dict(view.source_numbers)
         words = view.i18n or Language(view.language, "en", NullTranslations())
         self._, self.words, self.locale = words.gettext, words, words.locale
-        self.text = TextWriter(document, numbers, view.language, fields=fields)
+        self.text = TextWriter(
+            document,
+            numbers,
+            view.language,
+            fields=fields,
+            jurisdiction=view.title_block.jurisdiction,
+            names=stated_names(sheet),
+        )
         self.indexes = indexes(sheet, dict(view.source_numbers))
 
     def write(self) -> None:
@@ -113,12 +121,19 @@ class Body:
             self.text.anchor(paragraph, toc_anchor(anchor))
         return paragraph
 
-    def _text(self, paragraph: Any, text: str, path: str | None, style: str | None = None) -> None:
+    def _text(
+        self,
+        paragraph: Any,
+        text: str,
+        path: str | None,
+        style: str | None = None,
+        lang: str | None = None,
+    ) -> None:
         if path is None:
-            self.text.run(paragraph, text, style)
+            self.text.run(paragraph, text, style, lang=lang)
             return
         with self.text.field(path):
-            self.text.run(paragraph, text, style)
+            self.text.run(paragraph, text, style, lang=lang)
 
     def _markdown_field(self, cell: Any, path: str, text: str, heading_level: int) -> None:
         with self.text.field(path):
@@ -237,7 +252,8 @@ class Body:
             self._text(name, player.name, f"players[{i}].name")
             if player.local_name:
                 self.text.run(name, " ")
-                self._text(name, player.local_name, f"players[{i}].local_name")
+                path, lang = f"players[{i}].local_name", player.local_name_lang
+                self._text(name, player.local_name, path, lang=lang)
             self.text.run(cells[1].paragraphs[0], player.kind)
             self._markdown_field(cells[2], f"players[{i}].role", player.role, 4)
             self._sources_line(cells[2], player.sources)

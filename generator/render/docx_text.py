@@ -23,12 +23,12 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from generator.render.docx_lang import mark_run_language
 from generator.render.docx_styles import style_ids
 from generator.render.docx_xml import (
     Ids,
     bookmark_end,
     bookmark_start,
-    east_asian,
     external_link,
     internal_link,
     keep_row_whole,
@@ -39,24 +39,8 @@ from generator.render.docx_xml import (
 )
 from generator.render.field_marks import bookmark_name
 from generator.render.markdown import make_markdown
-from generator.render.webfont import cjk_characters
+from generator.render.script_marks import Names
 
-#: Word's East Asian language of a run, from the characters it holds when the sheet's
-#: own language is not East Asian: kana is Japanese, Hangul Korean, other CJK Chinese.
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-#: The East Asian font Word shows each language in (sans-serif, as in the PDF).
-EAST_ASIAN_FONTS: Mapping[str, str] = {
-    "zh-CN": "Microsoft YaHei",
-    "zh-SG": "Microsoft YaHei",
-    "zh-TW": "Microsoft JhengHei",
-    "zh-HK": "Microsoft JhengHei",
-    "zh-MO": "Microsoft JhengHei",
-    "ja-JP": "Yu Gothic",
-    "ko-KR": "Malgun Gothic",
-}
-_WORD_LANGUAGE = {"zh": "zh-CN", "zh-hans": "zh-CN", "zh-hant": "zh-TW", "ja": "ja-JP"}
-_WORD_LANGUAGE |= {"ko": "ko-KR"}
 _SOURCE_LINK = re.compile(r"#source-([0-9]+)")
 #: What a Markdown link may lead to from a Word document. A link without a scheme, which
 #: the HTML allows, would open a file beside the document in Word: it stays plain text.
@@ -68,21 +52,6 @@ DEEPEST_HEADING = 9
 def source_anchor(number: int) -> str:
     """The bookmark of source ``number`` in Sources, which citations link to."""
     return f"source_{number}"
-
-
-def east_asian_language(text: str, sheet_language: str) -> str:
-    """The Word language tag East Asian characters of ``text`` are marked with."""
-    tag = sheet_language.lower()
-    for prefix in (tag, tag.split("-")[0]):
-        if prefix in _WORD_LANGUAGE:
-            return _WORD_LANGUAGE[prefix]
-    if tag.split("-")[0] in {"zh", "ja", "ko"} and len(tag.split("-")) > 1:
-        return sheet_language
-    if _KANA.search(text):
-        return "ja-JP"
-    if _HANGUL.search(text):
-        return "ko-KR"
-    return "zh-CN"
 
 
 @dataclass
@@ -99,12 +68,21 @@ class TextWriter:
     """Writes text into ``document``; ``numbers`` numbers the sources cited."""
 
     def __init__(
-        self, document: Any, numbers: Mapping[str, int], language: str, *, fields: bool = True
+        self,
+        document: Any,
+        numbers: Mapping[str, int],
+        language: str,
+        *,
+        fields: bool = True,
+        jurisdiction: str = "",
+        names: Names = (),
     ) -> None:
         self.document = document
         self.fields = fields
         self.numbers = numbers
         self.language = language
+        self.jurisdiction = jurisdiction
+        self.names = names
         self.ids = Ids()
         self._pending: Any = None
         self._last: Any = None
@@ -129,20 +107,31 @@ class TextWriter:
 
     # -- runs ---------------------------------------------------------------------------
 
-    def run(self, paragraph: Any, text: str, style: str | None = None, *, into: Any = None) -> Any:
-        """Add a run of ``text`` to ``paragraph`` (inside the hyperlink ``into``, if any)."""
+    def run(
+        self,
+        paragraph: Any,
+        text: str,
+        style: str | None = None,
+        *,
+        into: Any = None,
+        lang: str | None = None,
+    ) -> Any:
+        """Add a run of ``text`` to ``paragraph`` (inside the hyperlink ``into``, if any),
+        marked with its language when that is not the sheet's: ``lang`` if given, else
+        the one its script says."""
         run = paragraph.add_run(xml_text(text))
         if style:
             run._r.style = self.style_id(style)
-        if cjk_characters(text):
-            language = east_asian_language(text, self.language)
-            east_asian(run._r, EAST_ASIAN_FONTS.get(language, "Microsoft YaHei"), language)
+        self._mark_language(run._r, text, lang)
         if into is not None:
             into.append(run._r)
         else:
             self._placed(paragraph, run._r)
         self._last = paragraph._p
         return run
+
+    def _mark_language(self, run: Any, text: str, lang: str | None) -> None:
+        mark_run_language(run, text, lang, self.language, self.jurisdiction, self.names)
 
     def link(self, paragraph: Any, text: str, url: str) -> None:
         """``text`` as a hyperlink to ``url`` (an external relationship of the document)."""

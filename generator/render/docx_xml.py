@@ -180,6 +180,16 @@ def east_asian(run: OxmlElement, font: str, language: str) -> None:
     lang.set(qn("w:eastAsia"), language)
 
 
+def other_language(run: OxmlElement, language: str) -> None:
+    """Mark a run ``<w:r>`` of Greek or Cyrillic text with its language (``w:lang w:val``)."""
+    r_pr = run.get_or_add_rPr()
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:val"), language)
+
+
 def restart_numbering(numbering_part: Part, num_id: int) -> int:
     """A new list instance sharing ``num_id``'s definition that starts again at 1; its id.
 

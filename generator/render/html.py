@@ -37,12 +37,14 @@ from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
 from generator.render.metadata import MetaTag, index_meta
+from generator.render.script_marks import mark_languages, stated_names
 from generator.render.templating import (
     make_environment,
     recording_loader,
     stylesheet_text,
     template_errors,
 )
+from generator.render.typography import quote_characters, typeset
 from generator.render.view import build_view
 
 Target = Literal["html", "pdf"]
@@ -157,6 +159,7 @@ def render_html(
     """
     language = language_for(sheet.language, templates_dir)
     env = make_environment(templates_dir, language=language)
+    sheet = typeset(sheet)
     view = build_view(sheet, brief_id, brand, banner, language)
     name = template_file_name(template or sheet.template)
     with template_errors(templates_dir, name):
@@ -177,6 +180,7 @@ def render_html(
         if fonts:
             page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
             html, limit = _render_page(env, name, page, view)
+    html = mark_languages(html, sheet.language, sheet.jurisdiction, stated_names(sheet))
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
     return RenderedHtml(html, recording_loader(env).used, limit, images)
 
@@ -220,7 +224,7 @@ def render_index_page(
         if fonts:
             page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
             html = env.get_template("index.html").render(page=page, rows=rows, brand=shown)
-    return RenderedHtml(html, recording_loader(env).used)
+    return RenderedHtml(mark_languages(html, "en"), recording_loader(env).used)
 
 
 def _index_row(entry: IndexEntry, language: Language) -> IndexRow:

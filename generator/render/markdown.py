@@ -36,6 +36,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.factsheet import CITATION_RE, parse_group
+from generator.render.typography import enable_typographer
 
 #: Schemes a link may use; a link without a scheme (relative, ``#fragment``) is allowed.
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
@@ -136,6 +137,30 @@ def _demote_headings(state: StateCore) -> None:
         token.tag = f"h{min(6, int(token.tag[1:]) + shift)}"
 
 
+def cjk_line_breaks_plugin(md: MarkdownIt) -> None:
+    """Drop a line break of the source between two Chinese or Japanese characters.
+
+    A Markdown line break prints as a space, and Chinese and Japanese put no space
+    between words: ``计划\n成为`` must read ``计划成为``, not ``计划 成为``. Korean keeps
+    it (Hangul words are spaced), as does any break beside other text.
+    """
+    md.core.ruler.push("cjk_line_breaks", _cjk_line_breaks)
+
+
+def _cjk_line_breaks(state: StateCore) -> None:
+    from generator.render.script_marks import is_unspaced
+
+    for block in state.tokens:
+        children = block.children or []
+        for index, token in enumerate(children):
+            if token.type != "softbreak" or not 0 < index < len(children) - 1:
+                continue
+            before, after = children[index - 1].content, children[index + 1].content
+            texts = children[index - 1].type == children[index + 1].type == "text"
+            if texts and before and after and is_unspaced(before[-1]) and is_unspaced(after[0]):
+                token.type, token.tag, token.content = "text", "", ""
+
+
 def _image_rule(state: StateInline, silent: bool) -> bool:
     # An image is only ever shown as its alt text, so its address is never used, fetched
     # or printed: any address is accepted here, so that an image pointing at a refused
@@ -162,14 +187,20 @@ def _render_image_as_text(
     return escapeHtml(self.renderInlineAsText(tokens[idx].children, options, env))
 
 
-def make_markdown() -> MarkdownIt:
-    """Build the project's Markdown parser: the one recipe, configured explicitly."""
+def make_markdown(language: str | None = None) -> MarkdownIt:
+    """Build the project's Markdown parser: the one recipe, configured explicitly.
+
+    With a ``language``, straight quotes become that language's typographic quotes
+    (:mod:`generator.render.typography`); without, text is kept as written.
+    """
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
+    if language is not None:
+        enable_typographer(md, language)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.inline.ruler.at("image", _image_rule)
     md.add_render_rule("image", _render_image_as_text)
-    return md.use(citation_plugin).use(demote_headings_plugin)
+    return md.use(citation_plugin).use(demote_headings_plugin).use(cjk_line_breaks_plugin)
 
 
 def render_markdown(
@@ -178,14 +209,16 @@ def render_markdown(
     *,
     inline: bool = False,
     heading_level: int = DEFAULT_HEADING_LEVEL,
+    language: str | None = None,
 ) -> Markup:
     """Render a Markdown field to safe HTML, citations numbered from ``numbers``.
 
     ``inline`` renders a single paragraph without the ``<p>`` wrapper (table cells);
-    ``heading_level`` is the level a ``#`` heading in ``text`` becomes.
+    ``heading_level`` is the level a ``#`` heading in ``text`` becomes; ``language``
+    chooses the typographic quotes (None: quotes stay as written).
     """
     env: dict[str, Any] = {"source_numbers": numbers, "heading_level": heading_level}
-    md = make_markdown()
+    md = make_markdown(language)
     rendered = md.renderInline(text, env) if inline else md.render(text, env)
     return Markup(rendered)
 

@@ -19,8 +19,14 @@ from generator.factsheet import (
 
 
 def partial_date_key(date: str) -> tuple[int, int, int]:
-    """Sort key of a partial date: ``2024`` and ``2024-01`` sort as 2024-01-01."""
-    year, month, day = ([*date.split("-"), "1", "1"])[:3]
+    """Sort key of a partial date: a total order in which the less precise date comes first.
+
+    ``2025`` sorts before ``2025-01`` (January 2025), which sorts before ``2025-01-01``:
+    a missing month or day counts as 0, before every real one. The year is the whole
+    of 2025, so it heads it, and a month heads its days. Sorting is stable, so events
+    with the same date (and precision) keep their file order.
+    """
+    year, month, day = ([*date.split("-"), "0", "0"])[:3]
     return int(year), int(month), int(day)
 
 

@@ -166,12 +166,21 @@ def _always(_name: str | None) -> bool:
 
 @jinja2.pass_context
 def _markdown_filter(context: jinja2.runtime.Context, text: str, heading_level: int = 3) -> Markup:
-    return render_markdown(text, context.get("source_numbers", {}), heading_level=heading_level)
+    numbers = context.get("source_numbers", {})
+    language = _language(context)
+    return render_markdown(text, numbers, heading_level=heading_level, language=language)
 
 
 @jinja2.pass_context
 def _markdown_inline_filter(context: jinja2.runtime.Context, text: str) -> Markup:
-    return render_markdown(text, context.get("source_numbers", {}), inline=True)
+    numbers = context.get("source_numbers", {})
+    return render_markdown(text, numbers, inline=True, language=_language(context))
+
+
+def _language(context: jinja2.runtime.Context) -> str | None:
+    """The language whose quotes Markdown gets: the briefing's (``page.lang``), if any."""
+    page = context.get("page")
+    return getattr(page, "lang", None)
 
 
 @jinja2.pass_context

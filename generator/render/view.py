@@ -24,6 +24,7 @@ from generator.factsheet import (
     Challenge,
     FactSheet,
     Initiative,
+    Player,
     Source,
     author_names,
     number_sources,
@@ -45,6 +46,7 @@ from generator.render.marking import Banner
 from generator.render.metadata import MetaTag, head_meta, shorten
 from generator.render.numbers import format_money, format_number
 from generator.render.order import ordered_challenges, partial_date_key, reading_order
+from generator.render.script_marks import same_language, text_language
 
 #: Longest running-header title before it is shortened.
 SHORT_TITLE_LENGTH = 60
@@ -112,6 +114,9 @@ class PlayerEntry:
     kind: str
     role: str
     sources: tuple[str, ...]
+    #: The language of ``local_name`` when it is not the briefing's: as the sheet states
+    #: it, else told from its script (:mod:`generator.render.script_marks`).
+    local_name_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -261,16 +266,7 @@ def build_view(
             )
             for f in sheet.key_facts
         ),
-        players=tuple(
-            PlayerEntry(
-                p.name,
-                p.local_name,
-                lang.label(PLAYER_KIND_LABELS, p.kind),
-                p.role,
-                tuple(p.sources or ()),
-            )
-            for p in sheet.players or ()
-        ),
+        players=tuple(_player(p, sheet, lang) for p in sheet.players or ()),
         timeline=tuple(TimelineEntry(e.date, e.event, tuple(e.sources or ())) for e in timeline),
         challenge_groups=_group_challenges(challenges, lang),
         sections=sections,
@@ -345,6 +341,17 @@ def _initiative_rows(initiative: Initiative, lang: Language) -> tuple[Row, ...]:
         amount = format_money(money.amount, money.currency, lang.locale)
         rows.append(row("investment", amount, money.note))
     return tuple(rows)
+
+
+def _player(player: Player, sheet: FactSheet, words: Language) -> PlayerEntry:
+    lang = player.local_name_lang
+    if lang is None and player.local_name:
+        lang = text_language(player.local_name, sheet.language, sheet.jurisdiction)
+    if lang is not None and same_language(lang, sheet.language):
+        lang = None
+    kind = words.label(PLAYER_KIND_LABELS, player.kind)
+    sources = tuple(player.sources or ())
+    return PlayerEntry(player.name, player.local_name, kind, player.role, sources, lang)
 
 
 def _group_challenges(

@@ -226,3 +226,19 @@ def pdf_page_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize(
+    ("language", "printed"),
+    [
+        ("fr", "l’usine «\u202fdu nord\u202f» et “là”"),
+        ("de", "l’usine „du nord“ et ‚là‘"),
+        ("ja", "l’usine 「du nord」 et 『là』"),
+    ],
+)
+def test_typographic_quotes_fold_to_the_straight_ones_the_sheet_holds(language, printed):
+    from generator.render.typography import smart_quotes
+
+    typed = """l'usine "du nord" et 'là'"""
+    assert smart_quotes(typed, language) == printed
+    assert fold(printed) == fold(typed)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from generator.render.typography import smart_quotes
 from tests.support.pdf_samples import Briefing, render_briefing, rich_data
 
 SECTION_HEADINGS = [
@@ -42,9 +43,9 @@ def test_every_section_heading_in_the_format_order(rich: Briefing) -> None:
 def test_every_challenge_and_source_title_and_the_cjk_names(rich: Briefing) -> None:
     text = rich.text()
     for challenge in rich.data["challenges"]:
-        assert challenge["title"] in text
+        assert smart_quotes(challenge["title"], "en") in text
     for source in rich.data["sources"]:
-        assert source["title"] in text
+        assert smart_quotes(source["title"], "en") in text
     for name in ("中国第一汽车集团 (一汽)", "宁德时代", "广汽埃安", "哪吒汽车"):
         assert name in text
     assert "SEVERITY: HIGH" in text and "SEVERITY: LOW" in text
@@ -194,7 +195,7 @@ def test_hostile_text_is_literal_in_the_pdf() -> None:
     briefing = render_briefing(data)
     text = briefing.text()
     for value in HOSTILE:
-        assert value in text
+        assert smart_quotes(value, "en") in text
     assert "49" not in re.sub(r"https?://\S+", "", text)
     assert briefing.reader.metadata.title == data["title"]
     uris = [a["/A"]["/URI"] for a in annotations(briefing) if "/URI" in a.get("/A", {})]

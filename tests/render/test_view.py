@@ -20,26 +20,28 @@ def test_timeline_is_in_date_order_partial_dates_as_their_first_day() -> None:
     ]
 
 
-def test_timeline_sort_is_stable_for_equal_days() -> None:
+def test_timeline_puts_the_less_precise_date_first_and_keeps_file_order_for_ties() -> None:
     data = minimal_data()
     data["timeline"] = [
-        {"date": "2024-01-01", "event": "first in file"},
-        {"date": "2024", "event": "second in file"},
-        {"date": "2024-01", "event": "third in file"},
+        {"date": "2024-01-01", "event": "day, first in file"},
+        {"date": "2024", "event": "year"},
+        {"date": "2024-01", "event": "month"},
         {"date": "2023-12-31", "event": "earliest"},
+        {"date": "2024-01-01", "event": "day, second in file"},
     ]
     view = build_view(make_sheet(data), "x")
     assert [e.event for e in view.timeline] == [
         "earliest",
-        "first in file",
-        "second in file",
-        "third in file",
+        "year",
+        "month",
+        "day, first in file",
+        "day, second in file",
     ]
 
 
 def test_partial_date_key() -> None:
-    assert partial_date_key("2024") == (2024, 1, 1)
-    assert partial_date_key("2024-07") == (2024, 7, 1)
+    assert partial_date_key("2024") == (2024, 0, 0)
+    assert partial_date_key("2024-07") == (2024, 7, 0)
     assert partial_date_key("2024-07-19") == (2024, 7, 19)
 
 
