@@ -286,7 +286,7 @@ def contents(sheet: FactSheet, sections: Sequence[SectionEntry]) -> tuple[Conten
 def _title_block(sheet: FactSheet) -> TitleBlock:
     return TitleBlock(
         title=sheet.title,
-        short_title=shorten(sheet.title, SHORT_TITLE_LENGTH),
+        short_title=sheet.short_title or shorten(sheet.title, SHORT_TITLE_LENGTH),
         subtitle=sheet.subtitle,
         jurisdiction=sheet.jurisdiction,
         short_jurisdiction=shorten(sheet.jurisdiction, SHORT_JURISDICTION_LENGTH),
