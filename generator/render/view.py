@@ -25,6 +25,7 @@ from generator.factsheet import (
     Initiative,
     Source,
     author_names,
+    cited_ids,
     number_sources,
 )
 from generator.render.branding import BrandView, brand_view
@@ -207,6 +208,14 @@ class BriefView:
     def leading_facts(self) -> tuple[KeyFactRow, ...]:
         """The key facts marked most important: the first :data:`LEADING_FACTS` of them."""
         return self.key_facts[:LEADING_FACTS]
+
+    @property
+    def leading_sources(self) -> tuple[SourceEntry, ...]:
+        """The sources the one-pager cites (its summary and leading facts), numbered as in
+        the full briefing so that a number means the same source in both."""
+        ids = [*cited_ids(self.summary), *(i for f in self.leading_facts for i in f.sources)]
+        numbers = {self.source_numbers[i] for i in ids if i in self.source_numbers}
+        return tuple(s for s in self.sources if s.number in numbers)
 
     @property
     def headline_challenges(self) -> tuple[HeadlineChallenge, ...]:
