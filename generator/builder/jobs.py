@@ -242,16 +242,11 @@ def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
 
 
-#: Tighter settings of a page template with a page limit, tried in turn when the PDF runs
-#: past it: classes of the html element its stylesheet defines (onepager.css).
-FIT_CLASSES = ("fit-1", "fit-2")
-
-
 def print_pdf(job: PrintJob) -> Printed:
     """Render the PDF (raises :class:`~generator.errors.RenderError` on a refused resource
-    or an unknown variant). A PDF past its template's page limit is printed again with
-    each of :data:`FIT_CLASSES` until one fits; if none does, a warning names the
-    sections past the limit."""
+    or an unknown variant). A PDF past its template's page limit is printed again tighter
+    (``render_fitted_pdf``); if it still does not fit, a warning names the sections past
+    the limit."""
     from generator.render import engine_file
 
     notes = warm_pdf(None)
@@ -273,15 +268,11 @@ def print_pdf(job: PrintJob) -> Printed:
 
 def _fitted(job: PrintJob, html: str) -> Any:
     """The PDF of ``html``, set tighter in turn while it runs past the page limit."""
-    from generator.render import render_pdf
+    from generator.render import render_fitted_pdf
 
-    rendered = render_pdf(html, job.templates_dir, variant=job.variant, images=job.images)
-    for fit in FIT_CLASSES if job.page_limit is not None else ():
-        if rendered.pages <= job.page_limit:
-            break
-        tighter = html.replace("<html ", f'<html class="{fit}" ', 1)
-        rendered = render_pdf(tighter, job.templates_dir, variant=job.variant, images=job.images)
-    return rendered
+    return render_fitted_pdf(
+        html, job.templates_dir, job.page_limit, variant=job.variant, images=job.images
+    )
 
 
 def page_limit_warning(
