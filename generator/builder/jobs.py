@@ -10,11 +10,13 @@ outputs and record what they were built from; none writes a file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.builder.editions import target_key
+from generator.builder.overflow import sections_past
 from generator.errors import Diagnostic
 from generator.settings import Settings
 
@@ -242,29 +244,46 @@ def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
 
 def print_pdf(job: PrintJob) -> Printed:
     """Render the PDF (raises :class:`~generator.errors.RenderError` on a refused resource
-    or an unknown variant); warn when it runs past its template's page limit."""
-    from generator.render import engine_file, render_pdf
+    or an unknown variant). A PDF past its template's page limit is printed again tighter
+    (``render_fitted_pdf``); if it still does not fit, a warning names the sections past
+    the limit."""
+    from generator.render import engine_file
 
     notes = warm_pdf(None)
     pdfs: dict[str, bytes] = {}
     files_read: tuple[str, ...] = ()
-    most = 0
+    most, longest = 0, b""
     for edition, html in job.documents:
-        rendered = render_pdf(html, job.templates_dir, variant=job.variant, images=job.images)
+        rendered = _fitted(job, html)
         pdfs[edition] = rendered.pdf
         files_read = _union(files_read, rendered.files_read)
-        most = max(most, rendered.pages)
+        if rendered.pages > most:
+            most, longest = rendered.pages, rendered.pdf
     found = []
     if job.page_limit is not None and most > job.page_limit:
-        found.append(page_limit_warning(job.display, job.template, job.page_limit, most))
+        past = sections_past(longest, job.page_limit)
+        found.append(page_limit_warning(job.display, job.template, job.page_limit, most, past))
     return Printed(pdfs, files_read, engine_file(), notes, tuple(found))
 
 
-def page_limit_warning(display: str, template: str, limit: int, pages: int) -> Diagnostic:
-    """The warning for a briefing whose PDF runs past its template's page limit."""
+def _fitted(job: PrintJob, html: str) -> Any:
+    """The PDF of ``html``, set tighter in turn while it runs past the page limit."""
+    from generator.render import render_fitted_pdf
+
+    return render_fitted_pdf(
+        html, job.templates_dir, job.page_limit, variant=job.variant, images=job.images
+    )
+
+
+def page_limit_warning(
+    display: str, template: str, limit: int, pages: int, past: Sequence[str] = ()
+) -> Diagnostic:
+    """The warning for a briefing whose PDF runs past its template's page limit; ``past``
+    names the sections that do not end by the last page allowed, the ones to cut."""
+    where = f"past page {limit}: {', '.join(past)}; " if past else ""
     message = (
         f"does not fit the '{template}' template: {pages} pages, at most {limit} allowed; "
-        "shorten the summary, key facts, challenges or source notes"
+        f"{where}shorten the summary, key facts, challenges or source notes"
     )
     return Diagnostic(display, None, None, "", message, "warning", code="page-limit")
 

@@ -297,6 +297,7 @@ class _Describer:
             "string_too_short": self._string_too_short,
             "less_than_equal": self._out_of_range,
             "greater_than_equal": self._out_of_range,
+            "string_too_long": self._string_too_long,
             "too_short": self._too_short,
             "string_pattern_mismatch": self._string_pattern_mismatch,
             "value_error": self._value_error,
@@ -362,6 +363,11 @@ class _Describer:
         else:
             message = f"{problem.error['input']} is less than {bound['ge']:g}, the least allowed"
         return self._at(problem.path, message, code="value")
+
+    def _string_too_long(self, problem: _Problem) -> Diagnostic:
+        most = (problem.error.get("ctx") or {}).get("max_length")
+        length = len(str(problem.error["input"]))
+        return self._at(problem.path, f"is {length} characters long; at most {most}", code="value")
 
     def _too_short(self, problem: _Problem) -> Diagnostic:
         least = (problem.error.get("ctx") or {}).get("min_length", 1)

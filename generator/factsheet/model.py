@@ -42,6 +42,9 @@ from generator.factsheet.model_types import (
     type_name,
 )
 
+#: The longest ``short_title``: what fits the running head beside the jurisdiction.
+SHORT_TITLE_MAX = 60
+
 __all__ = [
     "FORMAT_KEYWORD",
     "MARKDOWN_KEYWORD",
@@ -267,6 +270,13 @@ class FactSheet(_Model):
     format: Literal[1, 2] = Field(FORMAT_VERSION, description="Version of the fact-sheet format.")
     title: Text = Field(description="Headline of the brief.")
     subtitle: Text | None = Field(None, description="One line under the title.")
+    short_title: Text | None = since(
+        2,
+        None,
+        f"Format 2: the title as the running head of every page shows it, at most"
+        f" {SHORT_TITLE_MAX} characters; without it a long title is cut at a phrase or word.",
+        max_length=SHORT_TITLE_MAX,
+    )
     jurisdiction: Text = Field(description="e.g. Hong Kong SAR, China.")
     sector: Text = Field("Electric vehicles", description="Sector covered.")
     as_of: IsoDate = Field(description="The date the facts are current to.")

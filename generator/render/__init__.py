@@ -50,6 +50,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "html": ["EditionLinks", "IndexEntry", "render_html", "render_index_page"],
         "markdown": ["make_markdown", "plain_text"],
         "pdf": ["engine_file", "release_fonts", "render_pdf", "warm_up"],
+        "fitting": ["FIT_CLASSES", "render_fitted_pdf"],
         "templating": ["make_environment", "read_stylesheet", "render_template"],
         "order": ["ordered_challenges", "partial_date_key"],
         "script_marks": ["mark_languages", "text_language"],

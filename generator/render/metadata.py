@@ -5,6 +5,7 @@ the DOCX writer into document properties: authors, description, keywords, dates 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,15 +25,32 @@ class MetaTag:
     content: str
 
 
+#: Where a title may end short of its full length, as a reader would cut it: before a
+#: parenthesis or a dash, after a colon, a semicolon or a comma.
+_PHRASE_ENDS = re.compile(r"\s+[(\[—–]|\s+-\s|[:;,](?=\s)")
+
+
 def shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    """``text`` in at most ``limit`` characters, never a phrase or a parenthesis cut in half.
+
+    A text that fits is kept whole. Otherwise it ends at its last phrase boundary (before
+    "(", "[" or a dash, after ":", ";" or ",") that keeps at least half of ``limit``, and
+    reads as complete without an ellipsis; failing that, at a word boundary with "…", and
+    without the unclosed bracket that word boundary would leave open.
+    """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
+    ends = [m.start() for m in _PHRASE_ENDS.finditer(text) if limit // 2 <= m.start() < limit]
+    if ends:
+        return text[: ends[-1]].rstrip()
     cut = text[: limit - 1]
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.-—–") + "…"
+    opened = max(cut.rfind("("), cut.rfind("["))
+    if opened > max(cut.rfind(")"), cut.rfind("]")) and opened > 0:
+        cut = cut[:opened]
+    return cut.rstrip(" ,;:.-—–([") + "…"
 
 
 def head_meta(sheet: FactSheet, marks: Sequence[str] = ()) -> tuple[MetaTag, ...]:

@@ -101,6 +101,9 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    from generator.render.hyphenation import register as register_hyphenation
+
+    register_hyphenation()
     pdf_variant = _weasyprint_variant(variant)
     root = templates_dir.resolve()
     fetcher = make_fetcher(root, images)

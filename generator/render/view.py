@@ -27,6 +27,7 @@ from generator.factsheet import (
     Player,
     Source,
     author_names,
+    cited_ids,
     number_sources,
 )
 from generator.render.branding import BrandView, brand_view
@@ -223,6 +224,14 @@ class BriefView:
         return self.key_facts[:LEADING_FACTS]
 
     @property
+    def leading_sources(self) -> tuple[SourceEntry, ...]:
+        """The sources the one-pager cites (its summary and leading facts), numbered as in
+        the full briefing so that a number means the same source in both."""
+        ids = [*cited_ids(self.summary), *(i for f in self.leading_facts for i in f.sources)]
+        numbers = {self.source_numbers[i] for i in ids if i in self.source_numbers}
+        return tuple(s for s in self.sources if s.number in numbers)
+
+    @property
     def headline_challenges(self) -> tuple[HeadlineChallenge, ...]:
         """Every challenge of the highest severity present, in the challenges' order."""
         entries = [
@@ -304,7 +313,7 @@ def _title_block(sheet: FactSheet, lang: Language) -> TitleBlock:
     mark = STATUS_MARKS.get(sheet.status)
     return TitleBlock(
         title=sheet.title,
-        short_title=shorten(sheet.title, SHORT_TITLE_LENGTH),
+        short_title=sheet.short_title or shorten(sheet.title, SHORT_TITLE_LENGTH),
         subtitle=sheet.subtitle,
         jurisdiction=sheet.jurisdiction,
         short_jurisdiction=shorten(sheet.jurisdiction, SHORT_JURISDICTION_LENGTH),

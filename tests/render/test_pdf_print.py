@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from generator.errors import RenderError
 from generator.factsheet.loader import load
 from generator.factsheet.model import FactSheet
+from generator.render.fitting import render_fitted_pdf
 from generator.render.html import render_html
 from generator.render.pdf import RenderedPdf, render_pdf
 from generator.render.view import build_view
@@ -40,8 +41,9 @@ def hk_sheet() -> FactSheet:
 
 
 def render(sheet: FactSheet, variant: str = "pdf/ua-1", template: str | None = None):
-    html = render_html(sheet, "hk", TEMPLATES, target="pdf", template=template).html
-    return render_pdf(html, TEMPLATES, variant=variant)
+    """The PDF as the build prints it: a template with a page limit fitted to it."""
+    page = render_html(sheet, "hk", TEMPLATES, target="pdf", template=template)
+    return render_fitted_pdf(page.html, TEMPLATES, page.page_limit, variant=variant)
 
 
 @pytest.fixture(scope="module")
