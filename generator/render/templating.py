@@ -31,6 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import Diagnostic, TemplateError
+from generator.render.css_text import css_string, page_counter
 from generator.render.markdown import render_markdown
 from generator.render.stylesheets import check_stylesheet
 
@@ -99,6 +100,8 @@ def make_environment(templates_dir: Path, *, output: Output = "html") -> jinja2.
         long_date=long_date,
         partial_date=partial_date,
         sentence=sentence,
+        css_string=css_string,
+        page_counter=page_counter,
     )
     env.globals["stylesheet"] = functools.partial(stylesheet_text, env)
     return env
