@@ -80,7 +80,8 @@ def test_document_is_one_self_contained_file(rich_html: str) -> None:
     urls = re.findall(r"url\(([^)]*)\)", rich_html)
     assert len(urls) == 1 and urls[0].startswith("data:font/woff2;base64,")
     assert rich_html.count("@font-face") == 1
-    assert [s.get("media") for s in doc.tags("style")] == [None, "print", None]
+    # screen.css, print.css, html-print.css, the CJK glyphs, the printed margins' words.
+    assert [s.get("media") for s in doc.tags("style")] == [None, "print", "print", None, "print"]
 
 
 def test_cjk_glyphs_are_inlined_only_when_the_sheet_has_cjk_text() -> None:
