@@ -175,6 +175,7 @@ def test_templates_used_lists_every_file_read() -> None:
         "common/page_furniture",
         "common/masthead",
         "common/colophon",
+        "common/print_page",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     expected |= {"static/fonts.css"} | {f"partials/{p}.html" for p in partials}
