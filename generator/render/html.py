@@ -55,7 +55,7 @@ Target = Literal["html", "pdf"]
 CONTENTS_LINE = 24
 #: Stylesheets under ``templates/static/`` per target, in cascade order, with their media.
 STYLESHEETS: Mapping[str, tuple[tuple[str, str | None], ...]] = {
-    "html": (("screen.css", None), ("print.css", "print")),
+    "html": (("screen.css", None), ("print.css", "print"), ("html-print.css", "print")),
     "pdf": (("screen.css", None), ("print.css", None), ("fonts.css", None)),
 }
 

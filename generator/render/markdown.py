@@ -5,8 +5,9 @@ place where Markdown output becomes :class:`markupsafe.Markup`. The recipe is
 CommonMark with tables, raw HTML off (it stays visible, escaped), links limited to
 ``http:``, ``https:``, ``mailto:`` and scheme-less (relative or ``#fragment``) targets,
 images shown as their alt text whatever their address (nothing is ever fetched or
-embedded) and headings demoted below the briefing's own (the field's top heading becomes
-h4 unless the caller chooses another level).
+embedded), headings demoted below the briefing's own (the field's top heading becomes
+h4 unless the caller chooses another level) and tables printed with scoped header cells
+in a scrolling region (:mod:`generator.render.md_tables`).
 
 Citations ``[@a]`` and ``[@a; @b]`` become one group of numbered links::
 
@@ -36,6 +37,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.factsheet import CITATION_RE, parse_group
+from generator.render.md_tables import table_plugin
 from generator.render.typography import enable_typographer
 
 #: Schemes a link may use; a link without a scheme (relative, ``#fragment``) is allowed.
@@ -200,7 +202,8 @@ def make_markdown(language: str | None = None) -> MarkdownIt:
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.inline.ruler.at("image", _image_rule)
     md.add_render_rule("image", _render_image_as_text)
-    return md.use(citation_plugin).use(demote_headings_plugin).use(cjk_line_breaks_plugin)
+    md = md.use(citation_plugin).use(demote_headings_plugin).use(cjk_line_breaks_plugin)
+    return md.use(table_plugin)
 
 
 def render_markdown(

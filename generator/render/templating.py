@@ -31,6 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import Diagnostic, TemplateError
+from generator.render.css_text import css_string, page_counter
 from generator.render.i18n import LOCALE_DIR, SOURCE_LANGUAGE, Language, language_for
 from generator.render.markdown import render_markdown
 from generator.render.numbers import format_date, format_number, format_partial_date
@@ -95,6 +96,8 @@ def make_environment(
         partial_date=functools.partial(partial_date, locale=language.locale),
         number=functools.partial(format_number, locale=language.locale),
         sentence=sentence,
+        css_string=css_string,
+        page_counter=page_counter,
     )
     env.globals["stylesheet"] = functools.partial(stylesheet_text, env)
     env.globals["language"] = language

@@ -81,7 +81,8 @@ def test_document_is_one_self_contained_file(rich_html: str) -> None:
     urls = re.findall(r"url\(([^)]*)\)", rich_html)
     assert urls and all(u.startswith("data:font/woff;base64,") for u in urls)
     assert rich_html.count("@font-face") == len(urls)
-    assert [s.get("media") for s in doc.tags("style")] == [None, "print", None]
+    # screen.css, print.css, html-print.css, the CJK glyphs, the printed margins' words.
+    assert [s.get("media") for s in doc.tags("style")] == [None, "print", "print", None, "print"]
 
 
 def test_cjk_glyphs_are_inlined_only_when_the_sheet_has_cjk_text() -> None:
@@ -176,6 +177,7 @@ def test_templates_used_lists_every_file_read() -> None:
         "common/page_furniture",
         "common/masthead",
         "common/colophon",
+        "common/print_page",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     # The rich sheet prints CJK names: the CJK faces' stylesheet joins the PDF's.

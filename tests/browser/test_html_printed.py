@@ -1,0 +1,146 @@
+"""The HTML briefings printed from Chromium, on A4 and on US Letter, read back as PDF.
+
+What a reader gets who presses Print: the running head, the status, the footer, "Page X
+of Y" and the marking on every page, the reader's paper, and the one-pager on one page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.factsheet import DEFAULT_MARKINGS
+from generator.factsheet.loader import load
+from generator.render import banner_for
+from generator.render.html import render_html
+from generator.render.templating import long_date
+from tests.browser.cdp import Browser, file_url
+from tests.browser.printing import Printed, print_to_pdf
+from tests.support.render_samples import TEMPLATES, make_sheet, minimal_data
+
+REPO = Path(__file__).resolve().parents[2]
+HK = REPO / "briefs" / "hong-kong-ev-assembly.yaml"
+#: A sheet with a marking and internal content: its internal edition has both banners.
+MARKED = REPO / "tests" / "data" / "valid" / "internal-everywhere.yaml"
+HOSTILE_TITLE = 'Plant "A" \\ </style><i>x</i> & co'
+#: (document, paper) pairs printed once for the whole module.
+PRINTS = [(d, p) for d in ("brief", "onepager", "internal") for p in ("a4", "letter")]
+#: Points per page, portrait: what the reader's paper is.
+PAPER_POINTS = {"a4": (595, 842), "letter": (612, 792)}
+
+
+def _documents(folder: Path) -> dict[str, Path]:
+    hk = load(HK, "briefs/hong-kong-ev-assembly.yaml", max_bytes=2 << 20).sheet
+    marked = load(MARKED, "briefs/x.yaml").sheet
+    banner = banner_for(marked, "internal", DEFAULT_MARKINGS)
+    pages = {
+        "brief": render_html(hk, "hk", TEMPLATES).html,
+        "onepager": render_html(hk, "hk-one", TEMPLATES, template="onepager").html,
+        "internal": render_html(marked, "x", TEMPLATES, banner=banner).html,
+    }
+    paths = {}
+    for name, html in pages.items():
+        paths[name] = folder / f"{name}.html"
+        paths[name].write_text(html, encoding="utf-8")
+    return paths
+
+
+@pytest.fixture(scope="module")
+def prints(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
+    """Every document printed on every paper, keyed ``document-paper``."""
+    paths = _documents(tmp_path_factory.mktemp("print"))
+    return {f"{d}-{p}": print_to_pdf(browser, paths[d], p) for d, p in PRINTS}
+
+
+@pytest.mark.parametrize(("name", "paper"), PRINTS)
+def test_the_reader_s_paper_is_used(prints: dict[str, Printed], name: str, paper: str) -> None:
+    # Chromium rounds a page to whole CSS pixels: A4's 595.3 pt prints as 595.5.
+    want = PAPER_POINTS[paper]
+    for size in prints[f"{name}-{paper}"].sizes:
+        assert abs(size[0] - want[0]) <= 1 and abs(size[1] - want[1]) <= 1
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_page_has_the_running_head_footer_and_page_number(
+    prints: dict[str, Printed], paper: str
+) -> None:
+    hk = load(HK, "briefs/hong-kong-ev-assembly.yaml", max_bytes=2 << 20).sheet
+    texts = prints[f"brief-{paper}"].texts
+    assert len(texts) >= 3
+    for number, text in enumerate(texts, 1):
+        assert f"Page {number} of {len(texts)}" in text
+        assert f"{hk.title} · {hk.jurisdiction}" in text
+        assert f"Facts as of {long_date(hk.as_of)}" in text
+        assert "FOR REVIEW" in text
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_marking_is_on_every_page_top_and_bottom(
+    prints: dict[str, Printed], paper: str
+) -> None:
+    texts = prints[f"internal-{paper}"].texts
+    assert len(texts) >= 2
+    for text in texts:
+        assert text.count("OFFICIAL-SENSITIVE") >= 2
+        assert text.count("INTERNAL — not for external distribution") >= 2
+
+
+def test_a_briefing_without_a_marking_prints_none(prints: dict[str, Printed]) -> None:
+    assert not any("OFFICIAL" in text for text in prints["brief-a4"].texts)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_one_pager_prints_on_one_page(prints: dict[str, Printed], paper: str) -> None:
+    (text,) = prints[f"onepager-{paper}"].texts
+    assert "Page 1 of 1" in text
+    assert "Sources" in text and "Bottom line" in text
+
+
+def test_the_printed_words_are_the_templates(browser: Browser, tmp_path: Path) -> None:
+    """Translating the template's label changes the printed page: no stylesheet has it."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    partial = templates / "partials" / "common" / "print_page.html"
+    text = partial.read_text(encoding="utf-8")
+    text = text.replace("Page {page} of {pages}", "Seite {page} von {pages}")
+    partial.write_text(text.replace('"Facts as of"', '"Stand"'), encoding="utf-8")
+    path = tmp_path / "de.html"
+    path.write_text(render_html(make_sheet(minimal_data()), "m", templates).html, "utf-8")
+    (page,) = print_to_pdf(browser, path, "a4").texts
+    assert "Seite 1 von 1" in page and "Stand 20 January 2026" in page
+    assert "Page 1" not in page
+
+
+def test_a_title_with_markup_and_quotes_prints_as_written(browser: Browser, tmp_path: Path) -> None:
+    """The running head's CSS string neither ends early nor closes its <style>."""
+    data = minimal_data()
+    data["title"] = HOSTILE_TITLE
+    path = tmp_path / "hostile.html"
+    path.write_text(render_html(make_sheet(data), "h", TEMPLATES).html, "utf-8")
+    (page,) = print_to_pdf(browser, path, "a4").texts
+    assert f"{HOSTILE_TITLE} · Testland" in page
+    tab = browser.new_page()
+    try:
+        tab.call("Page.enable")
+        tab.call("Page.navigate", url=file_url(path))
+        tab.wait_for("Page.loadEventFired")
+        assert tab.evaluate("document.querySelectorAll('i').length") == 0
+    finally:
+        tab.close()
+
+
+def test_chromium_still_prints_no_target_counter(browser: Browser, tmp_path: Path) -> None:
+    """docs/output.md says Chromium prints the contents without page numbers: it parses
+    target-counter() but prints nothing at all for a content value holding it. When it
+    prints them, this fails, and the docs change (html-print.css already asks for them)."""
+    path = tmp_path / "counter.html"
+    path.write_text(
+        '<!DOCTYPE html><html lang="en"><title>x</title><style>'
+        'a::after { content: "p." target-counter(attr(href url), page); }'
+        "h2 { break-before: page; }</style>"
+        '<a href="#a">A</a> <a href="#b">B</a><h2 id="a">A</h2><h2 id="b">B</h2></html>',
+        encoding="utf-8",
+    )
+    assert print_to_pdf(browser, path, "a4").texts == ("A B", "A", "B")
