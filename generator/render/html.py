@@ -44,7 +44,7 @@ from generator.render.templating import (
     stylesheet_text,
     template_errors,
 )
-from generator.render.typography import quote_characters, typeset
+from generator.render.typography import typeset
 from generator.render.view import build_view
 
 Target = Literal["html", "pdf"]

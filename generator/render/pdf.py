@@ -36,8 +36,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import Diagnostic, RenderError
-from generator.render.layout_cycles import layout_released
 from generator.render.fonts import confined_fontconfig, shipped_font_files
+from generator.render.layout_cycles import layout_released
 from generator.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 #: Content types of the files the fetcher serves, by suffix (never the host's table).

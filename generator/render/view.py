@@ -270,9 +270,7 @@ def build_view(
         summary=sheet.summary,
         initiative=_initiative_rows(sheet.initiative, lang),
         key_facts=tuple(
-            KeyFactRow(
-                f.label, _fact_value(f.value, f.year, lang.locale), f.note, tuple(f.sources)
-            )
+            KeyFactRow(f.label, _fact_value(f.value, f.year, lang.locale), f.note, tuple(f.sources))
             for f in sheet.key_facts
         ),
         players=tuple(_player(p, sheet, lang) for p in sheet.players or ()),
