@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from generator.factsheet import covered, font_maps, prints_nothing
 from generator.render.templating import recording_loader, stylesheet_text
-from generator.render.webfont import faces_needed, font_face_css, shipped_faces
+from generator.render.webfont import FACE_SHEETS, faces_needed, font_face_css, shipped_faces
 
 CJK_SHEET = "fonts-cjk.css"
 
@@ -40,6 +40,8 @@ def font_css(env: jinja2.Environment, templates_dir: Path, text: str, target: st
             return stylesheet_text(env, CJK_SHEET)
         return Markup("")
     loader = recording_loader(env)
+    for sheet in FACE_SHEETS:  # the faces are read from them: an edit rebuilds the HTML
+        loader.record(sheet)
     css = []
     for face, points in sorted(
         faces_needed(printed, shipped_faces(templates_dir), maps).items(),
