@@ -35,6 +35,8 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 MINIMAL: dict[str, Any] = {
     "title": "Test initiative",
     "jurisdiction": "Testland",
+    # British English, as the sample briefing: "Labour", "20 January 2026".
+    "language": "en-GB",
     "as_of": "2026-01-20",
     "status": "final",
     "authors": ["Analyst"],

@@ -142,6 +142,7 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
         "stage": sheet.initiative.stage,
         "status": sheet.status,
         "as_of": sheet.as_of.isoformat(),
+        "language": sheet.language,
     }
     template = job.template or sheet.template
     sheet_sha = item.loaded.source_sha
@@ -320,6 +321,8 @@ def render_index(job: IndexJob) -> RenderedIndex:
             html_href=f"{e['id']}.html" if e["html"] else None,
             pdf_href=f"{e['id']}.pdf" if e["pdf"] else None,
             editions=links,
+            # Absent from a build state written before the index was translated.
+            language=str(e.get("language", "en")),
         )
         entries.append(entry)
     page = render_index_page(entries, job.templates_dir, job.brand)

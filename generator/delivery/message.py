@@ -159,7 +159,7 @@ def email_view(
     lang = _language(sheet.language, templates_dir)
     loc = lang.locale
 
-    house = brand_view(brand, brief_id=brief_id, sheet=sheet)
+    house = brand_view(brand, brief_id=brief_id, sheet=sheet, locale=loc)
     # The summary comes first in the briefing too, so these numbers match the PDF's.
     cited = cited_ids(sheet.summary)
     numbers = number_sources(cited, [s.id for s in sheet.sources])

@@ -183,7 +183,11 @@ def _changes_since_last(
         )
         return None
     before = external_sheet(previous.sheet) if delivery.external(list_name) else previous.sheet
-    return compare(before, edition.sheet)
+    from generator.render import language_for
+
+    return compare(
+        before, edition.sheet, language_for(edition.sheet.language, settings.templates_dir)
+    )
 
 
 def planned_message_id(item: Planned, sender: Mailbox) -> str:

@@ -101,10 +101,15 @@ class BrandView:
 
 
 def brand_view(
-    brand: Any, *, brief_id: str | None = None, sheet: Any = None, authors: Sequence[str] = ()
+    brand: Any,
+    *,
+    brief_id: str | None = None,
+    sheet: Any = None,
+    authors: Sequence[str] = (),
+    locale: str = "en",
 ) -> BrandView:
-    """The view of ``brand`` (None: no brand) for the sheet ``brief_id``; without a sheet
-    (the index page), no document number or citation."""
+    """The view of ``brand`` (None: no brand) for the sheet ``brief_id``, its dates in
+    ``locale``; without a sheet (the index page), no document number or citation."""
     if brand is None:
         return BrandView()
     logo = brand.logo
@@ -118,7 +123,7 @@ def brand_view(
                 "title": sheet.title,
                 "authors": join_names(authors),
                 "year": str(as_of.year),
-                "date": long_date(as_of),
+                "date": long_date(as_of, locale),
                 "organisation": brand.organisation or "",
                 "document_number": number or "",
                 "id": brief_id,

@@ -90,6 +90,8 @@ class IndexEntry:
     pdf_href: str | None
     #: The editions of a sheet with internal content (then both hrefs above are None).
     editions: tuple[EditionLinks, ...] = ()
+    #: The sheet's ``language``: the index speaks the language its briefings share.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -210,14 +212,15 @@ def render_index_page(
 ) -> RenderedHtml:
     """:func:`render_index`, with the template files it used, in the house style ``brand``.
 
-    The index lists briefings in any language; its own words are English (the source
-    language, through the catalogs like every other page)."""
-    language = language_for("en", templates_dir)
+    The index speaks the language every briefing it lists is written in (en-GB for a
+    shelf of British briefings), and English when they differ or there are none."""
+    tags = {entry.language for entry in entries}
+    language = language_for(tags.pop() if len(tags) == 1 else "en", templates_dir)
     env = make_environment(templates_dir, language=language)
     rows = [_index_row(entry, language) for entry in entries]
     with template_errors(templates_dir, "index.html"):
         styles = _styles(env, "html") + _brand_styles(brand, "html")
-        page = PageHead("en", "Briefings", "html", index_meta(), styles)
+        page = PageHead(language.tag, language.gettext("Briefings"), "html", index_meta(), styles)
         shown = brand_view(brand)
         html = env.get_template("index.html").render(page=page, rows=rows, brand=shown)
         fonts = font_css(env, templates_dir, html, "html")

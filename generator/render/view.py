@@ -281,7 +281,9 @@ def build_view(
         source_numbers=MappingProxyType(numbers),
         meta=head_meta(sheet, banner.keywords if banner else ()),
         contents=contents(sheet, sections, lang),
-        brand=brand_view(brand, brief_id=brief_id, sheet=sheet, authors=author_names(sheet)),
+        brand=brand_view(
+            brand, brief_id=brief_id, sheet=sheet, authors=author_names(sheet), locale=lang.locale
+        ),
         banner=banner,
         i18n=lang,
     )

@@ -8,11 +8,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.delivery.changes import compare
+from generator.delivery import changes as changes_module
 from generator.factsheet import load_bytes
 from generator.factsheet.model import FactSheet
-from generator.render import INITIATIVE_LABELS, PART_LABELS, build_view, format_money
+from generator.render import INITIATIVE_LABELS, PART_LABELS, build_view, format_money, language_for
 from tests.conftest import REPO
+
+TEMPLATES = REPO / "templates"
+
+
+def compare(before: FactSheet, after: FactSheet) -> list[changes_module.Change]:
+    """The changes as the email lists them: in the language of the edition sent."""
+    return changes_module.compare(before, after, language_for(after.language, TEMPLATES))
+
 
 TITLE = "Hong Kong courts mainland EV assembly plants"
 SUBTITLE = "Talks with FAW and others over a New Territories base"
@@ -118,7 +126,7 @@ def test_the_hong_kong_sheet_with_a_revised_summary_and_a_new_event():
 
     assert changed(edit, HONG_KONG) == [
         "Summary revised",
-        "Timeline: added 2026-11-30 Factory ground-breaking",
+        "Timeline: added 30 November 2026 Factory ground-breaking",
     ]
 
 
@@ -168,11 +176,11 @@ def money(data: dict) -> dict:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda d: money(d).update(amount=3_000_000), ["Investment: HKD 2,500.5 → HKD 3,000,000"]),
-        (lambda d: money(d).update(currency="USD"), ["Investment: HKD 2,500.5 → USD 2,500.5"]),
+        (lambda d: money(d).update(amount=3_000_000), ["Investment: HK$2,500.5 → HK$3 million"]),
+        (lambda d: money(d).update(currency="USD"), ["Investment: HK$2,500.5 → US$2,500.5"]),
         (lambda d: money(d).update(amount=2500.50), []),
         (lambda d: money(d).update(note="Committed."), ["Investment: note revised"]),
-        (lambda d: d["initiative"].pop("investment"), ["Investment: removed HKD 2,500.5"]),
+        (lambda d: d["initiative"].pop("investment"), ["Investment: removed HK$2,500.5"]),
         (
             lambda d: d["initiative"]["locations"].append("Lantau"),
             ["Locations: New Territories → New Territories; Lantau"],
@@ -206,7 +214,7 @@ def test_an_investment_added_is_formatted_as_the_briefing_writes_it():
     after = copy.deepcopy(before)
     after["initiative"]["investment"] = {"amount": 1_500_000_000, "currency": "CNY"}
     assert [c.text for c in compare(loaded(before), loaded(after))] == [
-        "Investment: added CNY 1,500,000,000"
+        "Investment: added CN¥1.5 billion"
     ]
 
 
@@ -217,19 +225,19 @@ def event(data: dict, index: int) -> dict:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (add_event, ["Timeline: added 2026-11-30 Factory ground-breaking"]),
+        (add_event, ["Timeline: added 30 November 2026 Factory ground-breaking"]),
         (lambda d: d["timeline"].pop(0), ["Timeline: removed 2024 Neta Auto opens an R&D centre."]),
         (
             lambda d: event(d, 2).update(event="Site study begins at **two** sites."),
-            ["Timeline: revised 2026-01-18 Site study begins at two sites."],
+            ["Timeline: revised 18 January 2026 Site study begins at two sites."],
         ),
         (
             lambda d: event(d, 2).update(date="2026-02"),
-            ["Timeline: revised 2026-02 Site study begins. (was 2026-01-18)"],
+            ["Timeline: revised February 2026 Site study begins. (was 18 January 2026)"],
         ),
         (
             lambda d: event(d, 1).update(sources=["hk-ev-talks", "invest-hk-2025"]),
-            ["Timeline: revised 2025-11 Talks with automakers reported."],
+            ["Timeline: revised November 2025 Talks with automakers reported."],
         ),
         (lambda d: d["timeline"].reverse(), []),
     ],
@@ -247,8 +255,8 @@ def test_timeline_changes_are_listed_in_date_order():
 
     assert changed(edit) == [
         "Timeline: removed 2024 Neta Auto opens an R&D centre.",
-        "Timeline: added 2025-12 Shortlist of sites.",
-        "Timeline: added 2026-11-30 Factory ground-breaking",
+        "Timeline: added December 2025 Shortlist of sites.",
+        "Timeline: added 30 November 2026 Factory ground-breaking",
     ]
 
 
@@ -364,10 +372,10 @@ def test_changes_follow_the_briefing_order_after_stage_and_status():
         "Status: For review → Final",
         f"Title: {TITLE} → New title",
         "Summary revised",
-        "Investment: HKD 2,500.5 → HKD 3,000",
+        "Investment: HK$2,500.5 → HK$3,000",
         "Candidate area: New Territories, near the boundary → Lantau",
         "Players: revised FAW Group",
-        "Timeline: added 2026-11-30 Factory ground-breaking",
+        "Timeline: added 30 November 2026 Factory ground-breaking",
         "Challenge dropped: Few assembly workers",
         "Sections: revised Outlook",
         "Source revised: Annual report 2025, revised (Invest Hong Kong)",

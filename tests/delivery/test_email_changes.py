@@ -43,7 +43,7 @@ def test_a_revised_summary_and_a_new_event_are_listed(project, write_brief, smtp
         data["timeline"].append({"date": "2026-11-30", "event": "Factory ground-breaking"})
 
     edit_and_send(project, write_brief, smtp_server, edit)
-    expected = ["Summary revised", "Timeline: added 2026-11-30 Factory ground-breaking"]
+    expected = ["Summary revised", "Timeline: added 30 November 2026 Factory ground-breaking"]
     assert changes_in_text(plain_part(smtp_server)) == [f"- {line}" for line in expected]
     assert changes_in_html(smtp_server) == expected
 
@@ -56,4 +56,4 @@ def test_a_new_date_alone_is_no_change(project, write_brief, smtp_server):
     text = plain_part(smtp_server)
     assert changes_in_text(text) == ["No change since the last edition."]
     assert changes_in_html(smtp_server) == ["No change since the last edition."]
-    assert "as of 2026-11-30" in text
+    assert "as of 30 November 2026" in text

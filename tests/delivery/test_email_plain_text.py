@@ -178,8 +178,8 @@ def test_a_long_change_line_is_wrapped_under_its_bullet(hong_kong, write_brief, 
     text = plain_part(smtp_server)
     assert_plain(text)
     assert (
-        "- Timeline: added 2026-11-30 Government and FAW Group sign a memorandum\n"
-        "  on a New Territories assembly site\n"
+        "- Timeline: added 30 November 2026 Government and FAW Group sign a\n"
+        "  memorandum on a New Territories assembly site\n"
     ) in text
 
 

@@ -68,7 +68,7 @@ def test_the_briefing_wording(sheet):
     report = build(settings, ["hk"], today=dt.date(2026, 1, 20), formats=("html",))
     assert not report.failed
     text = text_of((sheet / "output" / "hk.html").read_text(encoding="utf-8"))
-    assert "Jobs 8500" in text and "Capacity 12000" in text and "8,500" not in text
+    assert "Jobs 8500" in text and "Capacity 12,000" in text and "8,500" not in text
     assert "Under construction" in text and "Labour" in text and "Land cost" in text
     # Challenges by category in the format's order, the most severe first.
     titles = [text.index(t) for t in ("Land is dear", "Wages climb", "Too few fitters")]
@@ -117,7 +117,7 @@ def test_the_email_agrees_with_the_briefing(sheet, smtp_server):
     plain = message.get_body(("plain",)).get_content()
     html = text_of(message.get_body(("html",)).get_content())
     for part in (plain, html):
-        assert re.search("Jobs:? 8500", part) and re.search("Capacity:? 12000", part)
+        assert re.search("Jobs:? 8500", part) and re.search("Capacity:? 12,000", part)
         assert "8,500" not in part
         assert "Under construction" in part and "Labour" in part and "labor" not in part
         assert "Land cost" in part and "High" in part

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from generator.config import Brand, load_brand
 from generator.errors import RenderError
-from generator.render import brand_view, build_view
+from generator.render import brand_view, build_view, language_for
 from generator.render.html import IndexEntry, render_html, render_index_page
 from generator.render.pdf import render_pdf
 from tests.support.brand_samples import LOGO_SVG, TEST_BRAND, png, write_brand
@@ -228,7 +228,8 @@ def test_every_pattern_field_is_filled(tmp_path: Path) -> None:
         'citation: "{title}|{authors}|{year}|{date}|{organisation}|{document_number}|{id}"',
     )
     write_brand(tmp_path, text)
-    view = build_view(make_sheet(minimal_data()), "m-1", load_brand(tmp_path, TEMPLATES)).brand
+    sheet, brand = make_sheet(minimal_data()), load_brand(tmp_path, TEMPLATES)
+    view = build_view(sheet, "m-1", brand, None, language_for(sheet.language, TEMPLATES)).brand
     as_of = make_sheet(minimal_data()).as_of
     number = f"{as_of:%Y/%m/%d}/m-1/M-1"
     assert view.document_number == number

@@ -17,7 +17,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from generator.errors import TemplateError
-from generator.render import bookmark_name, build_view, plain_text, render_docx
+from generator.render import bookmark_name, build_view, language_for, plain_text, render_docx
 from generator.render.markdown import is_safe_link
 from tests.support.docx_read import bookmarked_text, custom_properties
 from tests.support.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
@@ -48,7 +48,8 @@ def styled(document: Any, style: str) -> list[str]:
 
 
 def test_title_and_headings_use_named_styles_in_the_views_order(rich):
-    view = build_view(make_sheet(rich_data()), "rich")
+    sheet = make_sheet(rich_data())
+    view = build_view(sheet, "rich", language=language_for(sheet.language, TEMPLATES))
     assert styled(rich, "Title") == [view.title_block.title]
     assert styled(rich, "Subtitle") == [view.title_block.subtitle]
     assert styled(rich, "Heading 1") == [entry.heading for entry in view.contents]
@@ -131,7 +132,7 @@ def test_document_properties_carry_the_sheets_metadata(rich):
     assert core.author == "Mei Ling Chan; Daniel Okafor"
     assert core.subject == sheet.subtitle
     assert core.keywords == "ev, hong-kong, manufacturing"
-    assert core.language == "en"
+    assert core.language == "en-GB"
     midnight = dt.datetime.combine(sheet.as_of, dt.time(), tzinfo=dt.UTC)
     assert core.created == core.modified == midnight
     assert core.last_printed is None

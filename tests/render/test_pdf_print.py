@@ -143,7 +143,7 @@ def test_metadata_title_authors_subject_keywords_language_dates(variants) -> Non
     assert meta.subject == sheet.subtitle
     assert meta["/Keywords"] == ", ".join(sheet.tags or [])
     assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261125"
-    assert pdf.trailer["/Root"]["/Lang"] == "en"
+    assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
 
 
 def test_pdf_ua_is_tagged_with_language_and_title_shown(variants) -> None:

@@ -81,8 +81,9 @@ def test_document_is_one_self_contained_file(rich_html: str) -> None:
     urls = re.findall(r"url\(([^)]*)\)", rich_html)
     assert urls and all(u.startswith("data:font/woff;base64,") for u in urls)
     assert rich_html.count("@font-face") == len(urls)
-    # screen.css, print.css, html-print.css, the CJK glyphs, the printed margins' words.
-    assert [s.get("media") for s in doc.tags("style")] == [None, "print", "print", None, "print"]
+    # screen.css, print.css, html-print.css, "Page 2 of 6" in the language, the fonts,
+    # the printed margins' words.
+    assert [s.get("media") for s in doc.tags("style")] == [None, "print", "print", "print", None, "print"]
 
 
 def test_cjk_glyphs_are_inlined_only_when_the_sheet_has_cjk_text() -> None:
@@ -120,7 +121,7 @@ def test_every_citation_link_resolves_to_a_unique_id(rich_html: str) -> None:
 
 def test_head_language_viewport_title_and_metadata(rich_html: str) -> None:
     doc = Document(rich_html)
-    assert doc.tags("html") == [{"lang": "en"}]
+    assert doc.tags("html") == [{"lang": "en-GB"}]
     meta = [(m.get("name"), m.get("content")) for m in doc.tags("meta") if "name" in m]
     assert ("viewport", "width=device-width, initial-scale=1") in meta
     assert ("author", "Mei Ling Chan") in meta and ("dcterms.created", "2026-01-20") in meta
@@ -181,7 +182,7 @@ def test_templates_used_lists_every_file_read() -> None:
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     # The rich sheet prints CJK names: the CJK faces' stylesheet joins the PDF's.
-    expected |= {"static/fonts.css", "static/fonts-cjk.css"}
+    expected |= {"static/fonts.css", "static/fonts-cjk.css", "locale/en-GB.po"}
     expected |= {f"partials/{p}.html" for p in partials}
     assert set(rendered.templates_used) == expected
     assert list(rendered.templates_used) == sorted(rendered.templates_used)
@@ -299,11 +300,13 @@ def test_stylesheet_cannot_close_its_style_element(templates_copy: Path) -> None
         render_html(make_sheet(minimal_data()), "x", templates_copy)
 
 
-def test_date_filters_use_fixed_english_names() -> None:
-    assert long_date(dt.date(2026, 1, 5)) == "5 January 2026"
-    assert partial_date("2024") == "2024"
-    assert partial_date("2024-03") == "March 2024"
-    assert partial_date("2024-03-09") == "9 March 2024"
+def test_date_filters_write_the_locale_s_dates_never_the_host_s() -> None:
+    assert long_date(dt.date(2026, 1, 5), "en_GB") == "5 January 2026"
+    assert long_date(dt.date(2026, 1, 5)) == "January 5, 2026"
+    assert partial_date("2024", "en_GB") == "2024"
+    assert partial_date("2024-03", "en_GB") == "March 2024"
+    assert partial_date("2024-03-09", "en_GB") == "9 March 2024"
+    assert partial_date("2024-03-09", "de") == "9. März 2024"
     assert sentence("Report") == "Report."
     assert sentence("Assembly, not manufacturing?") == "Assembly, not manufacturing?"
 
@@ -338,9 +341,10 @@ def test_index_lists_every_briefing_and_links_both_formats() -> None:
     doc = Document(html)
     text = doc.plain()
     assert "Hong Kong <EV> assembly" in text and "&lt;EV&gt;" in html
-    for expected in ("Hong Kong SAR, China", "In talks", "Draft", "20 January 2026"):
+    # Entries of the default language, US English: the index speaks it.
+    for expected in ("Hong Kong SAR, China", "In talks", "Draft", "January 20, 2026"):
         assert expected in text
-    for expected in ("Hungary", "Under construction", "Final", "1 December 2025"):
+    for expected in ("Hungary", "Under construction", "Final", "December 1, 2025"):
         assert expected in text
     hrefs = [a["href"] for a in doc.tags("a")]
     assert hrefs == ["hk-ev.html", "hk-ev.html", "hk-ev.pdf"]

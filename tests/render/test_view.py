@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from generator import __version__
+from generator.render.i18n import language_for
 from generator.render.numbers import format_amount, format_number
 from generator.render.order import partial_date_key
 from generator.render.view import build_view, shorten
-from tests.support.render_samples import make_sheet, minimal_data, rich_data
+from tests.support.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
 
 
 def test_timeline_is_in_date_order_partial_dates_as_their_first_day() -> None:
@@ -55,7 +56,10 @@ def test_challenges_grouped_in_format_order_then_severity_then_file_order() -> N
         {"category": "labor", "title": "L-medium-2", "severity": "medium", "body": "x"},
         {"category": "land_cost", "title": "Land-high", "severity": "high", "body": "x"},
     ]
-    groups = build_view(make_sheet(data), "x").challenge_groups
+    sheet = make_sheet(data)
+    groups = build_view(
+        sheet, "x", language=language_for(sheet.language, TEMPLATES)
+    ).challenge_groups
     assert [(g.category, g.label) for g in groups] == [
         ("land_cost", "Land cost"),
         ("labor", "Labour"),
@@ -134,7 +138,7 @@ def test_initiative_rows_and_labels() -> None:
     view = build_view(make_sheet(rich_data()), "hk")
     rows = {row.label: row for row in view.initiative}
     assert rows["Stage"].value == "In talks"
-    assert rows["Investment"].value == "HKD 1,500,000,000"
+    assert rows["Investment"].value == "HK$1.5 billion"
     assert rows["Investment"].note.startswith("Indicative")
     assert rows["Locations"].value == "Northern Metropolis, New Territories; San Tin Technopole"
     assert [p.kind for p in view.players][:2] == ["Automaker", "Battery maker"]

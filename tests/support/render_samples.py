@@ -15,6 +15,8 @@ TEMPLATES = Path(__file__).parents[2] / "templates"
 MINIMAL: dict[str, Any] = {
     "title": "Minimal brief",
     "jurisdiction": "Testland",
+    # British English, as the sample briefing: "Labour", "20 January 2026".
+    "language": "en-GB",
     "as_of": "2026-01-20",
     "authors": ["A. Writer"],
     "summary": "Short summary [@s1].",
