@@ -19,6 +19,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from generator.factsheet.model import FactSheet, is_markdown
+from generator.render.typography import smart_quotes
 from tests.support.render_samples import rich_data
 
 #: Markup and template syntax that must come out as the very same text.
@@ -47,7 +48,7 @@ URL_BREAKOUT = 'https://example.org/a"><script>alert(4)</script>'
 CONSTRAINED = re.compile(
     r"^(format|as_of|status|language|template|marking|initiative\.stage"
     r"|initiative\.investment\.currency"
-    r"|key_facts\[\]\.sources\[\]|players\[\]\.(kind|sources\[\])|timeline\[\]\.(date|sources\[\])"
+    r"|key_facts\[\]\.sources\[\]|players\[\]\.(kind|local_name_lang|sources\[\])|timeline\[\]\.(date|sources\[\])"
     r"|challenges\[\]\.(category|severity|sources\[\])|sources\[\]\.(id|published|accessed|kind))$"
 )
 #: Fields a briefing does not print in its body (tags go to the keywords metadata).
@@ -71,6 +72,15 @@ class Decorated:
             path: self.urls.get(path, f"{marker} {MARKUP}")
             for path, marker in self.markers.items()
             if not NOT_IN_BODY.match(path)
+        }
+
+    def printed(self) -> dict[str, str]:
+        """:meth:`shown` as the HTML and PDF print it: with the sheet's typographic quotes
+        (a URL shown as the text of its link stays as written)."""
+        language = self.data.get("language", "en")
+        return {
+            path: text if path in self.urls else smart_quotes(text, language)
+            for path, text in self.shown().items()
         }
 
 
@@ -137,6 +147,7 @@ def compact_rich_data() -> dict[str, Any]:
         for entry in data[key]:
             entry["internal"] = False
     data["challenges"][0]["mitigations_internal"] = False
+    data["players"][0]["local_name_lang"] = "zh-Hans"
     return data
 
 

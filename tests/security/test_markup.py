@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from generator.factsheet.model import FactSheet
 from generator.render.html import render_html
+from generator.render.typography import smart_quotes
 from tests.security.hostile import (
     CONSTRAINED,
     EVALUATED,
@@ -131,10 +132,10 @@ def test_markup_in_every_field_is_text_in_the_html(built: Built, benign: Html) -
     assert not [a for _, attrs in doc.elements for a in attrs if a.startswith("on")]
     assert not [css for css in doc.styles if "#hostile" in css]
     text = squeeze(doc.text())
-    for path, shown in built.sheet.shown().items():
+    for path, shown in built.sheet.printed().items():
         assert squeeze(shown) in text, path
     assert EVALUATED not in text
-    assert squeeze('<div onclick="alert(3)"> <b>raw block</b> </div>') in text
+    assert squeeze("<div onclick=“alert(3)”> <b>raw block</b> </div>") in text
 
 
 def test_tags_go_to_the_metadata_as_text(built: Built) -> None:
@@ -149,10 +150,11 @@ def test_tags_go_to_the_metadata_as_text(built: Built) -> None:
 
 def test_markup_in_every_field_is_text_in_the_pdf(built: Built) -> None:
     text = built.pdf_text().casefold()  # the kicker is set in capitals
-    for path, shown in built.sheet.shown().items():
+    for path, shown in built.sheet.printed().items():
         assert squeeze(shown).casefold() in text, path
     assert EVALUATED not in text
-    assert built.reader.metadata.title == built.sheet.data["title"]
+    # The window title is the page's, typographic quotes included.
+    assert built.reader.metadata.title == smart_quotes(built.sheet.data["title"], "en")
 
 
 def test_hostile_links_are_not_links_in_the_html(built: Built) -> None:
@@ -197,7 +199,7 @@ def test_template_syntax_is_never_evaluated(field: str, tmp_path: Path) -> None:
     data = compact_rich_data()
     data[field] = "{{ 7*191 }} {% for x in range(3) %}x{% endfor %} {# c #} {{ config }}"
     html = render_html(make_sheet(data), "x", TEMPLATES).html
-    assert squeeze(data[field]) in squeeze(Html(html).text())
+    assert squeeze(smart_quotes(data[field], "en")) in squeeze(Html(html).text())
     assert EVALUATED not in html and "xxx" not in html
 
 
