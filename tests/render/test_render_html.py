@@ -83,7 +83,14 @@ def test_document_is_one_self_contained_file(rich_html: str) -> None:
     assert rich_html.count("@font-face") == len(urls)
     # screen.css, print.css, html-print.css, "Page 2 of 6" in the language, the fonts,
     # the printed margins' words.
-    assert [s.get("media") for s in doc.tags("style")] == [None, "print", "print", "print", None, "print"]
+    assert [s.get("media") for s in doc.tags("style")] == [
+        None,
+        "print",
+        "print",
+        "print",
+        None,
+        "print",
+    ]
 
 
 def test_cjk_glyphs_are_inlined_only_when_the_sheet_has_cjk_text() -> None:
