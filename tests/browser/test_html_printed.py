@@ -116,7 +116,8 @@ def test_a_title_with_markup_and_quotes_prints_as_written(browser: Browser, tmp_
     path.write_text(render_html(make_sheet(data), "h", TEMPLATES).html, "utf-8")
     (page,) = print_to_pdf(browser, path, "a4").texts
     # The quotes are typeset (“A”); the backslash and the markup reach the page as text.
-    assert f"{HOSTILE_TITLE.replace('"A"', '“A”')} · Testland" in page
+    typeset = HOSTILE_TITLE.replace('"A"', "“A”")
+    assert f"{typeset} · Testland" in page
     tab = browser.new_page()
     try:
         tab.call("Page.enable")
