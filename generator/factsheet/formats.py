@@ -56,7 +56,9 @@ def _versioned_keys(node: Any, annotation: Any, path: FieldPath) -> Iterator[tup
                 if info is None:
                     continue
                 if introduced_in(info) > FORMAT_VERSION:
+                    # One error for the key; the keys under it belong to it.
                     yield (*path, key), introduced_in(info)
+                    continue
                 yield from _versioned_keys(value, info.annotation, (*path, key))
             return
         if get_origin(member) is list and isinstance(node, list):

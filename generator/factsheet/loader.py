@@ -29,6 +29,7 @@ from generator.factsheet.model import (
     MARKING_PATTERN,
     SLUG_PATTERN,
     SOURCE_ID_PATTERN,
+    UNIT_PATTERN,
     FactSheet,
     quoted,
     type_name,
@@ -54,6 +55,7 @@ M = TypeVar("M", bound=BaseModel)
 _PATTERNS = {
     SLUG_PATTERN: "a lower-case slug (a-z, 0-9 and -)",
     SOURCE_ID_PATTERN: "a valid source id (letters and digits, with - _ . between them)",
+    UNIT_PATTERN: "a unit (a currency code such as USD, or GWh, jobs...) on one line",
     MARKING_PATTERN: "a marking code (letters and digits, with spaces and - _ . / between them)",
 }
 
@@ -293,6 +295,8 @@ class _Describer:
             "extra_forbidden": self._extra_forbidden,
             "literal_error": self._literal_error,
             "string_too_short": self._string_too_short,
+            "less_than_equal": self._out_of_range,
+            "greater_than_equal": self._out_of_range,
             "too_short": self._too_short,
             "string_pattern_mismatch": self._string_pattern_mismatch,
             "value_error": self._value_error,
@@ -309,7 +313,8 @@ class _Describer:
     def _type(self, problem: _Problem, kinds: list[str]) -> Diagnostic:
         value, path = problem.error["input"], problem.path
         raw = self.source_map.raw_text(path)
-        message = f"expected {' or '.join(kinds)}, got {_got(value, raw)}"
+        listed = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else kinds[0]
+        message = f"expected {listed}, got {_got(value, raw)}"
         if "text" in kinds and isinstance(value, bool | int | float):
             message += f" (quote it if you mean the text {quoted(raw or value)})"
         plain = plain_decimal(value) if isinstance(value, str) else None
@@ -349,6 +354,14 @@ class _Describer:
 
     def _string_too_short(self, problem: _Problem) -> Diagnostic:
         return self._at(problem.path, "must not be empty", code="value")
+
+    def _out_of_range(self, problem: _Problem) -> Diagnostic:
+        bound = problem.error.get("ctx") or {}
+        if "le" in bound:
+            message = f"{problem.error['input']} is more than {bound['le']:g}, the most allowed"
+        else:
+            message = f"{problem.error['input']} is less than {bound['ge']:g}, the least allowed"
+        return self._at(problem.path, message, code="value")
 
     def _too_short(self, problem: _Problem) -> Diagnostic:
         least = (problem.error.get("ctx") or {}).get("min_length", 1)

@@ -11,18 +11,59 @@ coerced from numbers or booleans.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
-from pydantic.fields import FieldInfo
+from pydantic import Field
+
+# The building blocks, re-exported: the rest of the package names them from here.
+from generator.factsheet.model_types import (
+    FORMAT_KEYWORD,
+    MARKDOWN_KEYWORD,
+    MARKING_PATTERN,
+    SLUG_PATTERN,
+    SOURCE_ID_PATTERN,
+    UNIT_PATTERN,
+    Currency,
+    IsoDate,
+    LanguageTag,
+    Markdown,
+    PartialDate,
+    Slug,
+    SourceId,
+    Text,
+    Unit,
+    Url,
+    _internal,
+    _Model,
+    introduced_in,
+    is_markdown,
+    quoted,
+    since,
+    type_name,
+)
+
+__all__ = [
+    "FORMAT_KEYWORD",
+    "MARKDOWN_KEYWORD",
+    "MARKING_PATTERN",
+    "SLUG_PATTERN",
+    "SOURCE_ID_PATTERN",
+    "UNIT_PATTERN",
+    "IsoDate",
+    "Markdown",
+    "PartialDate",
+    "SourceId",
+    "Text",
+    "introduced_in",
+    "is_markdown",
+    "quoted",
+    "since",
+    "type_name",
+]
 
 FORMAT_VERSION = 1
 #: The newest format; its keys are declared with :func:`since` (see ``formats.py``).
 LATEST_FORMAT = 2
-#: JSON Schema keyword naming the format that introduced a key; :func:`introduced_in` reads it.
-FORMAT_KEYWORD = "x-format"
 
 Status = Literal["draft", "review", "final"]
 Stage = Literal[
@@ -51,150 +92,9 @@ CORE_CATEGORIES: tuple[str, ...] = ("land_cost", "labor", "overcapacity")
 CATEGORY_ORDER: tuple[str, ...] = get_args(Category)
 #: Severities from most to least severe.
 SEVERITY_ORDER: tuple[str, ...] = ("high", "medium", "low")
-
-SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"
-SOURCE_ID_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$"
-#: A protective marking's code: ``OFFICIAL-SENSITIVE``, ``TOP SECRET``; which codes a
-#: project has is ``markings.yaml``'s to say.
-MARKING_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9 _./-]*[A-Za-z0-9])?$"
-_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-
-
-def _parse_full_date(value: Any) -> Any:
-    """Accept ``YYYY-MM-DD`` text and return a date; explain anything else."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {type_name(value)}")
-    match = _FULL_DATE.match(str(value))
-    if not match:
-        raise ValueError(f"{quoted(value)} is not a date of the form YYYY-MM-DD")
-    try:
-        return dt.date(*(int(part) for part in match.groups()))
-    except ValueError as exc:
-        raise ValueError(f"{quoted(value)} is not a valid date ({exc})") from None
-
-
-def _parse_partial_date(value: Any) -> Any:
-    """Accept ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (text or a bare year) as text."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {type_name(value)}")
-    text = str(value)
-    match = _PARTIAL_DATE.match(text)
-    if not match:
-        raise ValueError(f"{quoted(text)} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = match.groups()
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"{quoted(text)} is not a valid date ({exc})") from None
-    return text
-
-
-def _matching(pattern: re.Pattern[str], what: str) -> BeforeValidator:
-    def check(value: Any) -> Any:
-        if isinstance(value, str) and not pattern.match(value):
-            raise ValueError(f"{quoted(value)} is not {what}")
-        return value
-
-    return BeforeValidator(check)
-
-
-def quoted(value: Any, limit: int = 60) -> str:
-    """A value quoted for a message, shortened so a huge value cannot flood the output."""
-    text = str(value)
-    return f"'{text if len(text) <= limit else text[: limit - 3] + '...'}'"
-
-
-def type_name(value: Any) -> str:
-    """How a YAML value's type is named in messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-# JSON Schema spellings of the checks above, for editors (ECMA-262 regular expressions:
-# no inline flags). The month and day ranges let an editor flag 2026-13-45 as you type.
-_JSON_FULL_DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-_JSON_PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
-_JSON_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/$.?#]\S*$"
-
-IsoDate = Annotated[
-    dt.date,
-    BeforeValidator(_parse_full_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _JSON_FULL_DATE}),
-]
-PartialDate = Annotated[
-    str,
-    BeforeValidator(_parse_partial_date),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": _JSON_PARTIAL_DATE},
-                {"type": "integer", "minimum": 1000, "maximum": 9999},
-            ]
-        }
-    ),
-]
-Text = Annotated[str, Field(min_length=1)]
-#: JSON Schema keyword marking Markdown fields; :func:`is_markdown` reads it back.
-MARKDOWN_KEYWORD = "x-markdown"
-Markdown = Annotated[str, Field(min_length=1, json_schema_extra={MARKDOWN_KEYWORD: True})]
-SourceId = Annotated[str, Field(pattern=SOURCE_ID_PATTERN)]
-LanguageTag = Annotated[
-    str,
-    _matching(_LANGUAGE_TAG, "a BCP 47 language tag such as en or zh-Hant"),
-    WithJsonSchema({"type": "string", "pattern": _LANGUAGE_TAG.pattern}),
-]
-Currency = Annotated[
-    str,
-    _matching(_CURRENCY, "an ISO 4217 currency code such as HKD"),
-    WithJsonSchema({"type": "string", "pattern": _CURRENCY.pattern}),
-]
-Url = Annotated[
-    str,
-    _matching(_URL, "an http or https URL"),
-    WithJsonSchema({"type": "string", "pattern": _JSON_URL}),
-]
-
-
-def since(version: int, default: Any, description: str) -> Any:
-    """A field that exists from format ``version`` on: a file of an older format that gives
-    it is refused (``formats.py``), and the schema names the version."""
-    return Field(default, description=description, json_schema_extra={FORMAT_KEYWORD: version})
-
-
-def introduced_in(info: FieldInfo) -> int:
-    """The format that introduced a field: 1 unless it was declared with :func:`since`."""
-    extra = info.json_schema_extra
-    return int(extra.get(FORMAT_KEYWORD, 1)) if isinstance(extra, dict) else 1  # type: ignore[arg-type]
-
-
-_INTERNAL = "Format 2: never shown in an external edition."
-
-
-def _internal() -> Any:
-    return since(2, False, _INTERNAL)
-
-
-class _Model(BaseModel):
-    """Strict, closed, immutable: unknown keys are errors and text is never coerced."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+ChartKind = Literal["bar", "column", "line", "stacked"]
+#: Where a chart goes when its ``place`` names no section: after the key facts.
+AFTER_KEY_FACTS = "after_key_facts"
 
 
 class Author(_Model):
@@ -212,6 +112,14 @@ class Investment(_Model):
     note: Text | None = Field(None, description="What the amount covers, how firm it is.")
 
 
+class Site(_Model):
+    """A place of the initiative, for the locator map (format 2)."""
+
+    name: Text = since(2, ..., "Format 2: the site's name.")
+    lat: float = since(2, ..., "Format 2: latitude in degrees.", ge=-90, le=90)
+    lon: float = since(2, ..., "Format 2: longitude in degrees.", ge=-180, le=180)
+
+
 class Initiative(_Model):
     """The initiative the brief is about."""
 
@@ -222,13 +130,25 @@ class Initiative(_Model):
     locations: list[Text] | None = Field(None, description="Places involved.")
     target_markets: list[Text] | None = Field(None, description="Markets it aims to serve.")
     investment: Investment | None = Field(None, description="The money involved.")
+    sites: list[Site] | None = since(2, None, "Format 2: places for the locator map.")
+
+
+class Quantity(_Model):
+    """A number with its unit (format 2): ``{amount: 7.59e9, unit: USD}``."""
+
+    amount: float | int = since(2, ..., "Format 2: the number.")
+    unit: Unit = since(2, ..., "Format 2: ISO 4217 code, or a unit such as GWh or jobs.")
 
 
 class KeyFact(_Model):
     """One fact, always sourced."""
 
     label: Text = Field(description="What the fact is about.")
-    value: Text | int | float = Field(description="The fact itself: text or a number.")
+    value: Text | int | float | Quantity = Field(
+        description="The fact itself: text, a number, or (format 2) {amount, unit}."
+    )
+    year: int | None = since(2, None, "Format 2: the year the figure refers to.")
+    highlight: bool = since(2, False, "Format 2: shown in the key-figures panel.")
     note: Markdown | None = Field(None, description="Context (Markdown with citations).")
     sources: list[SourceId] = Field(min_length=1, description="Ids of the sources it rests on.")
     internal: bool = _internal()
@@ -272,6 +192,50 @@ class Challenge(_Model):
     internal: bool = _internal()
     mitigations_internal: bool = since(
         2, False, "Format 2: the mitigations are never shown in an external edition."
+    )
+
+
+class DataPoint(_Model):
+    """One point of a data series (format 2)."""
+
+    x: Annotated[int, Field(ge=1000, le=9999)] | Text = since(
+        2, ..., "Format 2: a year, a partial date YYYY-MM(-DD), or a category."
+    )
+    y: float | int = since(2, ..., "Format 2: the value, in the series' unit.")
+    sources: list[SourceId] | None = since(
+        2, None, "Format 2: ids of the sources of this point (else the series')."
+    )
+
+
+class DataSeries(_Model):
+    """A named, sourced series of numbers that charts draw (format 2)."""
+
+    id: Slug = since(2, ..., "Format 2: slug unique in the file; charts name it.")
+    title: Text = since(2, ..., "Format 2: what the series measures.")
+    unit: Unit = since(2, ..., "Format 2: ISO 4217 code, or a unit such as GWh or jobs.")
+    points: list[DataPoint] = since(
+        2,
+        ...,
+        "Format 2: the points, x all of one kind (years, dates or categories).",
+        min_length=1,
+    )
+    sources: list[SourceId] | None = since(
+        2, None, "Format 2: ids of the sources of every point that names none."
+    )
+
+
+class Chart(_Model):
+    """A chart drawn from data series (format 2)."""
+
+    id: Slug = since(2, ..., "Format 2: slug unique in the file.")
+    title: Text = since(2, ..., "Format 2: the chart's title.")
+    kind: ChartKind = since(2, ..., "Format 2: bar, column, line or stacked.")
+    series: list[Slug] = since(
+        2, ..., "Format 2: ids of data series, all of one unit.", min_length=1
+    )
+    note: Text | None = since(2, None, "Format 2: a line under the chart.")
+    place: Text = since(
+        2, AFTER_KEY_FACTS, "Format 2: after_key_facts, or the heading of a section."
     )
 
 
@@ -327,19 +291,9 @@ class FactSheet(_Model):
     timeline: list[TimelineEvent] | None = Field(None, description="Dated events.")
     challenges: list[Challenge] = Field(min_length=1, description="What stands in the way.")
     sections: list[Section] | None = Field(None, description="Further sections, in order.")
+    data: list[DataSeries] | None = since(2, None, "Format 2: sourced data series.")
+    charts: list[Chart] | None = since(2, None, "Format 2: charts drawn from data.")
     sources: list[Source] = Field(min_length=1, description="Every source cited.")
-
-
-def is_markdown(info: FieldInfo) -> bool:
-    """True for a field declared as :data:`Markdown` (optional or not)."""
-    extras = [info.json_schema_extra]
-    for member in get_args(info.annotation):
-        extras += [
-            m.json_schema_extra
-            for m in getattr(member, "__metadata__", ())
-            if isinstance(m, FieldInfo)
-        ]
-    return any(isinstance(extra, dict) and extra.get(MARKDOWN_KEYWORD) for extra in extras)
 
 
 def author_names(sheet: FactSheet) -> list[str]:

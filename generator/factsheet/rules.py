@@ -8,7 +8,8 @@ source nothing cites; a news source without ``url``; ``as_of`` or an ``accessed`
 later than today; none of the core challenge categories present.
 Today's date is a parameter, so the same sheet gives the same findings on any clock.
 The Unicode text hazards of :mod:`generator.factsheet.text_hazards` (bidirectional controls,
-invisible characters, lookalike letters) are warnings reported here too.
+invisible characters, lookalike letters) are warnings reported here too, and so are the
+rules of format 2's figures (:mod:`generator.factsheet.figure_rules`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from generator.errors import Diagnostic
-from generator.factsheet import audience_rules, text_hazards
+from generator.factsheet import audience_rules, figure_rules, text_hazards
 from generator.factsheet import references as source_refs
 from generator.factsheet.loader import LoadedSheet
 from generator.factsheet.locations import FieldPath, Position, format_path, position_key
@@ -54,6 +55,7 @@ def check(
         *finder.core_categories(),
         *text_hazards.check(loaded),
         *audience_rules.check(loaded, markings),
+        *figure_rules.check(loaded),
     ]
     return sorted(found, key=position_key)
 

@@ -7,9 +7,22 @@ has two spellings.
 
 from __future__ import annotations
 
+import re
+from typing import Any
 
-def format_number(value: str | int | float) -> str:
-    """A key-fact value as written: text unchanged, numbers without a spurious ``.0``."""
+#: A unit that is an ISO 4217 currency code: written as money.
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def format_number(value: Any) -> str:
+    """A key-fact value as written: text unchanged, numbers without a spurious ``.0``,
+    a format-2 ``{amount, unit}`` as money (``USD 7,590,000,000``) or as the amount and
+    its unit (``100 GWh``)."""
+    unit = getattr(value, "unit", None)
+    if isinstance(unit, str):
+        if _CURRENCY.match(unit):
+            return format_money(value.amount, unit)
+        return f"{format_amount(value.amount)} {unit}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

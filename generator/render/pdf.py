@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import Diagnostic, RenderError
+from generator.render.layout_cycles import layout_released
 from generator.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 #: Content types of the files the fetcher serves, by suffix (never the host's table).
@@ -92,7 +93,8 @@ def render_pdf(
     base_url = (root / "static").as_uri() + "/"
     try:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = source.render(font_config=shared_fonts(root))
+        with layout_released():
+            document = source.render(font_config=shared_fonts(root))
         _drop_attachments(document)
         # pdf_identifier=None: only variants that require an identifier get one, and
         # WeasyPrint derives it from the file's own bytes.

@@ -247,7 +247,7 @@ def build_view(
         summary=sheet.summary,
         initiative=_initiative_rows(sheet.initiative),
         key_facts=tuple(
-            KeyFactRow(f.label, format_number(f.value), f.note, tuple(f.sources))
+            KeyFactRow(f.label, _fact_value(f.value, f.year), f.note, tuple(f.sources))
             for f in sheet.key_facts
         ),
         players=tuple(_player(p, sheet) for p in sheet.players or ()),
@@ -370,3 +370,9 @@ def _numbered_sources(
         for s in sources
     ]
     return tuple(sorted(entries, key=lambda entry: entry.number))
+
+
+def _fact_value(value: object, year: int | None) -> str:
+    """A key fact's value as shown, with the year it refers to (format 2) after it."""
+    shown = format_number(value)
+    return f"{shown} ({year})" if year is not None else shown

@@ -109,7 +109,7 @@ def test_a_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
 def test_a_union_mismatch_is_one_message(minimal_text: str) -> None:
     text = minimal_text.replace("value: New Territories, near the boundary", "value: [a]")
     assert problems(text) == [
-        f"{SHOWN}:14:12: key_facts[0].value: expected text or a number, got a list"
+        f"{SHOWN}:14:12: key_facts[0].value: expected text, a number or a mapping, got a list"
     ]
 
 

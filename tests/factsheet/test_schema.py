@@ -76,6 +76,16 @@ BEYOND_SCHEMA = {
     "internal-source-cited",
     "every-key-fact-internal",
     "internal-text-repeated",
+    # The figure rules relate series, charts, sections and facts to one another.
+    "chart-mixed-units",
+    "chart-unknown-place",
+    "chart-unknown-series",
+    "data-mixed-x",
+    "data-unknown-source",
+    "data-unsourced-point",
+    "duplicate-series-id",
+    "figure-mismatch",
+    "highlighted-text",
 }
 
 
