@@ -28,6 +28,11 @@ MARKUP = (
     "<style>#hostile{display:none}</style> <iframe src=https://example.org/f></iframe> "
     "<!-- hidden --> {{ 7*191 }} {% include 'x' %} {{ config }}"
 )
+#: The payload of a field with a length limit (``short_title``: 60 characters): the same
+#: kinds of markup, cut to fit.
+SHORT_MARKUP = "<script>alert(1)</script> {{ 7*191 }} <i>x</i>"
+#: The fields that take ``SHORT_MARKUP``.
+LIMITED = frozenset({"short_title"})
 #: What a template engine evaluating ``{{ 7*191 }}`` would print.
 EVALUATED = "1337"
 #: A block of raw HTML, alone between blank lines, as Markdown would pass it through.
@@ -45,11 +50,16 @@ BAD_REFERENCE = "[bad-ref]: javascript:alert(1)"
 #: A URL that tries to leave its href attribute.
 URL_BREAKOUT = 'https://example.org/a"><script>alert(4)</script>'
 #: Text paths the format constrains (ids, dates, codes, enums): no payload fits there.
+#: Text fields whose value must be another field's: a chart's ``place`` names a section's
+#: heading, so it takes that heading's payload rather than one of its own.
+DERIVED = frozenset({"charts[].place"})
 CONSTRAINED = re.compile(
     r"^(format|as_of|status|language|template|marking|initiative\.stage"
     r"|initiative\.investment\.currency"
     r"|key_facts\[\]\.sources\[\]|players\[\]\.(kind|local_name_lang|sources\[\])|timeline\[\]\.(date|sources\[\])"
-    r"|challenges\[\]\.(category|severity|sources\[\])|sources\[\]\.(id|published|accessed|kind))$"
+    r"|challenges\[\]\.(category|severity|sources\[\])|sources\[\]\.(id|published|accessed|kind)"
+    r"|key_facts\[\]\.value\.unit|data\[\]\.(id|unit|sources\[\]|points\[\]\.sources\[\])"
+    r"|charts\[\]\.(id|kind|series\[\]))$"
 )
 #: Fields a briefing does not print in its body (tags go to the keywords metadata).
 NOT_IN_BODY = re.compile(r"^tags\[\d+\]$")
@@ -142,13 +152,33 @@ def compact_rich_data() -> dict[str, Any]:
     data["initiative"]["target_markets"] = data["initiative"]["target_markets"][:1]
     data["key_facts"][0]["value"] = "text"
     data.update(format=2, sector="Electric vehicles", template="brief", marking="OFFICIAL")
+    data["short_title"] = "Short title"
     # Every key of the format is given; nothing is internal, so there is one edition.
     for key in ("key_facts", "players", "timeline", "challenges", "sections", "sources"):
         for entry in data[key]:
             entry["internal"] = False
     data["challenges"][0]["mitigations_internal"] = False
     data["players"][0]["local_name_lang"] = "zh-Hans"
+    _add_figures(data)
     return data
+
+
+def _add_figures(data: dict[str, Any]) -> None:
+    """Format 2's figures, one of each: a value with a unit, a series, a chart, a site."""
+    source = data["key_facts"][0]["sources"][0]
+    data["key_facts"].append(
+        {"label": "Capacity", "value": {"amount": 40, "unit": "GWh"}, "year": 2026,
+         "highlight": True, "sources": [source], "internal": False}
+    )  # fmt: skip
+    data["data"] = [
+        {"id": "capacity", "title": "Capacity", "unit": "GWh", "sources": [source],
+         "points": [{"x": "Phase 1", "y": 40, "sources": [source]}]}
+    ]  # fmt: skip
+    data["charts"] = [
+        {"id": "capacity-chart", "title": "Capacity by phase", "kind": "column",
+         "series": ["capacity"], "note": "Planned.", "place": "after_key_facts"}
+    ]  # fmt: skip
+    data["initiative"]["sites"] = [{"name": "Plant", "lat": 22.5, "lon": 114.1}]
 
 
 def every_field_sheet(extra_markdown: str = "") -> Decorated:
@@ -161,7 +191,7 @@ def every_field_sheet(extra_markdown: str = "") -> Decorated:
     result = Decorated(data)
     for number, (path, text) in enumerate(list(text_leaves(data)), start=1):
         pattern = pattern_of(path)
-        if CONSTRAINED.match(pattern):
+        if CONSTRAINED.match(pattern) or pattern in DERIVED:
             continue
         marker = f"Q{number:02d}"
         result.markers[path] = marker
@@ -174,8 +204,9 @@ def every_field_sheet(extra_markdown: str = "") -> Decorated:
                 f" {extra_markdown}\n\n{BAD_REFERENCE}\n"
             )
         else:
-            new = f"{marker} {MARKUP}"
+            new = f"{marker} {SHORT_MARKUP if pattern in LIMITED else MARKUP}"
         _set(data, path, new)
+    data["charts"][0]["place"] = data["sections"][0]["heading"]
     return result
 
 
