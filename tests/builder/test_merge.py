@@ -78,11 +78,14 @@ def test_three_shards_merged_are_byte_identical_to_one_build(project: Path):
     merged = _brief(project, "merge", *SHARDS)
     assert merged.returncode == 0, merged.stderr
     # internal-everywhere has two editions: 6 files where the others have 3.
-    assert merged.stdout.startswith("merged 3 shards: 7 briefings, 25 files in ")
+    assert merged.stdout.startswith("merged 3 shards: 8 briefings, 28 files in ")
     ours, theirs = _files(project / "output"), _files(project / "whole")
     assert sorted(ours) == sorted(theirs)
     assert {n for n in ours if n.endswith(".print.html")} == {
-        *(f"{b}.print.html" for b in ("alpha", "beta", "full", "gamma", "minimal", "yaml-text")),
+        *(
+            f"{b}.print.html"
+            for b in ("alpha", "beta", "figures", "full", "gamma", "minimal", "yaml-text")
+        ),
         *(f"internal-everywhere.{e}.print.html" for e in ("internal", "external")),
     }
     different = [n for n in ours if n != STATE_NAME and ours[n] != theirs[n]]
@@ -96,10 +99,10 @@ def test_the_next_build_after_a_merge_has_nothing_to_do(project: Path):
     assert _brief(project, "merge", *SHARDS).returncode == 0
     before = {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir()}
     preview = _brief(project, "build", "-n", "--keep-intermediate")
-    assert preview.stdout.splitlines() == ["0 to build, 7 up to date, 0 to remove"]
+    assert preview.stdout.splitlines() == ["0 to build, 8 up to date, 0 to remove"]
     again = _brief(project, "build", "--keep-intermediate")
     assert again.returncode == 0, again.stderr
-    assert SUMMARY.search(again.stdout).groups()[:3] == ("0", "7", "0")
+    assert SUMMARY.search(again.stdout).groups()[:3] == ("0", "8", "0")
     after = {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir()}
     assert {n: t for n, t in after.items() if n != STATE_NAME} == {
         n: t for n, t in before.items() if n != STATE_NAME
