@@ -149,7 +149,8 @@ def _run(*command: str) -> bool:
 
 def _fill(folder: Path) -> None:
     """Fill the file system holding ``folder`` until it has no space left."""
-    with open(folder / "filler", "wb") as handle, contextlib.suppress(OSError):
+    # Unbuffered: a write cut short leaves nothing for close() to flush (and fail on).
+    with open(folder / "filler", "wb", buffering=0) as handle, contextlib.suppress(OSError):
         while True:
             handle.write(b"\0" * 65536)
             handle.flush()

@@ -36,9 +36,13 @@ def page(body: str, head: str = "") -> str:
 
 @pytest.fixture()
 def templates(tmp_path: Path) -> Path:
-    """A templates folder with an image, and a secret stylesheet and folder beside it."""
+    """A templates folder with an image and a shipped font (the PDF stage needs one), and
+    a secret stylesheet and folder beside it."""
     root = tmp_path / "templates"
-    (root / "static").mkdir(parents=True)
+    (root / "static" / "fonts").mkdir(parents=True)
+    shutil.copy(
+        REPO / "templates" / "static" / "fonts" / "NotoSans-Regular.ttf", root / "static" / "fonts"
+    )
     (root / "static" / "dot.svg").write_bytes(SVG)
     (tmp_path / "secret.css").write_text(f'body::after {{ content: "{SECRET}" }}')
     (tmp_path / "outside").mkdir()

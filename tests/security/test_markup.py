@@ -127,8 +127,8 @@ def test_the_payload_reaches_every_text_field_the_format_has() -> None:
 def test_markup_in_every_field_is_text_in_the_html(built: Built, benign: Html) -> None:
     doc = Html(built.html)
     assert set(doc.tags) <= set(benign.tags)
-    # The build shows the sheet's marking, whose style a direct render of the benign
-    # sheet leaves out: that one more style element, and no other.
+    # Both carry the inlined font faces' style element; the hostile sheet also carries a
+    # marking, whose stylesheet is one more (the benign sample has none).
     assert doc.tags.count("style") <= benign.tags.count("style") + 1
     assert doc.comments == benign.comments
     assert not [a for _, attrs in doc.elements for a in attrs if a.startswith("on")]
