@@ -71,7 +71,7 @@ def test_every_page_has_the_running_head_footer_and_page_number(
     for number, text in enumerate(texts, 1):
         assert f"Page {number} of {len(texts)}" in text
         assert f"{hk.title} · {hk.jurisdiction}" in text
-        assert f"Facts as of {long_date(hk.as_of, 'en-GB')}" in text
+        assert f"Facts as of {long_date(hk.as_of, 'en_GB')}" in text
         assert "FOR REVIEW" in text
 
 
