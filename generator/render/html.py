@@ -48,6 +48,8 @@ Target = Literal["html", "pdf"]
 #: on one line of a contents column with its leader and page number, whatever the letters:
 #: 24 of the widest Latin letters or 12 ideographs at 8.5 pt fill some 210 pt of the 227.
 CONTENTS_LINE = 24
+#: The stylesheet of the key-figures panel and the charts, for a briefing that has them.
+FIGURES_CSS = "figures.css"
 #: Stylesheets under ``templates/static/`` per target, in cascade order, with their media.
 STYLESHEETS: Mapping[str, tuple[tuple[str, str | None], ...]] = {
     "html": (("screen.css", None), ("print.css", "print")),
@@ -167,10 +169,13 @@ def render_html(
             styles += (StyleBlock(None, stylesheet_text(env, MARKING_CSS)),)
         if target == "html":
             styles += _cjk_styles(env, templates_dir, sheet.model_dump_json())
+        if view.key_figures or view.charts:
+            styles += (StyleBlock(None, stylesheet_text(env, FIGURES_CSS)),)
         styles += _brand_styles(brand, target)
         page = PageHead(sheet.language, sheet.title, target, meta, styles, shown)
         template_ = env.get_template(name)
-        context = {"page": page, "brief": view, "brand": view.brand}
+        drawings = _chart_drawings(view, templates_dir, target)
+        context = {"page": page, "brief": view, "brand": view.brand, "chart_svg": drawings}
         try:
             module = template_.make_module({**context, "source_numbers": view.source_numbers})
         except Exception:
@@ -178,7 +183,17 @@ def render_html(
             env.handle_exception()
         html, limit = str(module), _page_limit(module)
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
+    images += tuple(d.uri for d in drawings.values() if d.uri)
     return RenderedHtml(html, recording_loader(env).used, limit, images)
+
+
+def _chart_drawings(view: Any, templates_dir: Path, target: Target) -> dict[str, Any]:
+    """The charts' SVG by chart id; a sheet without charts never loads the chart module."""
+    if not view.charts:
+        return {}
+    from generator.render.charts import draw_charts
+
+    return draw_charts(view.charts, templates_dir, view.brand.palette, target)
 
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path, brand: object = None) -> str:

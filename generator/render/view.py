@@ -28,6 +28,7 @@ from generator.factsheet import (
     number_sources,
 )
 from generator.render.branding import BrandView, brand_view
+from generator.render.figures import ChartView, KeyFigure, chart_views, charts_at, key_figures
 from generator.render.labels import (
     CATEGORY_LABELS,
     PLAYER_KIND_LABELS,
@@ -202,6 +203,14 @@ class BriefView:
     brand: BrandView = field(default_factory=BrandView)
     #: The marking and edition shown on every page; None for a sheet with neither.
     banner: Banner | None = None
+    #: The key-figures panel (format 2; render/figures.py): empty, no panel.
+    key_figures: tuple[KeyFigure, ...] = ()
+    #: The charts drawn from ``data`` (format 2), in file order.
+    charts: tuple[ChartView, ...] = ()
+
+    def charts_at(self, place: str) -> tuple[ChartView, ...]:
+        """The charts placed at ``place``: ``after_key_facts`` or a section's heading."""
+        return charts_at(self.charts, place)
 
     @property
     def leading_facts(self) -> tuple[KeyFactRow, ...]:
@@ -260,6 +269,8 @@ def build_view(
         contents=contents(sheet, sections),
         brand=brand_view(brand, brief_id=brief_id, sheet=sheet, authors=author_names(sheet)),
         banner=banner,
+        key_figures=key_figures(sheet),
+        charts=chart_views(sheet),
     )
 
 
