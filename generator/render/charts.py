@@ -133,15 +133,20 @@ def register_fonts(fonts_dir: Path) -> None:
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
+    manager = font_manager.fontManager
+    ours = {family for _, family in CHART_FONTS}
+    paths = {str((fonts_dir / name).resolve()) for name, _ in CHART_FONTS}
+    # A host font that calls itself "Brief Sans" is never chosen: only ours go by the name.
+    manager.ttflist = [e for e in manager.ttflist if e.name not in ours or e.fname in paths]
     for file_name, family in CHART_FONTS:
         path = (fonts_dir / file_name).resolve()
         if path in _registered:
             continue
         entry = font_manager.ttfFontProperty(FT2Font(str(path)))
-        font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=family))
+        manager.ttflist.append(dataclasses.replace(entry, name=family))
         _registered.add(path)
-    # Forget lookups made before the faces were there.
-    font_manager.fontManager._findfont_cached.cache_clear()
+    # Forget lookups made before the faces were there, as FontManager.addfont does.
+    manager._findfont_cached.cache_clear()
 
 
 def warm_up(fonts_dir: Path) -> None:

@@ -237,9 +237,15 @@ def build_view(
     brand.yaml)."""
     timeline = sorted(sheet.timeline or (), key=lambda event: partial_date_key(event.date))
     challenges = ordered_challenges(sheet.challenges)
-    numbers = number_sources(
-        reading_order(sheet, timeline, challenges), [s.id for s in sheet.sources]
+    panel, charts = key_figures(sheet), chart_views(sheet)
+    order = reading_order(
+        sheet,
+        timeline,
+        challenges,
+        panel=[i for figure in panel for i in figure.sources],
+        charts=[(chart.place, chart.sources) for chart in charts],
     )
+    numbers = number_sources(order, [s.id for s in sheet.sources])
     sections = tuple(
         SectionEntry(f"section-{i}", s.heading, s.body)
         for i, s in enumerate(sheet.sections or (), start=1)
@@ -269,8 +275,8 @@ def build_view(
         contents=contents(sheet, sections),
         brand=brand_view(brand, brief_id=brief_id, sheet=sheet, authors=author_names(sheet)),
         banner=banner,
-        key_figures=key_figures(sheet),
-        charts=chart_views(sheet),
+        key_figures=panel,
+        charts=charts,
     )
 
 

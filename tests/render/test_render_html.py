@@ -174,6 +174,7 @@ def test_templates_used_lists_every_file_read() -> None:
         "common/page_furniture",
         "common/masthead",
         "common/colophon",
+        "common/key_figures",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     expected |= {"static/fonts.css"} | {f"partials/{p}.html" for p in partials}
