@@ -78,6 +78,16 @@ class FactLine:
 
 
 @dataclass(frozen=True)
+class FigureLine:
+    """One large figure of the key-figures panel, its sources' numbers written out."""
+
+    label: str
+    value: str
+    year: int | None
+    cites: str | None
+
+
+@dataclass(frozen=True)
 class ChallengeLine:
     """One challenge's headline."""
 
@@ -121,6 +131,8 @@ class EmailView:
     organisation: str | None = None
     contact: str | None = None
     document_number: str | None = None
+    #: The key-figures panel (format 2), as in the briefing; empty: no panel.
+    figures: tuple[FigureLine, ...] = ()
 
     @property
     def summary_text(self) -> str:
@@ -146,11 +158,13 @@ def email_view(
     """The view model of one briefing's email; ``changes`` is None for a list's first edition.
 
     ``brand`` is the house style (``config.Brand``; None: no brand.yaml)."""
-    from generator.render import brand_view
+    from generator.render import brand_view, key_figures
 
     house = brand_view(brand, brief_id=brief_id, sheet=sheet)
-    # The summary comes first in the briefing too, so these numbers match the PDF's.
-    cited = cited_ids(sheet.summary)
+    panel = key_figures(sheet)
+    # The panel and the summary come first in the briefing too, so these numbers match
+    # the PDF's.
+    cited = [*(i for figure in panel for i in figure.sources), *cited_ids(sheet.summary)]
     numbers = number_sources(cited, [s.id for s in sheet.sources])
     shown = set(cited) & set(numbers)
     return EmailView(
@@ -181,6 +195,12 @@ def email_view(
         organisation=house.organisation,
         contact=house.contact,
         document_number=house.document_number,
+        figures=tuple(
+            FigureLine(
+                f.label, f.value, f.year, citation_text(f.sources, numbers) if f.sources else None
+            )
+            for f in panel
+        ),
     )
 
 

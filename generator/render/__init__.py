@@ -44,5 +44,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "templating": ["make_environment", "read_stylesheet", "render_template"],
         "order": ["ordered_challenges", "partial_date_key"],
         "view": ["build_view"],
+        "figures": ["ChartView", "KeyFigure", "chart_views", "key_figures"],
     },
 )
