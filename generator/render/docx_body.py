@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.factsheet import FactSheet
+from generator.render.docx_figures import write_charts_at, write_panel
 from generator.render.docx_text import TextWriter, new_table, source_anchor
 from generator.render.docx_xml import internal_link, toc_begin, toc_end
 from generator.render.order import ordered_challenges, partial_date_key
@@ -76,11 +77,13 @@ class Body:
         """Every section, in the format's order; empty optional ones left out."""
         self.title_block()
         self.contents()
+        write_panel(self)
         self.heading(1, "Summary", "summary")
         with self.text.field("summary"):
             self.text.markdown(self.document, self.view.summary, heading_level=2)
         self.initiative()
         self.key_facts()
+        write_charts_at(self, "after_key_facts")
         if self.view.players:
             self.players()
         if self.view.timeline:
@@ -90,6 +93,7 @@ class Body:
             self.heading(1, section.heading, section.anchor, f"sections[{i}].heading")
             with self.text.field(f"sections[{i}].body"):
                 self.text.markdown(self.document, section.body, heading_level=2)
+            write_charts_at(self, section.heading)
         self.sources()
         self.brand_footer()
 
