@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,7 @@ from generator.render.branding import FONT_STACKS
 from generator.render.figures import ChartView
 from generator.render.numbers import format_amount
 from generator.render.palette import chart_palette
+from generator.render.webfont import cjk_characters
 
 #: The shipped faces, under the family names of ``templates/static/fonts.css``.
 CHART_FONTS = (
@@ -91,7 +93,7 @@ def draw_charts(
             drawings[chart.id] = ChartDrawing(uri=f"data:image/svg+xml;base64,{data}")
             continue
         stack = FONT_STACKS["Noto Sans"].html.replace('"', "'")
-        svg = svg.replace(_PDF_FAMILIES, f"font-family: {stack}")
+        svg = _PDF_FAMILIES.sub(f"font-family: {stack}", svg)
         head, body = svg.split(">", 1)
         head = _SIZE.sub("", head)
         title = f"{chart.anchor}-alt"
@@ -101,22 +103,31 @@ def draw_charts(
     return drawings
 
 
-_PDF_FAMILIES = "font-family: 'Brief Sans', 'Brief CJK'"
+_PDF_FAMILIES = re.compile(r"font-family: 'Brief Sans'(, 'Brief CJK')?")
 _SIZE = re.compile(r' (width|height)="[^"]*"')
 
 
-def draw_svg(chart: ChartView, fonts_dir: Path, palette: Mapping[str, str]) -> str:
+def draw_svg(chart: ChartView, fonts_dir: Path, palette: Mapping[str, Any]) -> str:
     """The SVG element of ``chart``, without XML declaration or doctype, for inlining.
 
     ``palette`` has ``ink``, ``muted``, ``rule`` and ``series`` colours (see
-    :func:`generator.render.palette.chart_palette`).
+    :func:`generator.render.palette.chart_palette`). The last drawings are kept: a
+    briefing's HTML and PDF, and a worker's rebuild of an edited sheet whose numbers did
+    not change, draw each chart once.
     """
+    colours = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in palette.items())
+    return _drawn(chart, fonts_dir, colours)
+
+
+@functools.lru_cache(maxsize=32)
+def _drawn(chart: ChartView, fonts_dir: Path, colours: tuple[tuple[str, Any], ...]) -> str:
     import matplotlib
 
+    palette = {k: list(v) if isinstance(v, tuple) else v for k, v in colours}
     register_fonts(fonts_dir)
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
-        matplotlib.rcParams.update(_settings(chart.id, palette))
+        matplotlib.rcParams.update(_settings(chart, palette))
         figure = _figure(chart, palette)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata=_NO_METADATA)
@@ -149,21 +160,16 @@ def register_fonts(fonts_dir: Path) -> None:
     manager._findfont_cached.cache_clear()
 
 
-def warm_up(fonts_dir: Path) -> None:
-    """Import matplotlib and register the fonts, so a worker's first chart is quick."""
-    from matplotlib.figure import Figure
-
-    register_fonts(fonts_dir)
-    Figure()
-
-
-def _settings(chart_id: str, palette: Mapping[str, str]) -> dict[str, Any]:
+def _settings(chart: ChartView, palette: Mapping[str, Any]) -> dict[str, Any]:
     ink, muted, rule = palette["ink"], palette["muted"], palette["rule"]
+    words = " ".join([chart.unit, *chart.categories, *(s.title for s in chart.series)])
+    # The CJK face only where a word needs it: falling back through it costs time.
+    families = CHART_FAMILIES if cjk_characters(words) else CHART_FAMILIES[:1]
     return {
         "svg.fonttype": "none",
-        "svg.hashsalt": chart_id,
+        "svg.hashsalt": chart.id,
         "svg.image_inline": True,
-        "font.family": CHART_FAMILIES,
+        "font.family": families,
         "font.size": FONT_SIZE,
         "text.color": ink,
         "axes.edgecolor": rule,
