@@ -7,6 +7,7 @@ A timed render is what a worker's prepare and print jobs do for one briefing: th
 page, the print HTML and the PDF. The briefing is the synthetic small sheet
 (``bench/synthetic.py``) in format 2 with four data series and a chart of each kind;
 every run changes the numbers a little, so no chart is drawn from a previous run's.
+Memory is not measured here (section 8 measures a worker's).
 """
 
 from __future__ import annotations
@@ -76,15 +77,20 @@ def charts_cost(runs: int, size: str = "small", target: str = "target <= x1.15")
     for run in range(runs):
         base.append(_timed(lambda run=run: render(run, False)))
         mine.append(_timed(lambda run=run: render(run, True)))
-    plain = Timing(statistics.median(base), 0)
+    plain = _median(base)
     report(f"{size} briefing, no chart, warm", plain)
-    report(f"{size} briefing, four charts, warm", Timing(statistics.median(mine), 0), plain, target)
+    report(f"{size} briefing, four charts, warm", _median(mine), plain, target)
 
 
-def _timed(fn: Callable[[], None]) -> float:
-    started = time.perf_counter()
+def _timed(fn: Callable[[], None]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of ``fn()`` (this process: the renders run in it)."""
+    started, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def _median(times: list[tuple[float, float]]) -> Timing:
+    return Timing(statistics.median(t for t, _ in times), 0, statistics.median(c for _, c in times))
 
 
 if __name__ == "__main__":

@@ -144,3 +144,13 @@ def test_chart_svg_is_the_same_bytes_across_builds_and_hosts(tmp_path: Path) -> 
     assert first == second and first.count(b"<svg") == 4
     assert b"font-family: 'Brief Sans'" in first
     assert b"<dc:date>" not in first and b"Matplotlib" not in first
+
+
+def test_words_of_the_sheet_in_a_chart_are_text_never_markup() -> None:
+    data = four_charts_data()
+    data["data"][1]["points"][0]["x"] = "<b>Phase & 1</b>"
+    data["data"][1]["title"] = "<script>alert(1)</script>"
+    page = lxml_html.fromstring(render_html(FactSheet.model_validate(data), "x", TEMPLATES).html)
+    assert not page.xpath("//script") and not page.xpath("//svg//b")
+    texts = [" ".join(t.text_content().split()) for t in page.xpath("//svg//text")]
+    assert "<b>Phase & 1</b>" in texts
