@@ -6,7 +6,8 @@ Each figure is the median of several runs; each comparison has its baseline meas
 the same run, and prints the ratio. Peak memory is the largest resident set of any
 process of the command's tree (``%M`` of GNU time). Sections 7 to 9 (against today's
 print HTML in ``bench/baseline/``, one worker's memory, ``--shard``) are in
-``bench/engine.py``; ``bench/constructs.py`` and ``bench/pixels.py`` are the stylesheet's.
+``bench/engine.py``, section 10 (four charts against none, warm) in ``bench/figures.py``;
+``bench/constructs.py`` and ``bench/pixels.py`` are the stylesheet's.
 """
 
 from __future__ import annotations
@@ -324,7 +325,7 @@ def options(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--memory", type=int, default=100, help="briefings of test 8")
     parser.add_argument("--noop-formats", default="html,pdf", help="formats of tests 1, 2")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="which comparisons to run")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9,10", help="which comparisons to run")
     parser.add_argument(
         "--quick", action="store_true", help="--sheets 200 --runs 3 --memory 20 (minutes)"
     )
@@ -336,7 +337,7 @@ def options(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark; ``--sheets`` and ``--runs`` scale it down for a quick look."""
-    from bench import engine
+    from bench import engine, figures
 
     args = options(argv)
     chosen = set(args.only.split(","))
@@ -363,6 +364,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             engine.memory_flat(root, args.memory)
         if "9" in chosen:
             engine.shard_overhead(root, args.parallel, args.runs)
+        if "10" in chosen:
+            figures.charts_cost(args.runs * 2)
     print(f"\nload average at the end: {os.getloadavg()}")
 
 

@@ -82,6 +82,16 @@ class FactLine:
 
 
 @dataclass(frozen=True)
+class FigureLine:
+    """One large figure of the key-figures panel, its sources' numbers written out."""
+
+    label: str
+    value: str
+    year: int | None
+    cites: str | None
+
+
+@dataclass(frozen=True)
 class ChallengeLine:
     """One challenge's headline."""
 
@@ -127,6 +137,8 @@ class EmailView:
     document_number: str | None = None
     #: The briefing's language: the templates' words, the labels, dates and numbers.
     language: Language | None = None
+    #: The key-figures panel (format 2), as in the briefing; empty: no panel.
+    figures: tuple[FigureLine, ...] = ()
 
     @property
     def summary_text(self) -> str:
@@ -154,14 +166,16 @@ def email_view(
 
     ``brand`` is the house style (``config.Brand``; None: no brand.yaml); the words are
     in the sheet's language, from the catalogs under ``templates_dir`` (None: English)."""
-    from generator.render import brand_view
+    from generator.render import brand_view, key_figures
 
     lang = _language(sheet.language, templates_dir)
     loc = lang.locale
 
     house = brand_view(brand, brief_id=brief_id, sheet=sheet, locale=loc)
-    # The summary comes first in the briefing too, so these numbers match the PDF's.
-    cited = cited_ids(sheet.summary)
+    panel = key_figures(sheet, lang)
+    # The panel and the summary come first in the briefing too, so these numbers match
+    # the PDF's.
+    cited = [*(i for figure in panel for i in figure.sources), *cited_ids(sheet.summary)]
     numbers = number_sources(cited, [s.id for s in sheet.sources])
     shown = set(cited) & set(numbers)
     return EmailView(
@@ -196,6 +210,12 @@ def email_view(
         contact=house.contact,
         document_number=house.document_number,
         language=lang,
+        figures=tuple(
+            FigureLine(
+                f.label, f.value, f.year, citation_text(f.sources, numbers) if f.sources else None
+            )
+            for f in panel
+        ),
     )
 
 

@@ -53,6 +53,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "validate_model",
         ],
         "model": [
+            "AFTER_KEY_FACTS",
             "SLUG_PATTERN",
             "CATEGORY_ORDER",
             "LATEST_FORMAT",

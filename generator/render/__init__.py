@@ -56,5 +56,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "script_marks": ["mark_languages", "text_language"],
         "typography": ["quotes_for", "smart_quotes", "typeset"],
         "view": ["build_view"],
+        "figures": ["ChartView", "KeyFigure", "chart_views", "key_figures"],
     },
 )

@@ -15,6 +15,7 @@ from gettext import NullTranslations
 from typing import Any
 
 from generator.factsheet import FactSheet
+from generator.render.docx_figures import write_charts_at, write_panel
 from generator.render.docx_text import TextWriter, new_table, source_anchor
 from generator.render.docx_xml import internal_link, toc_begin, toc_end
 from generator.render.i18n import Language
@@ -88,11 +89,13 @@ class Body:
         """Every section, in the format's order; empty optional ones left out."""
         self.title_block()
         self.contents()
+        write_panel(self)
         self.heading(1, self._("Summary"), "summary")
         with self.text.field("summary"):
             self.text.markdown(self.document, self.view.summary, heading_level=2)
         self.initiative()
         self.key_facts()
+        write_charts_at(self, "after_key_facts")
         if self.view.players:
             self.players()
         if self.view.timeline:
@@ -102,6 +105,7 @@ class Body:
             self.heading(1, section.heading, section.anchor, f"sections[{i}].heading")
             with self.text.field(f"sections[{i}].body"):
                 self.text.markdown(self.document, section.body, heading_level=2)
+            write_charts_at(self, section.heading)
         self.sources()
         self.brand_footer()
 

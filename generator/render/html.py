@@ -53,6 +53,8 @@ Target = Literal["html", "pdf"]
 #: on one line of a contents column with its leader and page number, whatever the letters:
 #: 24 of the widest Latin letters or 12 ideographs at 8.5 pt fill some 210 pt of the 227.
 CONTENTS_LINE = 24
+#: The stylesheet of the key-figures panel and the charts, for a briefing that has them.
+FIGURES_CSS = "figures.css"
 #: Stylesheets under ``templates/static/`` per target, in cascade order, with their media.
 STYLESHEETS: Mapping[str, tuple[tuple[str, str | None], ...]] = {
     "html": (("screen.css", None), ("print.css", "print"), ("html-print.css", "print")),
@@ -174,24 +176,28 @@ def render_html(
             meta += tuple(MetaTag(name, content) for name, content in banner.meta)
         if shown is not None:
             styles += (StyleBlock(None, stylesheet_text(env, MARKING_CSS)),)
+        if view.key_figures or view.charts:
+            styles += (StyleBlock(None, stylesheet_text(env, FIGURES_CSS)),)
         styles += _brand_styles(brand, target)
         page = PageHead(sheet.language, sheet.title, target, meta, styles, shown)
-        html, limit = _render_page(env, name, page, view)
+        drawings = _chart_drawings(view, templates_dir, target)
+        html, limit = _render_page(env, name, page, view, drawings)
         # The fonts follow from what the page prints (generator/render/fonts_css.py).
         fonts = font_css(env, templates_dir, html, target)
         if fonts:
             page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
-            html, limit = _render_page(env, name, page, view)
+            html, limit = _render_page(env, name, page, view, drawings)
     html = mark_languages(html, sheet.language, sheet.jurisdiction, stated_names(sheet))
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
+    images += tuple(d.uri for d in drawings.values() if d.uri)
     return RenderedHtml(html, recording_loader(env).used, limit, images)
 
 
 def _render_page(
-    env: jinja2.Environment, name: str, page: PageHead, view: Any
+    env: jinja2.Environment, name: str, page: PageHead, view: Any, drawings: dict[str, Any]
 ) -> tuple[str, int | None]:
     """The page template ``name`` rendered for ``page`` and ``view``, and its page limit."""
-    context = {"page": page, "brief": view, "brand": view.brand}
+    context = {"page": page, "brief": view, "brand": view.brand, "chart_svg": drawings}
     try:
         module = env.get_template(name).make_module(
             {**context, "source_numbers": view.source_numbers}
@@ -200,6 +206,15 @@ def _render_page(
         # What Template.render does: rewrite the traceback to template files and lines.
         env.handle_exception()
     return str(module), _page_limit(module)
+
+
+def _chart_drawings(view: Any, templates_dir: Path, target: Target) -> dict[str, Any]:
+    """The charts' SVG by chart id; a sheet without charts never loads the chart module."""
+    if not view.charts:
+        return {}
+    from generator.render.charts import draw_charts
+
+    return draw_charts(view.charts, templates_dir, view.brand.palette, target)
 
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path, brand: object = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from generator.factsheet import (
+    AFTER_KEY_FACTS,
     CATEGORY_ORDER,
     SEVERITY_ORDER,
     Challenge,
@@ -39,12 +40,22 @@ def ordered_challenges(challenges: Iterable[Challenge]) -> list[Challenge]:
 
 
 def reading_order(
-    sheet: FactSheet, timeline: Sequence[TimelineEvent], challenges: Sequence[Challenge]
+    sheet: FactSheet,
+    timeline: Sequence[TimelineEvent],
+    challenges: Sequence[Challenge],
+    *,
+    panel: Sequence[str] = (),
+    charts: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> list[str]:
-    """Every cited source id in the order a reader meets it, repeats included."""
-    ids = cited_ids(sheet.summary)
+    """Every cited source id in the order a reader meets it, repeats included.
+
+    ``panel`` is the key-figures panel's sources (first on the page), ``charts`` each
+    chart's place (``after_key_facts`` or a section heading) and sources (format 2).
+    """
+    ids = [*panel, *cited_ids(sheet.summary)]
     for fact in sheet.key_facts:
         ids += [*cited_ids(fact.note or ""), *fact.sources]
+    ids += [i for place, sources in charts if place == AFTER_KEY_FACTS for i in sources]
     for player in sheet.players or ():
         ids += [*cited_ids(player.role), *(player.sources or ())]
     for event in timeline:
@@ -54,4 +65,5 @@ def reading_order(
         ids += challenge.sources or ()
     for section in sheet.sections or ():
         ids += cited_ids(section.body)
+        ids += [i for place, sources in charts if place == section.heading for i in sources]
     return ids

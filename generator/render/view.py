@@ -31,6 +31,7 @@ from generator.factsheet import (
     number_sources,
 )
 from generator.render.branding import BrandView, brand_view
+from generator.render.figures import ChartView, KeyFigure, chart_views, charts_at, key_figures
 from generator.render.i18n import Language
 from generator.render.labels import (
     CATEGORY_LABELS,
@@ -217,6 +218,14 @@ class BriefView:
     #: The words, dates and numbers of ``language`` (None: English), for writers without
     #: templates (the DOCX).
     i18n: Language | None = None
+    #: The key-figures panel (format 2; render/figures.py): empty, no panel.
+    key_figures: tuple[KeyFigure, ...] = ()
+    #: The charts drawn from ``data`` (format 2), in file order.
+    charts: tuple[ChartView, ...] = ()
+
+    def charts_at(self, place: str) -> tuple[ChartView, ...]:
+        """The charts placed at ``place``: ``after_key_facts`` or a section's heading."""
+        return charts_at(self.charts, place)
 
     @property
     def leading_facts(self) -> tuple[KeyFactRow, ...]:
@@ -256,9 +265,15 @@ def build_view(
     lang = language or Language(sheet.language, "en", NullTranslations())
     timeline = sorted(sheet.timeline or (), key=lambda event: partial_date_key(event.date))
     challenges = ordered_challenges(sheet.challenges)
-    numbers = number_sources(
-        reading_order(sheet, timeline, challenges), [s.id for s in sheet.sources]
+    panel, charts = key_figures(sheet, lang), chart_views(sheet)
+    order = reading_order(
+        sheet,
+        timeline,
+        challenges,
+        panel=[i for figure in panel for i in figure.sources],
+        charts=[(chart.place, chart.sources) for chart in charts],
     )
+    numbers = number_sources(order, [s.id for s in sheet.sources])
     sections = tuple(
         SectionEntry(f"section-{i}", s.heading, s.body)
         for i, s in enumerate(sheet.sections or (), start=1)
@@ -286,6 +301,8 @@ def build_view(
         ),
         banner=banner,
         i18n=lang,
+        key_figures=panel,
+        charts=charts,
     )
 
 

@@ -78,8 +78,6 @@ BEYOND_SCHEMA = {
     "internal-source-cited",
     "every-key-fact-internal",
     "internal-text-repeated",
-    # Which characters the shipped fonts have is the fonts' matter, not the schema's.
-    "missing-glyph",
     # The figure rules relate series, charts, sections and facts to one another.
     "chart-mixed-units",
     "chart-unknown-place",

@@ -186,6 +186,7 @@ def test_templates_used_lists_every_file_read() -> None:
         "common/masthead",
         "common/colophon",
         "common/print_page",
+        "common/key_figures",
     ]
     expected = {"base.html", "brief.html", "static/screen.css", "static/print.css"}
     # The rich sheet prints CJK names: the CJK faces' stylesheet joins the PDF's.

@@ -1,0 +1,99 @@
+"""10. A briefing with four charts against the same briefing without them, warm.
+
+A worker renders briefing after briefing, so what counts is a render once the libraries
+are loaded: each variant is rendered once untimed (WeasyPrint, the bundled fonts and, for
+the charts, matplotlib loaded and the faces registered), then both are timed in turns.
+A timed render is what a worker's prepare and print jobs do for one briefing: the HTML
+page, the print HTML and the PDF. The briefing is the synthetic small sheet
+(``bench/synthetic.py``) in format 2 with four data series and a chart of each kind;
+every run changes the numbers a little, so no chart is drawn from a previous run's.
+Memory is not measured here (section 8 measures a worker's).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from bench.run import REPO, Timing, report, section
+from bench.synthetic import sheet_text
+
+KINDS = ("column", "bar", "line", "stacked")
+
+
+def charted_sheet(size: str, run: int, charts: bool) -> dict[str, Any]:
+    """The synthetic sheet of ``size`` with four series (changed by ``run``) and, when
+    ``charts``, a chart of every kind: two after the key facts, two in the first section."""
+    data = yaml.safe_load(sheet_text(1, size))
+    source = data["sources"][0]["id"]
+    data["format"] = 2
+    data["data"] = [
+        {
+            "id": f"series-{n}",
+            "title": f"Output of line {n}",
+            "unit": "GWh",
+            "sources": [source],
+            "points": [{"x": 2024 + i, "y": (n + 1) * (i + 1) * 10 + run} for i in range(6)],
+        }
+        for n in range(4)
+    ]
+    if charts:
+        heading = data["sections"][0]["heading"]
+        data["charts"] = [
+            {
+                "id": f"chart-{kind}",
+                "title": f"A {kind} chart",
+                "kind": kind,
+                "series": [f"series-{n}", f"series-{(n + 1) % 4}"],
+                "note": "Synthetic numbers.",
+                **({"place": heading} if n >= 2 else {}),
+            }
+            for n, kind in enumerate(KINDS)
+        ]
+    return data
+
+
+def charts_cost(runs: int, size: str = "small", target: str = "target <= x1.15") -> None:
+    """Print the warm render time of the four-chart briefing against the one without."""
+    from generator.factsheet.model import FactSheet
+    from generator.render import render_html, render_pdf
+
+    section(f"10. a {size} briefing with four charts against the same without, warm")
+    templates = REPO / "templates"
+
+    def render(run: int, charts: bool) -> None:
+        sheet = FactSheet.model_validate(charted_sheet(size, run, charts))
+        render_html(sheet, "bench", templates)
+        page = render_html(sheet, "bench", templates, target="pdf")
+        render_pdf(page.html, templates, images=page.images)
+
+    render(-1, False)
+    render(-1, True)
+    base, mine = [], []
+    for run in range(runs):
+        base.append(_timed(lambda run=run: render(run, False)))
+        mine.append(_timed(lambda run=run: render(run, True)))
+    plain = _median(base)
+    report(f"{size} briefing, no chart, warm", plain)
+    report(f"{size} briefing, four charts, warm", _median(mine), plain, target)
+
+
+def _timed(fn: Callable[[], None]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of ``fn()`` (this process: the renders run in it)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def _median(times: list[tuple[float, float]]) -> Timing:
+    return Timing(statistics.median(t for t, _ in times), 0, statistics.median(c for _, c in times))
+
+
+if __name__ == "__main__":
+    import sys
+
+    charts_cost(int(sys.argv[1]) if len(sys.argv) > 1 else 5)

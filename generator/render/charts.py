@@ -1,0 +1,273 @@
+"""Charts drawn by matplotlib as SVG: the only module that knows matplotlib.
+
+Why matplotlib: it is the best-kept charting library for Python, draws every kind the
+format has (bar, column, line, stacked) with its own layout of ticks and legends, and
+writes SVG with text kept as text (``svg.fonttype: none``), so a chart's words are
+selectable, searchable and set by WeasyPrint in the briefing's own fonts.
+
+It is imported inside functions: ``brief check`` and a briefing without charts never
+load it. What it draws depends on nothing of the host:
+
+- the settings are matplotlib's defaults and this module's, never a ``matplotlibrc``;
+- the fonts are the shipped ones (``templates/static/fonts``), registered with the font
+  manager under the unique family names the PDF's ``@font-face`` rules give them
+  (``Brief Sans``, ``Brief CJK``), so a host font can never be chosen and the text
+  metrics matplotlib lays out with are those of the faces WeasyPrint draws;
+- the SVG has no date or other metadata, and its ids come from a fixed hash salt (the
+  chart's id, so two charts on one page never share an id); the ids matplotlib gives its
+  groups (``figure_1``...) are dropped, as they would repeat on a page of charts.
+
+The colours are the stylesheet's (:mod:`generator.render.palette`).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import functools
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.render.branding import FONT_STACKS
+from generator.render.figures import ChartView
+from generator.render.numbers import format_amount
+from generator.render.palette import chart_palette
+from generator.render.webfont import cjk_characters
+
+#: The shipped faces, under the family names of ``templates/static/fonts.css``.
+CHART_FONTS = (
+    ("NotoSans-Regular.ttf", "Brief Sans"),
+    ("NotoSans-Bold.ttf", "Brief Sans"),
+    ("DroidSansFallbackFull.ttf", "Brief CJK"),
+)
+#: The families a chart's text is set in, first choice first.
+CHART_FAMILIES = ["Brief Sans", "Brief CJK"]
+#: The drawing's size in inches: the PDF's text width, and a third of it high.
+FIGURE_SIZE = (6.3, 2.6)
+#: Text size in points, as the briefing's tables.
+FONT_SIZE = 7.5
+_GROUP_ID = re.compile(r'<g id="[^"]*"')
+_registered: set[Path] = set()
+
+
+@dataclass(frozen=True)
+class ChartDrawing:
+    """A chart as a page shows it. The HTML inlines the SVG, split after its opening tag
+    where the template puts the ``<title>`` (its text alternative, worded in the
+    template). The PDF shows it as an image of a ``data:`` URI (``uri``), which
+    WeasyPrint's SVG renderer draws with the bundled faces, and tags as a ``Figure``
+    whose ``Alt`` is the image's ``alt``; inline, the page's CSS parser would read (and
+    warn about) every SVG style attribute."""
+
+    open: Markup | None = None
+    body: Markup | None = None
+    uri: str | None = None
+
+
+def draw_charts(
+    charts: Sequence[ChartView],
+    templates_dir: Path,
+    brand_palette: Mapping[str, str],
+    target: str,
+) -> dict[str, ChartDrawing]:
+    """Every chart's drawing by chart id, for the ``html`` or ``pdf`` target.
+
+    The PDF's SVG names the bundled faces; the HTML's names the page's own font stack,
+    the same faces where the reader has them. The outer ``<svg>`` loses its fixed size
+    (the stylesheet sizes it, its ``viewBox`` keeps its shape) and gains ``role="img"``
+    and the id of its ``<title>``.
+    """
+    palette = chart_palette(templates_dir, brand_palette)
+    fonts = templates_dir / "static" / "fonts"
+    drawings = {}
+    for chart in charts:
+        svg = draw_svg(chart, fonts, palette)
+        if target == "pdf":
+            data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            drawings[chart.id] = ChartDrawing(uri=f"data:image/svg+xml;base64,{data}")
+            continue
+        stack = FONT_STACKS["Noto Sans"].html.replace('"', "'")
+        svg = _PDF_FAMILIES.sub(f"font-family: {stack}", svg)
+        head, body = svg.split(">", 1)
+        head = _SIZE.sub("", head)
+        title = f"{chart.anchor}-alt"
+        head += f' role="img" aria-labelledby="{title}" class="chart-drawing">'
+        # Markup: matplotlib escapes every text it writes; the ids are slugs.
+        drawings[chart.id] = ChartDrawing(Markup(head), Markup(body))
+    return drawings
+
+
+_PDF_FAMILIES = re.compile(r"font-family: 'Brief Sans'(, 'Brief CJK')?")
+_SIZE = re.compile(r' (width|height)="[^"]*"')
+
+
+def draw_svg(chart: ChartView, fonts_dir: Path, palette: Mapping[str, Any]) -> str:
+    """The SVG element of ``chart``, without XML declaration or doctype, for inlining.
+
+    ``palette`` has ``ink``, ``muted``, ``rule`` and ``series`` colours (see
+    :func:`generator.render.palette.chart_palette`). The last drawings are kept: a
+    briefing's HTML and PDF, and a worker's rebuild of an edited sheet whose numbers did
+    not change, draw each chart once.
+    """
+    colours = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in palette.items())
+    return _drawn(chart, fonts_dir, colours)
+
+
+@functools.lru_cache(maxsize=32)
+def _drawn(chart: ChartView, fonts_dir: Path, colours: tuple[tuple[str, Any], ...]) -> str:
+    import matplotlib
+
+    palette = {k: list(v) if isinstance(v, tuple) else v for k, v in colours}
+    register_fonts(fonts_dir)
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_settings(chart, palette))
+        figure = _figure(chart, palette)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata=_NO_METADATA)
+    text = buffer.getvalue()
+    return _GROUP_ID.sub("<g", text[text.index("<svg") :]).strip()
+
+
+#: SVG metadata matplotlib would write: none (no date, no version).
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+def register_fonts(fonts_dir: Path) -> None:
+    """Add the shipped faces to matplotlib's font manager under their PDF family names."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    manager = font_manager.fontManager
+    ours = {family for _, family in CHART_FONTS}
+    paths = {str((fonts_dir / name).resolve()) for name, _ in CHART_FONTS}
+    # A host font that calls itself "Brief Sans" is never chosen: only ours go by the name.
+    manager.ttflist = [e for e in manager.ttflist if e.name not in ours or e.fname in paths]
+    for file_name, family in CHART_FONTS:
+        path = (fonts_dir / file_name).resolve()
+        if path in _registered:
+            continue
+        entry = font_manager.ttfFontProperty(FT2Font(str(path)))
+        manager.ttflist.append(dataclasses.replace(entry, name=family))
+        _registered.add(path)
+    # Forget lookups made before the faces were there, as FontManager.addfont does.
+    manager._findfont_cached.cache_clear()
+
+
+def _settings(chart: ChartView, palette: Mapping[str, Any]) -> dict[str, Any]:
+    ink, muted, rule = palette["ink"], palette["muted"], palette["rule"]
+    words = " ".join([chart.unit, *chart.categories, *(s.title for s in chart.series)])
+    # The CJK face only where a word needs it: falling back through it costs time.
+    families = CHART_FAMILIES if cjk_characters(words) else CHART_FAMILIES[:1]
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": chart.id,
+        "svg.image_inline": True,
+        "font.family": families,
+        "font.size": FONT_SIZE,
+        "text.color": ink,
+        "axes.edgecolor": rule,
+        "axes.labelcolor": muted,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": rule,
+        "grid.linewidth": 0.5,
+        "xtick.color": muted,
+        "ytick.color": muted,
+        "xtick.labelcolor": ink,
+        "ytick.labelcolor": ink,
+        "legend.frameon": False,
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "path.simplify": False,
+    }
+
+
+def _figure(chart: ChartView, palette: Mapping[str, str]) -> Any:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    colours = palette["series"]
+    values = axes.xaxis if chart.kind == "bar" else axes.yaxis
+    values.set_major_formatter(FuncFormatter(lambda v, _pos: format_amount(_tidy(v))))
+    (axes.xaxis if chart.kind == "bar" else axes.yaxis).set_label_text(chart.unit)
+    axes.grid(axis="y" if chart.kind != "bar" else "x")
+    axes.grid(axis="x" if chart.kind != "bar" else "y", visible=False)
+    axes.set_axisbelow(True)
+    _DRAW[chart.kind](axes, chart, colours)
+    if len(chart.series) > 1:
+        axes.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    return figure
+
+
+def _tidy(value: float) -> int | float:
+    """A tick value without float noise: 0.30000000000000004 -> 0.3."""
+    rounded = round(value, 6)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _grouped(axes: Any, chart: ChartView, colours: list[str], horizontal: bool) -> None:
+    count = len(chart.series)
+    width = 0.8 / count
+    positions = range(len(chart.categories))
+    for i, series in enumerate(chart.series):
+        shift = [p - 0.4 + width * (i + 0.5) for p in positions]
+        heights = [v or 0 for v in series.values]
+        colour = colours[i % len(colours)]
+        if horizontal:
+            axes.barh(shift, heights, height=width, label=series.title, color=colour)
+        else:
+            axes.bar(shift, heights, width=width, label=series.title, color=colour)
+    ticks = axes.set_yticks if horizontal else axes.set_xticks
+    ticks(list(positions), list(chart.categories))
+    if horizontal:
+        axes.invert_yaxis()
+
+
+def _bar(axes: Any, chart: ChartView, colours: list[str]) -> None:
+    _grouped(axes, chart, colours, horizontal=True)
+
+
+def _column(axes: Any, chart: ChartView, colours: list[str]) -> None:
+    _grouped(axes, chart, colours, horizontal=False)
+
+
+def _stacked(axes: Any, chart: ChartView, colours: list[str]) -> None:
+    base = [0.0] * len(chart.categories)
+    positions = list(range(len(chart.categories)))
+    for i, series in enumerate(chart.series):
+        heights = [v or 0 for v in series.values]
+        colour = colours[i % len(colours)]
+        axes.bar(positions, heights, 0.6, bottom=base, label=series.title, color=colour)
+        base = [b + h for b, h in zip(base, heights, strict=True)]
+    axes.set_xticks(positions, list(chart.categories))
+
+
+def _line(axes: Any, chart: ChartView, colours: list[str]) -> None:
+    for i, series in enumerate(chart.series):
+        points = [
+            (x, v) for x, v in zip(chart.positions, series.values, strict=True) if v is not None
+        ]
+        axes.plot(
+            [x for x, _ in points],
+            [v for _, v in points],
+            marker="o",
+            markersize=3,
+            linewidth=1.5,
+            label=series.title,
+            color=colours[i % len(colours)],
+        )
+    axes.set_xticks(list(chart.positions), list(chart.categories))
+
+
+_DRAW = {"bar": _bar, "column": _column, "stacked": _stacked, "line": _line}

@@ -1,0 +1,50 @@
+"""Figures in the DOCX briefing: the key-figures panel as a table, each chart's numbers as
+a table under its title, in the places the HTML and PDF give them."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import docx
+
+from generator.render import render_docx
+from tests.support.figure_samples import four_charts_data
+from tests.support.render_samples import TEMPLATES, make_sheet
+
+
+def rows(table: Any) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_the_panel_and_every_charts_numbers_are_word_tables() -> None:
+    data = render_docx(make_sheet(four_charts_data()), "f", TEMPLATES, sheet_sha="ab" * 32)
+    document = docx.Document(io.BytesIO(data.docx))
+    tables = [rows(t) for t in document.tables]
+    assert [
+        ["EUR 7,340,000,000", "Investment (2022) [1]"],
+        ["100 GWh", "Planned capacity (2028) [1]"],
+    ] in tables
+    assert [
+        ["Year", "Cells from line A (GWh)", "Cells from line B (GWh)"],
+        ["2026", "10", "0"],
+        ["2027", "25.5", "12"],
+        ["2030", "60", "40"],
+    ] in tables
+    assert [["Category", "Jobs by phase (jobs)"], ["Phase 1", "4,000"], ["Phase 2", "5,000"]] in (
+        tables
+    )
+    labels = [p.text for p in document.paragraphs if p.style.name == "Label"]
+    assert labels[:5] == [
+        "Key figures",
+        "Output by line",
+        "Capacity by year",
+        "Jobs by phase",
+        "Output, both lines",
+    ]
+    texts = [p.text for p in document.paragraphs]
+    # The section's charts follow its text (the contents lists the headings first), before
+    # the sources.
+    last = {text: i for i, text in enumerate(texts)}
+    assert last["Outlook"] < last["Jobs by phase"] < last["Output, both lines"] < last["Sources"]
+    assert last["Output by line"] < last["Challenges"]
