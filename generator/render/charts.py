@@ -11,7 +11,7 @@ load it. What it draws depends on nothing of the host:
 - the settings are matplotlib's defaults and this module's, never a ``matplotlibrc``;
 - the fonts are the shipped ones (``templates/static/fonts``), registered with the font
   manager under the unique family names the PDF's ``@font-face`` rules give them
-  (``Brief Sans``, ``Brief CJK``), so a host font can never be chosen and the text
+  (``Brief Sans``, ``Brief Sans CJK``), so a host font can never be chosen and the text
   metrics matplotlib lays out with are those of the faces WeasyPrint draws;
 - the SVG has no date or other metadata, and its ids come from a fixed hash salt (the
   chart's id, so two charts on one page never share an id); the ids matplotlib gives its
@@ -44,10 +44,10 @@ from generator.render.webfont import cjk_characters
 CHART_FONTS = (
     ("NotoSans-Regular.ttf", "Brief Sans"),
     ("NotoSans-Bold.ttf", "Brief Sans"),
-    ("DroidSansFallbackFull.ttf", "Brief CJK"),
+    ("cjk/NotoSansCJKsc-Regular.otf", "Brief Sans CJK"),
 )
 #: The families a chart's text is set in, first choice first.
-CHART_FAMILIES = ["Brief Sans", "Brief CJK"]
+CHART_FAMILIES = ["Brief Sans", "Brief Sans CJK"]
 #: The drawing's size in inches: the PDF's text width, and a third of it high.
 FIGURE_SIZE = (6.3, 2.6)
 #: Text size in points, as the briefing's tables.
@@ -103,7 +103,7 @@ def draw_charts(
     return drawings
 
 
-_PDF_FAMILIES = re.compile(r"font-family: 'Brief Sans'(, 'Brief CJK')?")
+_PDF_FAMILIES = re.compile(r"font-family: 'Brief Sans'(, 'Brief Sans CJK')?")
 _SIZE = re.compile(r' (width|height)="[^"]*"')
 
 

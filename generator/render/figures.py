@@ -170,8 +170,11 @@ def _axis(drawn: Sequence[object]) -> tuple[tuple[str, ...], tuple[float, ...], 
     if names and all(_is_time(x) for x in names):
         names.sort(key=partial_date_key)
         year, month, day = zip(*(partial_date_key(x) for x in names), strict=True)
+        # The sort key counts a missing month or day as 0; on the axis a year stands at
+        # its start, a month at its first day.
         at = tuple(
-            y + (m - 1) / 12 + (d - 1) / 365 for y, m, d in zip(year, month, day, strict=True)
+            y + (max(m, 1) - 1) / 12 + (max(d, 1) - 1) / 365
+            for y, m, d in zip(year, month, day, strict=True)
         )
         kind = "year" if all(x.isdigit() for x in names) else "date"
         return tuple(names), at, kind

@@ -35,13 +35,13 @@ def test_the_email_shows_the_panel_as_a_table_with_sources() -> None:
         " | ".join(text_of(td) for td in tr) for tr in panel.iter() if str(tr.tag).endswith("}tr")
     ]
     assert rows == [
-        "EUR 7,340,000,000 | Investment (2022) [1]",
+        "€7.34 billion | Investment (2022) [1]",
         "100 GWh | Planned capacity (2028) [1]",
     ]
     sources = [e for e in root.iter() if e.get("class") == "sources"]
     assert "[1] Plant announcement" in text_of(sources[0])
     assert "<svg" not in html and "data:image" not in html
-    assert "KEY FIGURES\n\n- EUR 7,340,000,000: Investment (2022) [1]\n" in text
+    assert "KEY FIGURES\n\n- €7.34 billion: Investment (2022) [1]\n" in text
 
 
 def test_no_panel_in_the_email_of_a_sheet_without_one() -> None:

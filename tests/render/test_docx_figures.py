@@ -22,8 +22,8 @@ def test_the_panel_and_every_charts_numbers_are_word_tables() -> None:
     document = docx.Document(io.BytesIO(data.docx))
     tables = [rows(t) for t in document.tables]
     assert [
-        ["EUR 7,340,000,000", "Investment (2022) [1]"],
-        ["100 GWh", "Planned capacity (2028) [1]"],
+        ["€7.34 billion", "Investment (2022) [1]"],
+        ["100\u00a0GWh", "Planned capacity (2028) [1]"],
     ] in tables
     assert [
         ["Year", "Cells from line A (GWh)", "Cells from line B (GWh)"],

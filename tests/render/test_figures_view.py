@@ -22,8 +22,8 @@ def view_of(data: dict[str, Any]) -> BriefView:
 def test_the_panel_holds_the_highlighted_facts_and_stands_in_for_the_investment() -> None:
     # The highlighted "Investment" fact is the initiative's investment: shown once, sourced.
     assert view_of(figures_data()).key_figures == (
-        KeyFigure("Investment", "EUR 7,340,000,000", 2022, ("plant-release",)),
-        KeyFigure("Planned capacity", "100 GWh", 2028, ("plant-release",)),
+        KeyFigure("Investment", "€7.34 billion", 2022, ("plant-release",)),
+        KeyFigure("Planned capacity", "100\u00a0GWh", 2028, ("plant-release",)),
     )
 
 
@@ -31,7 +31,7 @@ def test_an_investment_no_fact_stands_for_comes_first_without_sources() -> None:
     data = figures_data()
     data["initiative"]["investment"] = {"amount": 1.5e9, "currency": "USD"}
     figures = view_of(data).key_figures
-    assert figures[0] == KeyFigure("Investment", "USD 1,500,000,000", None, ())
+    assert figures[0] == KeyFigure("Investment", "US$1.5 billion", None, ())
     assert [f.label for f in figures[1:]] == ["Investment", "Planned capacity"]
 
 
