@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,9 @@ def figures_data() -> dict[str, Any]:
 def four_charts_data() -> dict[str, Any]:
     """The figures sample with a line and a stacked chart more: one chart of every kind."""
     data = figures_data()
-    data["data"] += LINES
-    data["charts"] = CHARTS[:1] + data["charts"] + CHARTS[1:]
+    # Copies: a test that edits a point must not edit the next test's sample.
+    data["data"] += copy.deepcopy(LINES)
+    data["charts"] = copy.deepcopy(CHARTS[:1]) + data["charts"] + copy.deepcopy(CHARTS[1:])
     return data
 
 
