@@ -19,6 +19,7 @@ and written with sorted keys, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -45,8 +46,8 @@ def simplified_ring(points: list[tuple[float, float]]) -> list[list[int]]:
 def country(record: shapefile.ShapeRecord) -> dict[str, object]:
     """One country: its name, ISO code, bounding box and rings (tenths of a degree)."""
     shape = record.shape
-    bounds = list(shape.parts) + [len(shape.points)]
-    rings = [simplified_ring(shape.points[a:b]) for a, b in zip(bounds, bounds[1:])]
+    bounds = [*shape.parts, len(shape.points)]
+    rings = [simplified_ring(shape.points[a:b]) for a, b in itertools.pairwise(bounds)]
     rings = [ring for ring in rings if ring]
     lons = [p[0] for ring in rings for p in ring]
     lats = [p[1] for ring in rings for p in ring]
@@ -61,7 +62,9 @@ def country(record: shapefile.ShapeRecord) -> dict[str, object]:
 def main(shp: str) -> None:
     """Read ``shp`` and write the compact outlines."""
     reader = shapefile.Reader(shp)
-    countries = sorted((country(r) for r in reader.iterShapeRecords()), key=lambda c: (c["iso"], c["name"]))
+    countries = sorted(
+        (country(r) for r in reader.iterShapeRecords()), key=lambda c: (c["iso"], c["name"])
+    )
     document = {
         "source": "Natural Earth 1:110m Cultural Vectors, Admin 0 - Countries (public domain)",
         "units": "tenths of a degree, [longitude, latitude], WGS 84",

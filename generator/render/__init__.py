@@ -44,5 +44,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "templating": ["make_environment", "read_stylesheet", "render_template"],
         "order": ["ordered_challenges", "partial_date_key"],
         "view": ["build_view"],
+        "graphic_style": ["GRAPHIC_COLOURS", "graphic_colours", "graphic_font"],
+        "locator_map": ["LocatorMap", "locator_map"],
+        "risk_matrix": ["RiskMatrix", "risk_matrix"],
+        "timeline_strip": ["TimelineStrip", "date_span", "timeline_strip"],
     },
 )

@@ -28,6 +28,7 @@ from generator.factsheet import (
     number_sources,
 )
 from generator.render.branding import BrandView, brand_view
+from generator.render.graphic_style import graphic_colours, graphic_font
 from generator.render.labels import (
     CATEGORY_LABELS,
     PLAYER_KIND_LABELS,
@@ -37,10 +38,13 @@ from generator.render.labels import (
     STATUS_LABELS,
     STATUS_MARKS,
 )
+from generator.render.locator_map import LocatorMap, locator_map
 from generator.render.marking import Banner
 from generator.render.metadata import MetaTag, head_meta, shorten
 from generator.render.numbers import format_amount, format_number
 from generator.render.order import ordered_challenges, partial_date_key, reading_order
+from generator.render.risk_matrix import RiskMatrix, risk_matrix
+from generator.render.timeline_strip import TimelineStrip, timeline_strip
 
 #: Longest running-header title before it is shortened.
 SHORT_TITLE_LENGTH = 60
@@ -127,6 +131,8 @@ class ChallengeEntry:
     body: str
     mitigations: str | None
     sources: tuple[str, ...]
+    #: The card's element id, ``challenge-<n>`` in reading order (the risk matrix links it).
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,20 @@ class BriefView:
     brand: BrandView = field(default_factory=BrandView)
     #: The marking and edition shown on every page; None for a sheet with neither.
     banner: Banner | None = None
+    #: The graphics (render/timeline_strip.py, risk_matrix.py, locator_map.py); None: none.
+    timeline_strip: TimelineStrip | None = None
+    risk_matrix: RiskMatrix | None = None
+    locator_map: LocatorMap | None = None
+
+    @property
+    def graphic_font(self) -> str:
+        """The font family of the graphics' text (render/graphic_style.py)."""
+        return graphic_font(self.brand.heading_font)
+
+    @property
+    def colours(self) -> Mapping[str, str]:
+        """The graphics' colours, the brand's over the stylesheet's (graphic_style.py)."""
+        return graphic_colours(self.brand.palette)
 
     @property
     def leading_facts(self) -> tuple[KeyFactRow, ...]:
@@ -235,6 +255,7 @@ def build_view(
         SectionEntry(f"section-{i}", s.heading, s.body)
         for i, s in enumerate(sheet.sections or (), start=1)
     )
+    groups = _group_challenges(challenges)
     return BriefView(
         brief_id=brief_id,
         language=sheet.language,
@@ -252,7 +273,7 @@ def build_view(
             for p in sheet.players or ()
         ),
         timeline=tuple(TimelineEntry(e.date, e.event, tuple(e.sources or ())) for e in timeline),
-        challenge_groups=_group_challenges(challenges),
+        challenge_groups=groups,
         sections=sections,
         sources=_numbered_sources(sheet.sources, numbers),
         source_numbers=MappingProxyType(numbers),
@@ -260,6 +281,9 @@ def build_view(
         contents=contents(sheet, sections),
         brand=brand_view(brand, brief_id=brief_id, sheet=sheet, authors=author_names(sheet)),
         banner=banner,
+        timeline_strip=timeline_strip([e.date for e in timeline], sheet.as_of),
+        risk_matrix=risk_matrix(groups),
+        locator_map=locator_map(sheet.initiative.sites or ()),
     )
 
 
@@ -324,7 +348,7 @@ def _initiative_rows(initiative: Initiative) -> tuple[Row, ...]:
 
 def _group_challenges(challenges: Sequence[Challenge]) -> tuple[ChallengeGroup, ...]:
     groups: dict[str, list[ChallengeEntry]] = {}
-    for c in challenges:
+    for number, c in enumerate(challenges, start=1):
         groups.setdefault(c.category, []).append(
             ChallengeEntry(
                 c.title,
@@ -333,6 +357,7 @@ def _group_challenges(challenges: Sequence[Challenge]) -> tuple[ChallengeGroup, 
                 c.body,
                 c.mitigations,
                 tuple(c.sources or ()),
+                f"challenge-{number}",
             )
         )
     return tuple(
