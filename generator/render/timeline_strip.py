@@ -178,5 +178,6 @@ def _ticks(first: int, last: int, x_of: Callable[[dt.date], float]) -> tuple[Str
             middle = round((x + x_of(dt.date(year + 1, 1, 1))) / 2, 1)
             ticks.append(StripTick(x, middle, str(year)))
         else:
-            ticks.append(StripTick(x, x, str(year) if year % step == 0 else ""))
+            labelled = step > 1 and year % step == 0
+            ticks.append(StripTick(x, x, str(year) if labelled else ""))
     return tuple(ticks)
