@@ -130,3 +130,13 @@ def test_graphics_are_the_same_bytes_from_build_to_build():
     sheet = FactSheet.model_validate(graphics_data())
     first = render_html(sheet, "graphics", TEMPLATES).html
     assert render_html(sheet, "graphics", TEMPLATES).html == first
+
+
+def test_a_site_name_is_text_in_the_drawing_never_markup():
+    data = graphics_data()
+    data["initiative"]["sites"] = [{"name": '<script>x()</script> "&', "lat": 47.5, "lon": 21.6}]
+    page = tinyhtml5.parse(render_html(FactSheet.model_validate(data), "g", TEMPLATES).html)
+    assert not [e for e in page.iter() if local(e) == "script"]
+    (locator,) = [e for e in page.iter() if e.get("id") == "locator-map"]
+    names = [t.text for t in locator.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
+    assert names == ['<script>x()</script> "&']
