@@ -127,8 +127,8 @@ def test_the_logo_is_an_img_of_its_own_bytes_never_markup(page: ET.Element) -> N
     assert head == "data:image/svg+xml;base64"
     assert base64.b64decode(data) == LOGO_SVG.encode()
     # The only inline SVG is the briefing's own graphics (the timeline strip), each
-    # the single child drawing of a figure.graphic: the logo's markup is never inlined.
-    graphics = [svg for f in with_class(page, "graphic") for svg in f if local(svg) == "svg"]
+    # the drawing of a figure.graphic: the logo's markup is never inlined.
+    graphics = [svg for f in with_class(page, "graphic") for svg in f.iter() if local(svg) == "svg"]
     inline = [e for e in page.iter() if local(e) == "svg"]
     assert len(inline) == len(graphics) and all(any(s is g for g in graphics) for s in inline)
 
