@@ -11,13 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from generator.factsheet import SEVERITY_ORDER
 from generator.render.labels import SEVERITY_LABELS
 
-if TYPE_CHECKING:
-    from generator.render.view import ChallengeGroup
+
+class _Card(Protocol):
+    """A challenge card of the view (view.ChallengeEntry)."""
+
+    title: str
+    severity: str
+    anchor: str
+
+
+class _Group(Protocol):
+    """A category's challenges in the view (view.ChallengeGroup)."""
+
+    category: str
+    label: str
+    challenges: Sequence[_Card]
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,7 @@ class RiskMatrix:
         return sum(len(cell) for row in self.rows for cell in row.cells)
 
 
-def risk_matrix(groups: Sequence[ChallengeGroup]) -> RiskMatrix | None:
+def risk_matrix(groups: Sequence[_Group]) -> RiskMatrix | None:
     """The matrix of the view's challenge groups; None when there are no challenges."""
     rows = tuple(
         MatrixRow(
