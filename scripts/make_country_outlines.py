@@ -7,7 +7,7 @@ with the ordinary package client and point this script at it::
 
     pip download geopandas==0.14.4 --no-deps -d wheel/
     unzip wheel/geopandas-0.14.4-py3-none-any.whl 'geopandas/datasets/*' -d wheel/
-    pip install 'pyshp>=2.3,<4'
+    pip install -e '.[maps]'
     python scripts/make_country_outlines.py \
         wheel/geopandas/datasets/naturalearth_lowres/naturalearth_lowres.shp
 
