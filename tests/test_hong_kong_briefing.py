@@ -100,3 +100,16 @@ def test_index_lists_the_briefing(built, sheet):
     index = (built / "index.html").read_text(encoding="utf-8")
     assert "hong-kong-ev-assembly.pdf" in index and "hong-kong-ev-assembly.html" in index
     assert sheet.jurisdiction in index
+
+
+def test_sparse_briefing_shows_the_timeline_strip_and_risk_matrix(built, sheet, pdf_text):
+    # No figures or sites were reported, so no map: the strip and the matrix carry it.
+    assert "Facts as of 25 November 2026" in pdf_text
+    assert f"Risk matrix: {len(sheet.challenges)} challenges by category and severity" in pdf_text
+    parser = _Anchors()
+    parser.feed((built / "hong-kong-ev-assembly.html").read_text(encoding="utf-8"))
+    assert {"timeline-strip", "risk-matrix"} <= parser.ids
+    assert "locator-map" not in parser.ids
+    cards = [link for link in parser.internal_links if link.startswith("challenge-")]
+    assert sorted(cards) == sorted(f"challenge-{n}" for n in range(1, len(sheet.challenges) + 1))
+    assert set(cards) <= parser.ids

@@ -57,5 +57,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "typography": ["quotes_for", "smart_quotes", "typeset"],
         "view": ["build_view"],
         "figures": ["ChartView", "KeyFigure", "chart_views", "key_figures"],
+        "graphic_style": ["GRAPHIC_COLOURS", "graphic_colours", "graphic_font"],
+        "locator_map": ["LocatorMap", "locator_map"],
+        "risk_matrix": ["RiskMatrix", "risk_matrix"],
+        "timeline_strip": ["TimelineStrip", "date_span", "timeline_strip"],
     },
 )

@@ -309,6 +309,10 @@ def mark_languages(html: str, language: str, jurisdiction: str = "", names: Name
         if token.startswith("<"):
             _follow_tag(token, stack)
             out.append(token)
+        elif any(name == "svg" for name, _lang in stack):
+            # An HTML <span> is no SVG element: a drawing's text (the timeline strip's,
+            # the map's) stays as it is, its language the drawing's.
+            out.append(token)
         else:
             out.append(_marked_text(token, stack[-1][1], jurisdiction, names))
     return "".join(out)

@@ -32,6 +32,7 @@ from generator.factsheet import (
 )
 from generator.render.branding import BrandView, brand_view
 from generator.render.figures import ChartView, KeyFigure, chart_views, charts_at, key_figures
+from generator.render.graphic_style import graphic_colours, graphic_font
 from generator.render.i18n import Language
 from generator.render.labels import (
     CATEGORY_LABELS,
@@ -44,11 +45,14 @@ from generator.render.labels import (
     STATUS_LABELS,
     STATUS_MARKS,
 )
+from generator.render.locator_map import LocatorMap, locator_map
 from generator.render.marking import Banner
 from generator.render.metadata import MetaTag, head_meta, shorten
 from generator.render.numbers import format_money, format_number
 from generator.render.order import ordered_challenges, partial_date_key, reading_order
+from generator.render.risk_matrix import RiskMatrix, risk_matrix
 from generator.render.script_marks import same_language, text_language
+from generator.render.timeline_strip import TimelineStrip, timeline_strip
 
 #: Longest running-header title before it is shortened.
 SHORT_TITLE_LENGTH = 60
@@ -140,6 +144,8 @@ class ChallengeEntry:
     body: str
     mitigations: str | None
     sources: tuple[str, ...]
+    #: The card's element id, ``challenge-<n>`` in reading order (the risk matrix links it).
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,6 +233,21 @@ class BriefView:
         """The charts placed at ``place``: ``after_key_facts`` or a section's heading."""
         return charts_at(self.charts, place)
 
+    #: The graphics (render/timeline_strip.py, risk_matrix.py, locator_map.py); None: none.
+    timeline_strip: TimelineStrip | None = None
+    risk_matrix: RiskMatrix | None = None
+    locator_map: LocatorMap | None = None
+
+    @property
+    def graphic_font(self) -> str:
+        """The font family of the graphics' text (render/graphic_style.py)."""
+        return graphic_font(self.brand.heading_font)
+
+    @property
+    def colours(self) -> Mapping[str, str]:
+        """The graphics' colours, the brand's over the stylesheet's (graphic_style.py)."""
+        return graphic_colours(self.brand.palette)
+
     @property
     def leading_facts(self) -> tuple[KeyFactRow, ...]:
         """The key facts marked most important: the first :data:`LEADING_FACTS` of them."""
@@ -278,6 +299,7 @@ def build_view(
         SectionEntry(f"section-{i}", s.heading, s.body)
         for i, s in enumerate(sheet.sections or (), start=1)
     )
+    groups = _group_challenges(challenges, lang)
     return BriefView(
         brief_id=brief_id,
         language=sheet.language,
@@ -290,7 +312,7 @@ def build_view(
         ),
         players=tuple(_player(p, sheet, lang) for p in sheet.players or ()),
         timeline=tuple(TimelineEntry(e.date, e.event, tuple(e.sources or ())) for e in timeline),
-        challenge_groups=_group_challenges(challenges, lang),
+        challenge_groups=groups,
         sections=sections,
         sources=_numbered_sources(sheet.sources, numbers, lang),
         source_numbers=MappingProxyType(numbers),
@@ -303,6 +325,9 @@ def build_view(
         i18n=lang,
         key_figures=panel,
         charts=charts,
+        timeline_strip=timeline_strip([e.date for e in timeline], sheet.as_of),
+        risk_matrix=risk_matrix(groups),
+        locator_map=locator_map(sheet.initiative.sites or ()),
     )
 
 
@@ -384,7 +409,7 @@ def _group_challenges(
     challenges: Sequence[Challenge], lang: Language
 ) -> tuple[ChallengeGroup, ...]:
     groups: dict[str, list[ChallengeEntry]] = {}
-    for c in challenges:
+    for number, c in enumerate(challenges, start=1):
         groups.setdefault(c.category, []).append(
             ChallengeEntry(
                 c.title,
@@ -393,6 +418,7 @@ def _group_challenges(
                 c.body,
                 c.mitigations,
                 tuple(c.sources or ()),
+                f"challenge-{number}",
             )
         )
     return tuple(

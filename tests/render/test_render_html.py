@@ -122,7 +122,10 @@ def test_every_citation_link_resolves_to_a_unique_id(rich_html: str) -> None:
     assert set(targets) <= set(ids)
     citations = {t for t in targets if re.fullmatch(r"source-\d+", t)}
     contents = {e.anchor for e in build_view(make_sheet(rich_data()), "hk").contents}
-    assert citations and set(targets) - citations == {"content"} | contents
+    view = build_view(make_sheet(rich_data()), "hk")
+    cards = {c.anchor for group in view.challenge_groups for c in group.challenges}
+    # Besides citations: the skip link, the contents, and the risk matrix's card links.
+    assert citations and set(targets) - citations == {"content"} | contents | cards
     assert {f"source-{n}" for n in range(1, 13)} <= set(ids)
 
 
@@ -177,7 +180,9 @@ def test_templates_used_lists_every_file_read() -> None:
         "brief/key_facts",
         "brief/players",
         "brief/timeline",
+        "brief/timeline_strip",
         "brief/challenges",
+        "brief/risk_matrix",
         "brief/sections",
         "brief/contents",
         "common/sources",
