@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_sample_builds_with_every_graphic(built: Path):
     text = " ".join(p.extract_text() for p in PdfReader(built / f"{NAME}.pdf").pages)
     text = re.sub(r"\s+", " ", text)
-    for words in ("Facts as of 30 June 2025", "Risk matrix:", "Arnstadt", "Debrecen"):
+    for words in ("Facts as of June 30, 2025", "Risk matrix:", "Arnstadt", "Debrecen"):
         assert words in text, words
     page = tinyhtml5.parse((built / f"{NAME}.html").read_text(encoding="utf-8"))
     ids = {e.get("id") for e in page.iter()}

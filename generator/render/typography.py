@@ -91,6 +91,10 @@ PLAIN_TEXT_FIELDS = frozenset(
         "value",
         "local_name",
         "heading",
+        # A chart's place names a section's heading: typeset alike, they still match.
+        "place",
+        # A data point's category, shown on the chart and in its table.
+        "x",
         "publisher",
         "note",
     }

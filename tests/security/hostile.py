@@ -62,7 +62,9 @@ CONSTRAINED = re.compile(
     r"|charts\[\]\.(id|kind|series\[\]))$"
 )
 #: Fields a briefing does not print in its body (tags go to the keywords metadata).
-NOT_IN_BODY = re.compile(r"^tags\[\d+\]$")
+#: Fields that the body does not print: tags (metadata only), the running head's short
+#: title (page margins; the HTML's print style holds it as a CSS string).
+NOT_IN_BODY = re.compile(r"^(tags\[\d+\]|short_title)$")
 
 
 @dataclass

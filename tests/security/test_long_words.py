@@ -65,10 +65,13 @@ def text_boxes(box: Any) -> Iterator[Any]:
 def document() -> Any:
     import weasyprint
 
-    html = render_html(FactSheet.model_validate(long_sheet()), "x", TEMPLATES, target="pdf").html
+    page = render_html(FactSheet.model_validate(long_sheet()), "x", TEMPLATES, target="pdf")
+    html = page.html
     root = TEMPLATES.resolve()
     source = weasyprint.HTML(
-        string=html, base_url=(root / "static").as_uri() + "/", url_fetcher=make_fetcher(root)
+        string=html,
+        base_url=(root / "static").as_uri() + "/",
+        url_fetcher=make_fetcher(root, page.images),
     )
     return source.render()
 

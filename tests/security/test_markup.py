@@ -72,7 +72,10 @@ class Built:
         return PdfReader(io.BytesIO(self.pdf))
 
     def pdf_text(self) -> str:
-        return squeeze(" ".join(page.extract_text() for page in self.reader.pages))
+        # A word hyphenated at a line's end is joined, as copying the text (pdftotext)
+        # joins it: the hyphen is the layout's, not the field's.
+        text = "\n".join(page.extract_text() for page in self.reader.pages)
+        return squeeze(re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", text))
 
     def uris(self) -> list[str]:
         found = []
