@@ -68,7 +68,8 @@ def figures_of(structure: object) -> list[object]:
 
 def test_each_chart_is_a_tagged_figure_with_its_alt(charted: Briefing) -> None:
     tree = charted.reader.trailer["/Root"]["/StructTreeRoot"]
-    assert figures_of(tree) == ALTS
+    # The charts' figures; the locator map of the sample's site is a figure too.
+    assert [alt for alt in figures_of(tree) if not alt.startswith("Locator map")] == ALTS
     assert not charted.logged
 
 

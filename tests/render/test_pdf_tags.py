@@ -78,7 +78,10 @@ def test_header_cells_carry_their_scope(rich: Briefing) -> None:
     scopes = [cell["/A"]["/Scope"] for cell in elements(rich.pdf, "/TH")]
     heads = re.findall(r"<thead>.*?</thead>", rich.html, re.S)
     assert scopes.count("/Column") == sum(head.count("<th") - 1 for head in heads)
-    assert scopes.count("/Row") == len(rich.data["key_facts"]) + len(rich.data["players"])
+    # Row headers: each key fact, each player, and each category row of the risk matrix.
+    categories = {c["category"] for c in rich.data["challenges"]}
+    rows = len(rich.data["key_facts"]) + len(rich.data["players"]) + len(categories)
+    assert scopes.count("/Row") == rows
 
 
 def test_lists_hold_items_and_items_label_and_body(rich: Briefing) -> None:
@@ -116,14 +119,15 @@ def test_a_split_table_is_one_table(long_table: Briefing) -> None:
     heads = elements(long_table.pdf, "/THead")
     assert len(heads) == long_table.html.count("<thead")  # repeated header rows: artifacts
     rows = [e for e in elements(long_table.pdf, "/TH") if e["/A"]["/Scope"] == "/Row"]
-    assert len(rows) == 90 + len(long_table.data["players"])
+    categories = {c["category"] for c in long_table.data["challenges"]}
+    assert len(rows) == 90 + len(long_table.data["players"]) + len(categories)
     assert pdfua_findings(long_table.pdf) == []
 
 
 def test_a_name_in_another_language_carries_its_lang(rich: Briefing) -> None:
     # The HTML marks every run of another script with its language (script_marks.py);
     # each mark becomes a structure element's Lang.
-    marked = re.findall(r'<span lang="([^"]+)"', rich.html)
+    marked = re.findall(r'<(?!html)[a-z]+\b[^>]*\slang="([^"]+)"', rich.html)
     assert "zh-Hans" in marked
     langs = [str(e["/Lang"]) for e, _p in walk_of(rich.pdf).elements if "/Lang" in e]
     assert sorted(set(langs)) == sorted(set(marked))
