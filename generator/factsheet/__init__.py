@@ -43,6 +43,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "citations": ["CITATION_RE", "cited_ids", "number_sources", "parse_group"],
         "fields": ["iter_fields"],
+        "figure_rules": ["x_kind"],
         "glyphs": ["covered", "font_maps", "prints_nothing"],
         "loader": [
             "MAX_BRIEF_ID",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.factsheet import FactSheet
+from generator.factsheet import FactSheet, x_kind
 from generator.render.i18n import Language
 from generator.render.labels import INITIATIVE_LABELS
 from generator.render.numbers import format_amount, format_money, format_number
@@ -155,19 +155,15 @@ def _x_text(x: object) -> str:
     return str(x)
 
 
-def _is_time(x: str) -> bool:
-    """A year or a partial date (the format's ``x`` kinds other than a category)."""
-    parts = x.split("-")
-    return all(p.isdigit() for p in parts) and len(parts[0]) == 4 and len(parts) <= 3
-
-
 def _axis(drawn: Sequence[object]) -> tuple[tuple[str, ...], tuple[float, ...], str]:
     seen: dict[str, None] = {}
     for s in drawn:
         for point in s.points:  # type: ignore[attr-defined]
             seen.setdefault(_x_text(point.x), None)
     names = list(seen)
-    if names and all(_is_time(x) for x in names):
+    # The kinds are the format's, as brief check tells them (factsheet.x_kind).
+    kinds = {x_kind(x) for x in names}
+    if names and kinds <= {"year", "date"}:
         names.sort(key=partial_date_key)
         year, month, day = zip(*(partial_date_key(x) for x in names), strict=True)
         # The sort key counts a missing month or day as 0; on the axis a year stands at
@@ -176,8 +172,7 @@ def _axis(drawn: Sequence[object]) -> tuple[tuple[str, ...], tuple[float, ...], 
             y + (max(m, 1) - 1) / 12 + (max(d, 1) - 1) / 365
             for y, m, d in zip(year, month, day, strict=True)
         )
-        kind = "year" if all(x.isdigit() for x in names) else "date"
-        return tuple(names), at, kind
+        return tuple(names), at, "year" if kinds == {"year"} else "date"
     return tuple(names), tuple(float(i) for i in range(len(names))), "category"
 
 
