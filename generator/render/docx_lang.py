@@ -29,10 +29,6 @@ EAST_ASIAN_FONTS: Mapping[str, str] = {
 _WORD_LANGUAGE = {"zh": "zh-CN", "zh-hans": "zh-CN", "zh-hant": "zh-TW", "ja": "ja-JP"}
 _WORD_LANGUAGE |= {"ko": "ko-KR", "el": "el-GR", "ru": "ru-RU", "uk": "uk-UA", "bg": "bg-BG"}
 _WORD_LANGUAGE |= {"zh-hant-hk": "zh-HK", "zh-hant-mo": "zh-MO"}
-#: Word's tags (language and country) for the languages ``script_marks`` tells apart.
-_WORD_LANGUAGE = {"zh": "zh-CN", "zh-hans": "zh-CN", "zh-hant": "zh-TW", "ja": "ja-JP"}
-_WORD_LANGUAGE |= {"ko": "ko-KR", "el": "el-GR", "ru": "ru-RU", "uk": "uk-UA", "bg": "bg-BG"}
-_WORD_LANGUAGE |= {"zh-hant-hk": "zh-HK", "zh-hant-mo": "zh-MO"}
 
 
 def mark_run_language(

@@ -9,17 +9,17 @@ any house style it lacks, with the shipped look, so an older or pared-down refer
 still gives a whole document.
 
 The header and footer hold placeholders that each briefing fills with its own text
-(:data:`PLACEHOLDERS`): ``{title}`` and ``{jurisdiction}`` (the running head, shortened as
-in the PDF), ``{status}`` (DRAFT or FOR REVIEW, empty for a final briefing), ``{as_of}``
-and ``{brief_id}``. Page numbers are Word fields (``PAGE``, ``NUMPAGES``).
+(:data:`generator.render.docx_furniture.PLACEHOLDERS`): ``{title}`` and ``{jurisdiction}``
+(the running head, shortened as in the PDF), ``{status}`` (DRAFT or FOR REVIEW, empty for
+a final briefing), ``{as_of}``, ``{facts_as_of}`` ("Facts as of" and the date, in the
+briefing's language), ``{brief_id}`` and ``{page_of_pages}`` (the page numbers as Word
+fields, ``PAGE`` and ``NUMPAGES``, in the words of the briefing's language).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,15 +31,10 @@ from docx.shared import Mm, Pt, RGBColor
 
 from generator.render.docx_xml import (
     drop_package_parts,
-    field_runs,
     reproducible_zip,
     table_header_look,
-    xml_text,
 )
 
-#: The placeholders a reference document's header and footer may hold.
-PLACEHOLDERS = ("title", "jurisdiction", "status", "as_of", "brief_id")
-_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 #: A4 with the PDF's margins (top, right, bottom, left), in millimetres.
 PAGE = (210, 297)
 MARGINS = (24, 18, 22, 20)
@@ -145,16 +140,6 @@ def style_ids(document: Any) -> dict[str, str]:
     return ids
 
 
-def fill_placeholders(document: Any, values: Mapping[str, str]) -> None:
-    """Put the briefing's text in place of the placeholders of every header and footer."""
-    for paragraph in _furniture_paragraphs(document):
-        texts = [t for t in paragraph._p.iter() if t.tag.endswith("}t")]
-        whole = "".join(t.text or "" for t in texts)
-        for match in reversed(list(_PLACEHOLDER.finditer(whole))):
-            _replace_span(texts, match.start(), match.end(), values.get(match.group(1), ""))
-            whole = "".join(t.text or "" for t in texts)
-
-
 def make_reference_docx(path: Path) -> None:
     """Write the shipped reference document to ``path`` (the same bytes every time)."""
     import docx
@@ -249,43 +234,5 @@ def _furniture(document: Any, width: int) -> None:
     head.add_run("{status}", document.styles["Status Mark"])
     foot = section.footer.paragraphs[0]
     foot.style = document.styles["Footer"]
-    foot.add_run("Facts as of {as_of}\tPage ")
-    foot._p.extend(field_runs("PAGE", "1"))
-    foot.add_run(" of ")
-    foot._p.extend(field_runs("NUMPAGES", "1"))
-
-
-def _furniture_paragraphs(document: Any) -> Iterator[Any]:
-    for section in document.sections:
-        for part in (
-            section.header,
-            section.first_page_header,
-            section.even_page_header,
-            section.footer,
-            section.first_page_footer,
-            section.even_page_footer,
-        ):
-            if part.is_linked_to_previous:
-                continue
-            yield from part.paragraphs
-            for table in part.tables:
-                for row in table.rows:
-                    for cell in row.cells:
-                        yield from cell.paragraphs
-
-
-def _replace_span(texts: list[Any], start: int, end: int, value: str) -> None:
-    """Replace characters ``start:end`` of the texts' joined text with ``value``: the first
-    text element touched takes it (keeping its run's look), the others lose their share."""
-    at = 0
-    placed = False
-    for element in texts:
-        text = element.text or ""
-        lo, hi = at, at + len(text)
-        at = hi
-        if hi <= start or lo >= end:
-            continue
-        before = text[: max(0, start - lo)]
-        after = text[max(0, end - lo) :] if end < hi else ""
-        element.text = before + ("" if placed else xml_text(value)) + after
-        placed = True
+    # Both written in the briefing's language when it is built (docx_furniture.py).
+    foot.add_run("{facts_as_of}\t{page_of_pages}")

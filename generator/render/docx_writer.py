@@ -25,7 +25,9 @@ from generator import __version__
 from generator.errors import Diagnostic, TemplateError
 from generator.factsheet import FactSheet, author_names
 from generator.render.docx_body import Body
-from generator.render.docx_styles import ensure_styles, fill_placeholders
+from generator.render.docx_furniture import PAGE_MESSAGE, Furniture, fill_furniture
+from generator.render.docx_lang import mark_run_language
+from generator.render.docx_styles import ensure_styles
 from generator.render.docx_xml import (
     drop_package_parts,
     reproducible_zip,
@@ -80,7 +82,7 @@ def render_docx(
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
     Body(document, sheet, view, fields=fields).write()
-    fill_placeholders(document, _furniture_values(view))
+    fill_furniture(document, _furniture(view, sheet))
     _core_properties(document, sheet, view)
     set_custom_properties(
         document.part.package,
@@ -137,15 +139,29 @@ def _reference_error(shown: str, message: str) -> TemplateError:
     return TemplateError(diagnostic.format(), [diagnostic])
 
 
-def _furniture_values(view: BriefView) -> dict[str, str]:
+def _furniture(view: BriefView, sheet: FactSheet) -> Furniture:
+    """The header's and footer's text in the briefing's language, and how a run of it
+    in an East Asian script is marked (its font and language, as in the body)."""
+    from generator.render.script_marks import stated_names
+
     head = view.title_block
-    return {
+    words = view.i18n
+    gettext = words.gettext if words is not None else str
+    as_of = long_date(head.as_of, words.locale if words else "en")
+    names = stated_names(sheet)
+
+    def mark(run: Any, text: str) -> None:
+        mark_run_language(run, text, None, view.language, head.jurisdiction, names)
+
+    values = {
         "title": head.short_title,
         "jurisdiction": head.short_jurisdiction,
         "status": _page_mark(view),
-        "as_of": long_date(head.as_of, view.i18n.locale if view.i18n else "en"),
+        "as_of": as_of,
+        "facts_as_of": f"{gettext('Facts as of')} {as_of}",
         "brief_id": view.brief_id,
     }
+    return Furniture(values, gettext(PAGE_MESSAGE), mark)
 
 
 def _page_mark(view: BriefView) -> str:

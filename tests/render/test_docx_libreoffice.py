@@ -94,3 +94,23 @@ def test_a_reference_saved_by_libreoffice_gives_the_same_briefing(tmp_path):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [entry.heading for entry in view.contents]
     assert document.sections[0].header.paragraphs[0].text.endswith("\tDRAFT")
+
+
+def test_a_korean_docx_prints_its_page_numbers_in_korean_order(tmp_path):
+    """The footer's fields sit where the Korean words put them: "N쪽 중 n쪽" ("page n of
+    N"), with the numbers LibreOffice counted."""
+    sheet = make_sheet(rich_data() | {"language": "ko"})
+    source = tmp_path / "rich-ko.docx"
+    source.write_bytes(render_docx(sheet, "rich-ko", TEMPLATES, sheet_sha="0" * 64).docx)
+    result = _soffice(tmp_path, "pdf", source, tmp_path)
+    pdf = tmp_path / "rich-ko.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stdout + result.stderr
+    pages = len(PdfReader(pdf).pages)
+    assert pages >= 2
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    squeezed = "".join(text.split())
+    for number in range(1, pages + 1):
+        assert f"{pages}쪽중{number}쪽" in squeezed
+    assert "Page" not in text
