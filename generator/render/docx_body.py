@@ -16,6 +16,12 @@ from typing import Any
 
 from generator.factsheet import FactSheet
 from generator.render.docx_figures import write_charts_at, write_panel
+from generator.render.docx_graphics import (
+    card_anchor,
+    scheduled_note,
+    write_risk_matrix,
+    write_sites,
+)
 from generator.render.docx_text import TextWriter, new_table, source_anchor
 from generator.render.docx_xml import internal_link, toc_begin, toc_end
 from generator.render.i18n import Language
@@ -225,6 +231,7 @@ class Body:
                 # On a line of its own, as the HTML sets it under the amount.
                 self.text.run(paragraph, "").add_break()
                 self.text.run(paragraph, entry.note)
+        write_sites(self)
 
     def key_facts(self) -> None:
         self.heading(1, self._("Key facts"), "key-facts")
@@ -267,20 +274,24 @@ class Body:
         self.heading(1, self._("Timeline"), "timeline")
         entries = self.view.timeline
         table = self._data_table((self._("Date"), self._("Event")), len(entries), TIMELINE_COLUMNS)
-        for row, entry, i in zip(table.rows[1:], entries, self.indexes.timeline, strict=True):
-            self.text.run(row.cells[0].paragraphs[0], partial_date(entry.date, self.locale))
+        rows = zip(table.rows[1:], entries, self.indexes.timeline, strict=True)
+        for position, (row, entry, i) in enumerate(rows):
+            when = partial_date(entry.date, self.locale) + scheduled_note(self, position)
+            self.text.run(row.cells[0].paragraphs[0], when)
             self._markdown_field(row.cells[1], f"timeline[{i}].event", entry.event, 4)
             self._sources_line(row.cells[1], entry.sources)
         _tidy_cells(table)
 
     def challenges(self) -> None:
         self.heading(1, self._("Challenges"), "challenges")
+        write_risk_matrix(self)
         order = iter(self.indexes.challenges)
         for group in self.view.challenge_groups:
             self.heading(2, group.label, None)
             for challenge in group.challenges:
                 i = next(order)
-                self.heading(3, challenge.title, None, f"challenges[{i}].title")
+                card = self.heading(3, challenge.title, None, f"challenges[{i}].title")
+                self.text.anchor(card, card_anchor(challenge.anchor))
                 self.paragraph(
                     "Severity", self._("Severity: %(level)s") % {"level": challenge.severity_label}
                 )

@@ -1,5 +1,6 @@
 """The figures of a DOCX briefing (format 2): the key-figures panel and each chart's numbers.
 
+Every word written here is a catalog message, in the briefing's language (``body._``).
 Word gets the panel as a table (the large figure, then what it is, its year and its
 sources) and each chart as its caption and the table of the numbers behind it, as the
 PDF prints after the chart. The drawing itself is not embedded: a DOCX is for editing
@@ -12,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from generator.render.figures import ChartView
+from generator.render.i18n import N_
 
 #: The share of the text width each column of the panel takes.
 PANEL_COLUMNS = (0.35, 0.65)
-#: What a chart's first column names, by the kind of its x values.
-X_NAMES = {"year": "Year", "date": "Date", "category": "Category"}
+#: What a chart's first column names, by the kind of its x values (translated where
+#: written: the same messages as the HTML's and PDF's tables of a chart's numbers).
+X_NAMES = {"year": N_("Year"), "date": N_("Date"), "category": N_("Category")}
 
 
 def write_panel(body: Any) -> None:
@@ -24,7 +27,7 @@ def write_panel(body: Any) -> None:
     figures = body.view.key_figures
     if not figures:
         return
-    body.paragraph("Label", "Key figures")
+    body.paragraph("Label", body._("Key figures"))
     table = body._glance_table(len(figures))
     body._widths(table, PANEL_COLUMNS)
     for row, figure in zip(table.rows, figures, strict=True):
@@ -42,7 +45,7 @@ def write_chart(body: Any, chart: ChartView) -> None:
     body.paragraph("Label", chart.title)
     if chart.note:
         body.paragraph("Entry Sources", chart.note)
-    headings = (X_NAMES[chart.x_kind], *(f"{s.title} ({chart.unit})" for s in chart.series))
+    headings = (body._(X_NAMES[chart.x_kind]), *(f"{s.title} ({chart.unit})" for s in chart.series))
     shares = (0.3, *([0.7 / len(chart.series)] * len(chart.series)))
     table = body._data_table(headings, len(chart.categories), shares)
     for r, category in enumerate(chart.categories):

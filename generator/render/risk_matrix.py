@@ -9,7 +9,7 @@ column still says "nothing is high". Within a cell, challenges keep the cards' o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,8 +63,12 @@ class RiskMatrix:
         return sum(len(cell) for row in self.rows for cell in row.cells)
 
 
-def risk_matrix(groups: Sequence[_Group]) -> RiskMatrix | None:
-    """The matrix of the view's challenge groups; None when there are no challenges."""
+def risk_matrix(
+    groups: Sequence[_Group], translate: Callable[[str], str] = str
+) -> RiskMatrix | None:
+    """The matrix of the view's challenge groups; None when there are no challenges. The
+    columns' words are the severity labels through ``translate`` (the briefing's language:
+    the groups' labels already are)."""
     rows = tuple(
         MatrixRow(
             group.category,
@@ -82,4 +86,4 @@ def risk_matrix(groups: Sequence[_Group]) -> RiskMatrix | None:
     )
     if not rows:
         return None
-    return RiskMatrix(tuple((s, SEVERITY_LABELS[s]) for s in SEVERITY_ORDER), rows)
+    return RiskMatrix(tuple((s, translate(SEVERITY_LABELS[s])) for s in SEVERITY_ORDER), rows)

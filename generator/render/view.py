@@ -203,7 +203,7 @@ def build_view(
         key_figures=panel,
         charts=charts,
         timeline_strip=timeline_strip([e.date for e in timeline], sheet.as_of),
-        risk_matrix=risk_matrix(groups),
+        risk_matrix=risk_matrix(groups, lang.gettext),
         locator_map=locator_map(sheet.initiative.sites or ()),
     )
 

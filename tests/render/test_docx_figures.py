@@ -35,8 +35,10 @@ def test_the_panel_and_every_charts_numbers_are_word_tables() -> None:
         tables
     )
     labels = [p.text for p in document.paragraphs if p.style.name == "Label"]
-    assert labels[:5] == [
+    assert labels[:6] == [
         "Key figures",
+        # The locator map's sites, after "Initiative at a glance" (test_docx_graphics.py).
+        "Site",
         "Output by line",
         "Capacity by year",
         "Jobs by phase",
