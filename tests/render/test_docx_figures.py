@@ -50,3 +50,19 @@ def test_the_panel_and_every_charts_numbers_are_word_tables() -> None:
     last = {text: i for i, text in enumerate(texts)}
     assert last["Outlook"] < last["Jobs by phase"] < last["Output, both lines"] < last["Sources"]
     assert last["Output by line"] < last["Challenges"]
+
+
+def test_the_figures_labels_are_in_the_sheets_language() -> None:
+    data = four_charts_data() | {"language": "fr"}
+    document = docx.Document(
+        io.BytesIO(render_docx(make_sheet(data), "f", TEMPLATES, sheet_sha="ab" * 32).docx)
+    )
+    labels = [p.text for p in document.paragraphs if p.style.name == "Label"]
+    assert labels[0] == "Chiffres clés"
+    tables = [rows(t) for t in document.tables]
+    assert [t[0] for t in tables if t[1][0] == "2026"][:1] == [
+        ["Année", "Cells from line A (GWh)", "Cells from line B (GWh)"]
+    ]
+    assert [t[0][0] for t in tables if t[1][0] == "Phase 1"] == ["Catégorie"]
+    firsts = {t[0][0] for t in tables}
+    assert not {"Year", "Category", "Key figures"} & (firsts | set(labels))
