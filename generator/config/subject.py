@@ -16,6 +16,8 @@ from collections.abc import Mapping
 SUBJECT_FIELDS: tuple[str, ...] = ("title", "as_of", "jurisdiction", "status", "id", "stage")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+#: Runs of white space, but for the no-break spaces (U+00A0, U+2007, U+202F).
+_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 class SubjectTemplateError(ValueError):
@@ -50,8 +52,12 @@ def parse_subject(template: str) -> list[tuple[str, str | None]]:
 
 
 def header_text(value: str) -> str:
-    """``value`` on one line: line breaks and control characters become single spaces."""
-    return " ".join(_CONTROL.sub(" ", value).split())
+    """``value`` on one line: line breaks and control characters become single spaces.
+
+    A no-break space is kept: it is typography (French « guillemets » hold narrow ones,
+    ``smart_quotes``), not a break, and a header may carry it as any other character.
+    """
+    return " ".join(w for w in _SPACES.split(_CONTROL.sub(" ", value)) if w)
 
 
 def render_subject(template: str, values: Mapping[str, str]) -> str:

@@ -1,8 +1,8 @@
 """Markdown fields in the email: plain text for the text part, HTML without anchors.
 
 Both renderings start from the project's one Markdown recipe (``render.make_markdown``:
-CommonMark, raw HTML off, safe links only, images as their alt text) and change only
-what a mail client needs changed:
+CommonMark, raw HTML off, safe links only, images as their alt text, the briefing's
+language's typographic quotes) and change only what a mail client needs changed:
 
 - Citations are numbers against the Sources list at the end of the body, ``[1, 3]``,
   never links to ``#source-1``: mail clients drop in-message anchors, or resolve them
@@ -81,9 +81,11 @@ def _unlink_local(state: StateCore) -> None:
         block.children = kept
 
 
-def email_markdown() -> MarkdownIt:
-    """The project's Markdown recipe, with citations as numbers and local links as text."""
-    md = make_markdown()
+def email_markdown(language: str | None = None) -> MarkdownIt:
+    """The project's Markdown recipe, with citations as numbers and local links as text;
+    straight quotes become ``language``'s typographic ones, as in the briefing (None:
+    kept as written)."""
+    md = make_markdown(language)
     md.add_render_rule("citation", _render_citation)
     md.core.ruler.push("email_links", _unlink_local)
     return md
@@ -95,16 +97,19 @@ def markdown_html(
     *,
     inline: bool = False,
     heading_level: int = HEADING_LEVEL,
+    language: str | None = None,
 ) -> Markup:
-    """A Markdown field as HTML for the email: no anchors, citations as ``[n]``."""
+    """A Markdown field as HTML for the email: no anchors, citations as ``[n]``, quotes
+    in ``language``."""
     env: dict[str, Any] = {"source_numbers": numbers, "heading_level": heading_level}
-    md = email_markdown()
+    md = email_markdown(language)
     return Markup(md.renderInline(text, env) if inline else md.render(text, env))
 
 
-def markdown_text(text: str, numbers: Mapping[str, int]) -> str:
-    """A Markdown field as plain text: paragraphs apart, lists marked, no Markdown syntax."""
-    tokens = email_markdown().parse(text, {"source_numbers": numbers})
+def markdown_text(text: str, numbers: Mapping[str, int], language: str | None = None) -> str:
+    """A Markdown field as plain text: paragraphs apart, lists marked, no Markdown syntax,
+    quotes in ``language``."""
+    tokens = email_markdown(language).parse(text, {"source_numbers": numbers})
     writer = _TextWriter(numbers)
     for token in tokens:
         writer.block(token)

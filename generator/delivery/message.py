@@ -28,12 +28,13 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from generator.config import Mailbox, header_text, render_subject
 from generator.delivery.changes import Change
+from generator.delivery.email_graphics import email_matrix
 from generator.delivery.markup import (
     HEADING_LEVEL,
     citation_text,
@@ -139,11 +140,19 @@ class EmailView:
     language: Language | None = None
     #: The key-figures panel (format 2), as in the briefing; empty: no panel.
     figures: tuple[FigureLine, ...] = ()
+    #: The risk matrix of the challenges (``render.RiskMatrix``; email_graphics.py), for
+    #: the HTML part; None: no challenges.
+    matrix: Any = None
 
     @property
     def summary_text(self) -> str:
         """The summary as plain text, its citations written as ``[1, 3]``."""
-        return markdown_text(self.summary, self.numbers)
+        return markdown_text(self.summary, self.numbers, self.quotes)
+
+    @property
+    def quotes(self) -> str | None:
+        """The language whose quotes the Markdown fields get (None: as written)."""
+        return self.language.tag if self.language is not None else None
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,8 @@ class Body:
 
     text: str
     html: str
+    #: The language they are written in: the subject's words (:func:`subject_values`).
+    language: Language | None = None
 
 
 def email_view(
@@ -166,10 +177,12 @@ def email_view(
 
     ``brand`` is the house style (``config.Brand``; None: no brand.yaml); the words are
     in the sheet's language, from the catalogs under ``templates_dir`` (None: English)."""
-    from generator.render import brand_view, key_figures
+    from generator.render import brand_view, key_figures, typeset
 
     lang = _language(sheet.language, templates_dir)
     loc = lang.locale
+    # Plain-text fields with the language's quotes, as the briefing prints them.
+    sheet = typeset(sheet)
 
     house = brand_view(brand, brief_id=brief_id, sheet=sheet, locale=loc)
     panel = key_figures(sheet, lang)
@@ -178,6 +191,15 @@ def email_view(
     cited = [*(i for figure in panel for i in figure.sources), *cited_ids(sheet.summary)]
     numbers = number_sources(cited, [s.id for s in sheet.sources])
     shown = set(cited) & set(numbers)
+    challenges = tuple(
+        ChallengeLine(
+            c.title,
+            c.severity,
+            lang.label(SEVERITY_LABELS, c.severity),
+            lang.label(CATEGORY_LABELS, c.category),
+        )
+        for c in ordered_challenges(sheet.challenges)
+    )
     return EmailView(
         brief_id=brief_id,
         title=sheet.title,
@@ -190,15 +212,8 @@ def email_view(
         summary=sheet.summary,
         numbers={k: v for k, v in numbers.items() if k in shown},
         facts=tuple(FactLine(f.label, format_number(f.value, loc)) for f in sheet.key_facts),
-        challenges=tuple(
-            ChallengeLine(
-                c.title,
-                c.severity,
-                lang.label(SEVERITY_LABELS, c.severity),
-                lang.label(CATEGORY_LABELS, c.category),
-            )
-            for c in ordered_challenges(sheet.challenges)
-        ),
+        challenges=challenges,
+        matrix=email_matrix(challenges, lang.gettext),
         sources=tuple(
             SourceLine(numbers[s.id], s.title, s.publisher, s.url)
             for s in sorted(sheet.sources, key=lambda s: numbers[s.id])
@@ -239,14 +254,15 @@ def render_body(view: EmailView, templates_dir: Path) -> Body:
 
     try:
         lang = view.language
-        html_env = _email_filters(make_environment(templates_dir, language=lang), html=True)
+        html_env = make_environment(templates_dir, language=lang)
+        html_env = _email_filters(html_env, html=True, language=view.quotes)
         css = read_stylesheet(html_env, f"{EMAIL_TEMPLATES}/{CSS_NAME}")
         page = render_template(
             html_env, f"{EMAIL_TEMPLATES}/brief.html", view=view, source_numbers=view.numbers
         )
         # The plain-text part is not HTML: the same recipe, without escaping.
         text_env = make_environment(templates_dir, output="text", language=lang)
-        text_env = _email_filters(text_env, html=False)
+        text_env = _email_filters(text_env, html=False, language=view.quotes)
         text = render_template(
             text_env, f"{EMAIL_TEMPLATES}/brief.txt", view=view, source_numbers=view.numbers
         )
@@ -257,15 +273,18 @@ def render_body(view: EmailView, templates_dir: Path) -> Body:
     inliner = css_inline.CSSInliner(
         load_remote_stylesheets=False, keep_at_rules=True, extra_css=str(css)
     )
-    return Body(text=wrap_text(text), html=inliner.inline(page))
+    return Body(text=wrap_text(text), html=inliner.inline(page), language=view.language)
 
 
-def _email_filters(env: jinja2.Environment, *, html: bool) -> jinja2.Environment:
+def _email_filters(
+    env: jinja2.Environment, *, html: bool, language: str | None = None
+) -> jinja2.Environment:
     """Replace the briefing's Markdown filters with the email's, in ``env``.
 
     The briefing's filters link citations to ``#source-N``, an anchor mail clients drop;
     the email's number them against the body's Sources list, and give the text part
     plain text. A project's own email templates get the same filters by the same names.
+    Quotes are ``language``'s, as in the briefing.
     """
     import jinja2
 
@@ -277,14 +296,16 @@ def _email_filters(env: jinja2.Environment, *, html: bool) -> jinja2.Environment
         context: jinja2.runtime.Context, text: str, heading_level: int = HEADING_LEVEL
     ) -> str:
         if html:
-            return markdown_html(text, numbers(context), heading_level=heading_level)
-        return markdown_text(text, numbers(context))
+            return markdown_html(
+                text, numbers(context), heading_level=heading_level, language=language
+            )
+        return markdown_text(text, numbers(context), language)
 
     @jinja2.pass_context
     def markdown_inline(context: jinja2.runtime.Context, text: str) -> str:
         if html:
-            return markdown_html(text, numbers(context), inline=True)
-        return " ".join(markdown_text(text, numbers(context)).split())
+            return markdown_html(text, numbers(context), inline=True, language=language)
+        return " ".join(markdown_text(text, numbers(context), language).split())
 
     @jinja2.pass_context
     def cite(context: jinja2.runtime.Context, ids: Sequence[str]) -> str:
@@ -302,15 +323,22 @@ def message_id(content_hash: str, recipient: Mailbox, generation: int, domain: s
     return f"<{content_hash[:20]}.{who}{resend}@{domain}>"
 
 
-def subject_values(sheet: FactSheet, brief_id: str) -> dict[str, str]:
-    """The fields a subject template may use, as plain text."""
+def subject_values(
+    sheet: FactSheet, brief_id: str, language: Language | None = None
+) -> dict[str, str]:
+    """The fields a subject template may use, as plain text; ``{stage}`` is the stage's
+    label in ``language`` (the body's; None: English), as the briefing writes it, and
+    the title and jurisdiction have the sheet's language's quotes, as the body's."""
+    from generator.render import smart_quotes
+
+    words = language or Language(sheet.language, "en", gettext.NullTranslations())
     return {
-        "title": sheet.title,
+        "title": smart_quotes(sheet.title, sheet.language),
         "as_of": sheet.as_of.isoformat(),
-        "jurisdiction": sheet.jurisdiction,
+        "jurisdiction": smart_quotes(sheet.jurisdiction, sheet.language),
         "status": sheet.status,
         "id": brief_id,
-        "stage": STAGE_LABELS[sheet.initiative.stage],
+        "stage": words.label(STAGE_LABELS, sheet.initiative.stage),
     }
 
 

@@ -223,7 +223,7 @@ def build_message(
     message = compose(
         body,
         subject_template=delivery.config.subject,
-        values=subject_values(item.edition.sheet, item.edition.brief_id),
+        values=subject_values(item.edition.sheet, item.edition.brief_id, body.language),
         sender=sender,
         recipient=item.recipient,
         date=date,

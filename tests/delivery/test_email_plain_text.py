@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from generator.delivery.markup import display_width, wrap_line
 from generator.factsheet import cited_ids, number_sources
+from generator.render import smart_quotes
 from tests.conftest import REPO
 from tests.delivery.test_send import run, write_delivery
 
@@ -135,7 +136,9 @@ def test_citations_match_the_sources_listed_at_the_end(hong_kong, smtp_server):
     for source in data["sources"]:
         if source["id"] in cited_ids(data["summary"]):
             entry = listed[numbers[source["id"]]]
-            assert entry.startswith(f"{source['title']}, {source['publisher']}"), entry
+            # As the briefing prints them: typographic apostrophes ("MEXC’s").
+            title, publisher = (smart_quotes(source[k], "en-GB") for k in ("title", "publisher"))
+            assert entry.startswith(f"{title}, {publisher}"), entry
             # The URL is whole on one line of the message.
             assert source.get("url") is None or f"<{source['url']}>" in entry
 
