@@ -1,11 +1,11 @@
 """The figures of a DOCX briefing (format 2): the key-figures panel and each chart's numbers.
 
-Every word written here is a catalog message, in the briefing's language (``body._``).
 Word gets the panel as a table (the large figure, then what it is, its year and its
 sources) and each chart as its caption and the table of the numbers behind it, as the
 PDF prints after the chart. The drawing itself is not embedded: a DOCX is for editing
 and reuse, where the numbers are what a reader copies, and a picture would be a second,
-unsourced copy of them.
+unsourced copy of them. Every word written here is a catalog message in the briefing's
+language (``body._``), the same as the HTML's and the PDF's.
 """
 
 from __future__ import annotations

@@ -82,7 +82,8 @@ def fill_furniture(document: Any, furniture: Furniture) -> None:
         _replace_all(texts, _LEGACY_AS_OF, lambda match: values.get("facts_as_of", ""))
         _replace_all(texts, _PLACEHOLDER, lambda match: values.get(match.group(1), ""))
         for text in [t for t in texts if _MARK in (t.text or "")]:
-            _write_page_fields(text, page_pieces(furniture.page_message), furniture.mark)
+            _write_page_fields(text, page_pieces(furniture.page_message))
+        # Every run, the page label's new ones included, marked with its language.
         for run in paragraph._p.iter(qn("w:r")):
             words = "".join(t.text or "" for t in run.iter(qn("w:t")))
             if words:
@@ -132,9 +133,7 @@ def _replace_span(texts: list[Any], start: int, end: int, value: str) -> None:
         placed = True
 
 
-def _write_page_fields(
-    text: Any, pieces: list[tuple[str, str]], mark: Callable[[Any, str], None]
-) -> None:
+def _write_page_fields(text: Any, pieces: list[tuple[str, str]]) -> None:
     """Split the run holding ``text`` (a ``<w:t>`` with the page mark) at the mark and put
     the page message's words and fields there, each run with the placeholder run's look."""
     run = text.getparent()
@@ -146,7 +145,6 @@ def _write_page_fields(
     for kind, value in pieces:
         if kind == "text":
             made.append(_run(look, value))
-            mark(made[-1], value)
         else:
             made += field_runs(value, _SHOWN)
     for element in made:
