@@ -99,8 +99,10 @@ def test_a_french_email_speaks_french_in_its_subject_quotes_and_matrix(
         ],
     ]
     assert "<svg" not in html.lower()
-    # The text part keeps its list: one line a challenge, severity first.
+    # The text part keeps its list: one line a challenge, severity first; a key fact's
+    # colon is set as French sets it.
     assert "- [Moyenne] Wages climb (Main-d'œuvre)" in plain
+    assert "- Jobs\u00a0: 100" in plain
 
 
 @pytest.mark.parametrize(
@@ -114,6 +116,7 @@ def test_the_stage_and_quotes_follow_the_language(
     assert subject.startswith(f"[Brief] {stage}: ")
     assert quoted in subject and quoted in plain and quoted in html
     assert matrix_of(html)["cells"][0][0] == ("th", {"de": "Kategorie", "ja": "区分"}[language])
+    assert {"de": "- Jobs: 100", "ja": "- Jobs：100"}[language] in plain
 
 
 def test_an_english_subject_keeps_the_english_stage(project, write_brief, smtp_server):
