@@ -94,6 +94,15 @@ def test_a_reference_saved_by_libreoffice_gives_the_same_briefing(tmp_path):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [entry.heading for entry in view.contents]
     assert document.sections[0].header.paragraphs[0].text.endswith("\tDRAFT")
+    # The footer's placeholders survive LibreOffice's saving: filled, the page numbers
+    # as fields.
+    from docx.oxml.ns import qn
+
+    footer = document.sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("Facts as of 20 January 2026\tPage ")
+    fields = [t.text.strip() for t in footer._p.iter(qn("w:instrText"))]
+    fields += [f.get(qn("w:instr")).strip() for f in footer._p.iter(qn("w:fldSimple"))]
+    assert sorted(fields) == ["NUMPAGES", "PAGE"]
 
 
 def test_a_korean_docx_prints_its_page_numbers_in_korean_order(tmp_path):
