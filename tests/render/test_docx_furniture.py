@@ -145,3 +145,18 @@ def test_no_placeholder_is_left_in_any_part(tmp_path):
         if name.startswith("word/"):
             assert b"{page_of_pages}" not in blob and b"{facts_as_of}" not in blob, name
             assert "\ue000".encode() not in blob, name
+
+
+def test_a_placeholder_word_split_across_runs_is_still_filled(tmp_path):
+    templates = own_templates(tmp_path)
+    reference = docx.Document(str(TEMPLATES / "reference.docx"))
+    footer = reference.sections[0].footer.paragraphs[0]
+    for paragraph_run in list(footer._p.iter(qn("w:r"))):
+        footer._p.remove(paragraph_run)
+    # Word splits a run where an edit or a spelling mark fell.
+    for piece in ("{facts_", "as_of} | {page_", "of_pages}"):
+        footer.add_run(piece)
+    reference.save(str(templates / "reference.docx"))
+    assert "".join(footer_pieces(render("de", templates))) == (
+        "Stand der Angaben 20. Januar 2026 | Seite {PAGE} von {NUMPAGES}"
+    )
