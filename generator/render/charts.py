@@ -36,6 +36,7 @@ from markupsafe import Markup
 
 from generator.render.branding import FONT_STACKS
 from generator.render.chart_layout import LABEL_PAD, TICK_PAD, margins
+from generator.render.chart_svg import plain_svg
 from generator.render.figures import ChartView
 from generator.render.numbers import format_amount
 from generator.render.palette import chart_palette
@@ -55,7 +56,6 @@ FIGURE_SIZE = (6.3, 2.6)
 FONT_SIZE = 7.5
 #: At most this many steps on the value axis (matplotlib picks round ones).
 VALUE_TICKS = 5
-_GROUP_ID = re.compile(r'<g id="[^"]*"')
 _registered: set[Path] = set()
 
 
@@ -96,7 +96,7 @@ def draw_charts(
             drawings[chart.id] = ChartDrawing(uri=f"data:image/svg+xml;base64,{data}")
             continue
         stack = FONT_STACKS["Noto Sans"].html.replace('"', "'")
-        svg = _PDF_FAMILIES.sub(f"font-family: {stack}", svg)
+        svg = _PDF_FAMILIES.sub(f'font-family="{stack}"', svg)
         head, body = svg.split(">", 1)
         head = _SIZE.sub("", head)
         title = f"{chart.anchor}-alt"
@@ -106,7 +106,7 @@ def draw_charts(
     return drawings
 
 
-_PDF_FAMILIES = re.compile(r"font-family: 'Brief Sans'(, 'Brief Sans CJK')?")
+_PDF_FAMILIES = re.compile(r"font-family=\"'Brief Sans'(, 'Brief Sans CJK')?\"")
 _SIZE = re.compile(r' (width|height)="[^"]*"')
 
 
@@ -138,26 +138,7 @@ def _drawn(chart: ChartView, fonts_dir: Path, colours: tuple[tuple[str, Any], ..
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata=_NO_METADATA)
     text = buffer.getvalue()
-    return tidy_svg(text[text.index("<svg") :])
-
-
-def tidy_svg(svg: str) -> str:
-    """matplotlib's SVG without what costs WeasyPrint time and shows nothing: the ids of
-    its groups (``figure_1``..., which would repeat on a page of charts), the
-    ``rotate(-0 ...)`` of every upright text and coordinates' digits past a hundredth of
-    a point."""
-    svg = _GROUP_ID.sub("<g", svg)
-    svg = _UPRIGHT.sub("", svg)
-    return _DIGITS.sub(_rounded, svg).strip()
-
-
-_UPRIGHT = re.compile(r' transform="rotate\(-0 [-\d. ]+\)"')
-_DIGITS = re.compile(r"(?<![\w#.-])(-?\d+\.\d{3,})(?![\w.])")
-
-
-def _rounded(match: re.Match[str]) -> str:
-    text = f"{float(match.group(1)):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return plain_svg(text[text.index("<svg") :])
 
 
 #: SVG metadata matplotlib would write: none (no date, no version).
@@ -230,6 +211,9 @@ def _figure(chart: ChartView, palette: Mapping[str, Any]) -> Any:
 
     figure = Figure(figsize=FIGURE_SIZE)
     axes = figure.add_subplot()
+    # Their backgrounds are transparent: not drawn at all, they cost nothing to print.
+    figure.patch.set_visible(False)
+    axes.patch.set_visible(False)
     horizontal = chart.kind == "bar"
     values = axes.xaxis if horizontal else axes.yaxis
     values.set_major_locator(MaxNLocator(nbins=VALUE_TICKS, steps=[1, 2, 2.5, 5, 10]))
