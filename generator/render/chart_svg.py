@@ -27,6 +27,7 @@ from typing import Any
 _SVG = "{http://www.w3.org/2000/svg}"
 _UPRIGHT = re.compile(r"rotate\(-0 [-\d. ]+\)")
 _DIGITS = re.compile(r"(?<![\w#.-])(-?\d+\.\d{3,})(?![\w.])")
+_GEOMETRY = frozenset({"d", "x", "y", "width", "height", "transform", "viewBox"})
 _RULE = re.compile(r"\*\s*\{([^}]*)\}")
 
 
@@ -47,8 +48,7 @@ def plain_svg(svg: str) -> str:
         if len(defs) == 0:
             _remove(defs)
     _unwrap_groups(root)
-    text = etree.tostring(root, encoding="unicode")
-    return _DIGITS.sub(_rounded, text).strip()
+    return etree.tostring(root, encoding="unicode").strip()
 
 
 def _plain_element(element: Any) -> None:
@@ -61,6 +61,9 @@ def _plain_element(element: Any) -> None:
     transform = element.get("transform")
     if transform is not None and _UPRIGHT.fullmatch(transform.strip()):
         del element.attrib["transform"]
+    # Geometry only: a text's words ("2.500" in German) are never touched.
+    for name in _GEOMETRY.intersection(element.attrib):
+        element.set(name, _DIGITS.sub(_rounded, element.get(name)))
 
 
 def _set_declarations(element: Any, declarations: str) -> None:

@@ -54,8 +54,8 @@ CHART_FAMILIES = ["Brief Sans", "Brief Sans CJK"]
 FIGURE_SIZE = (6.3, 2.6)
 #: Text size in points, as the briefing's tables.
 FONT_SIZE = 7.5
-#: At most this many steps on the value axis (matplotlib picks round ones).
-VALUE_TICKS = 5
+#: At most this many steps on the value axis (matplotlib picks round ones: 1, 2, 2.5, 5).
+VALUE_TICKS = 6
 _registered: set[Path] = set()
 
 
