@@ -141,6 +141,20 @@ def _drawn(chart: ChartView, fonts_dir: Path, colours: tuple[tuple[str, Any], ..
     return plain_svg(text[text.index("<svg") :])
 
 
+def chart_engine_file() -> str:
+    """The file that names the matplotlib release in use (its ``_version.py``): an input
+    of every briefing with charts, so an upgrade, which may draw other bytes, rebuilds
+    them. Found without importing matplotlib."""
+    from importlib.util import find_spec
+
+    spec = find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return ""
+    package = Path(spec.origin)
+    version = package.with_name("_version.py")
+    return str(version if version.exists() else package)
+
+
 #: SVG metadata matplotlib would write: none (no date, no version).
 _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
