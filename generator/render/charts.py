@@ -56,7 +56,8 @@ FIGURE_SIZE = (6.3, 2.6)
 FONT_SIZE = 7.5
 #: At most this many steps on the value axis (matplotlib picks round ones: 1, 2, 2.5, 5).
 VALUE_TICKS = 6
-_registered: set[Path] = set()
+#: The fonts folder whose faces are registered (none yet: empty).
+_registered: list[Path] = []
 
 
 @dataclass(frozen=True)
@@ -160,24 +161,28 @@ _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
 def register_fonts(fonts_dir: Path) -> None:
-    """Add the shipped faces to matplotlib's font manager under their PDF family names."""
+    """Add the shipped faces to matplotlib's font manager under their PDF family names.
+
+    Done once per fonts folder: registering anew forgets matplotlib's font lookups, which
+    every chart would then pay for. A second folder (another project's templates in the
+    same process) replaces the first one's faces.
+    """
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
+    folder = fonts_dir.resolve()
+    if _registered == [folder]:
+        return
     manager = font_manager.fontManager
     ours = {family for _, family in CHART_FONTS}
-    paths = {str((fonts_dir / name).resolve()) for name, _ in CHART_FONTS}
     # A host font that calls itself "Brief Sans" is never chosen: only ours go by the name.
-    manager.ttflist = [e for e in manager.ttflist if e.name not in ours or e.fname in paths]
+    manager.ttflist = [e for e in manager.ttflist if e.name not in ours]
     for file_name, family in CHART_FONTS:
-        path = (fonts_dir / file_name).resolve()
-        if path in _registered:
-            continue
-        entry = font_manager.ttfFontProperty(FT2Font(str(path)))
+        entry = font_manager.ttfFontProperty(FT2Font(str(folder / file_name)))
         manager.ttflist.append(dataclasses.replace(entry, name=family))
-        _registered.add(path)
     # Forget lookups made before the faces were there, as FontManager.addfont does.
     manager._findfont_cached.cache_clear()
+    _registered[:] = [folder]
 
 
 def _families(chart: ChartView) -> list[str]:
