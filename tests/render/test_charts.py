@@ -192,3 +192,22 @@ def test_tick_numbers_are_the_briefings_and_years_stay_plain(
     assert years[:2] == ["2025", "2026"]
     values, _ = chart_texts(language, [(2025, 1.5), (2026, 0.25)])
     assert values == fractions
+
+
+def test_the_pdf_svg_is_plain_and_keeps_every_word() -> None:
+    import base64
+
+    from lxml import etree
+
+    sheet = FactSheet.model_validate(four_charts_data())
+    rendered = render_html(sheet, "x", TEMPLATES, target="pdf")
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    for uri in rendered.images:
+        svg = etree.fromstring(base64.b64decode(uri.split(",", 1)[1]))
+        assert not svg.xpath("//*[@style or @clip-path] | //s:clipPath | //s:style", namespaces=ns)
+        assert not [g for g in svg.xpath("//s:g", namespaces=ns) if not g.attrib or not len(g)]
+        assert svg.get("stroke-linejoin") == "round"
+    # Words are never rounded like coordinates: the tick 4,000 stays as written.
+    last = etree.fromstring(base64.b64decode(rendered.images[2].split(",", 1)[1]))
+    texts = [t.text for t in last.xpath("//s:text", namespaces=ns)]
+    assert "Phase 1" in texts and "4,000" in texts and "jobs" in texts
