@@ -17,7 +17,10 @@ load it. What it draws depends on nothing of the host:
   chart's id, so two charts on one page never share an id); the ids matplotlib gives its
   groups (``figure_1``...) are dropped, as they would repeat on a page of charts.
 
-The colours are the stylesheet's (:mod:`generator.render.palette`).
+The colours are the stylesheet's (:mod:`generator.render.palette`). For speed, the plot's
+margins are worked out here (:mod:`generator.render.chart_layout`) rather than by
+matplotlib's constrained layout, and the SVG is made plain for WeasyPrint
+(:mod:`generator.render.chart_svg`). Tick numbers are the briefing's locale's.
 """
 
 from __future__ import annotations
