@@ -267,7 +267,7 @@ class Session:
                 files.append((target_key(edition, "pdf"), pdf, deps))
                 if self.request.keeps_intermediate:
                     kept = with_base(prepared.printable[edition], base)
-                    used = self._deps(prepared.used["pdf"], extra)
+                    used = self._deps(prepared.used["pdf"], extra) | charts
                     files.append((target_key(edition, INTERMEDIATE), kept, used))
         return files
 
