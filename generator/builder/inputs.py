@@ -2,8 +2,9 @@
 
 An input key is a path relative to the project root (``briefs/<id>.yaml``,
 ``templates/<name>``), or ``tool:<name>`` for a file of a tool the build used
-(WeasyPrint, python-docx): that one lies outside the project, so the state records its path, which
-changes when the tool is upgraded or moved. A build and a merge find and hash inputs
+(WeasyPrint, python-docx, matplotlib for a briefing with charts): that one lies outside
+the project, so the state records its path, which changes when the tool is upgraded or
+moved. A build and a merge find and hash inputs
 through the same functions, so a merged folder's state is one the next build trusts.
 
 ``brand:<part>`` keys stand for a part of ``brand.yaml`` (its organisation, palette,
@@ -33,6 +34,8 @@ from generator.settings import Settings
 WEASYPRINT = "tool:weasyprint"
 #: The input key of the python-docx file a DOCX was made with.
 PYTHON_DOCX = "tool:python-docx"
+#: The input key of the matplotlib file a briefing's charts were drawn with.
+MATPLOTLIB = "tool:matplotlib"
 
 
 class InputProbe(Probe):

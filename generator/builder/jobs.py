@@ -73,6 +73,8 @@ class Prepared:
     inputs: tuple[str, ...] = ()
     #: What the leak check of the external edition needs (None: no internal content).
     guard: Guard | None = None
+    #: The matplotlib file the HTML's and PDF's charts were drawn with ("": no chart).
+    chart_tool: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
         rendered.images,
         inputs,
         guard,
+        rendered.chart_tool,
     )
 
 
@@ -178,6 +181,7 @@ class _Rendered:
     images: tuple[str, ...] = ()
     docx: dict[str, bytes] = field(default_factory=dict)
     docx_tool: str = ""
+    chart_tool: str = ""
 
     def record(self, fmt: str, files: tuple[str, ...]) -> None:
         self.used[fmt] = _union(self.used.get(fmt, ()), files)
@@ -209,6 +213,11 @@ def _render_editions(job: PrepareJob, sheet: FactSheet, brief_id: str, sheet_sha
             done.record("pdf", page.templates_used)
         if "docx" in job.targets:
             _render_docx(done, shown, brief_id, edition, sheet_sha, options, templates_dir)
+    if sheet.charts and {"html", "pdf"} & set(job.targets):
+        # A chart's drawing is matplotlib's: an upgrade may draw other bytes.
+        from generator.render import chart_engine_file
+
+        done.chart_tool = chart_engine_file()
     return done
 
 

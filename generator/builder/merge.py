@@ -140,6 +140,10 @@ class _Plan:
             self.state.tools["weasyprint"] = _engine_file()
         if any("docx" in s.targets() for s in self.shards):
             self.state.tools["python-docx"] = _docx_engine_file()
+        if any("matplotlib" in s.state.tools for s in self.shards):
+            from generator.render import chart_engine_file
+
+            self.state.tools["matplotlib"] = chart_engine_file()
         for shard in self.shards:
             for brief_id in shard.record["ids"]:
                 problems += self._take(shard, brief_id, sheets)

@@ -38,7 +38,11 @@ INDEX_NAME = "index.html"
 INTERMEDIATE = "print.html"
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 #: Tools whose files are dependencies, and the names reasons give them.
-TOOLS = {"tool:weasyprint": "WeasyPrint", "tool:python-docx": "python-docx"}
+TOOLS = {
+    "tool:weasyprint": "WeasyPrint",
+    "tool:python-docx": "python-docx",
+    "tool:matplotlib": "matplotlib",
+}
 #: The house style's file at the project root, and the prefix of the input keys of its
 #: parts (``brand:colophon``; see :mod:`generator.builder.inputs`).
 BRAND_KEY = "brand.yaml"

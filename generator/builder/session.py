@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.builder.editions import keys_of, split_key, target_key
 from generator.builder.feedback import Progress, ProgressFn, describe_outcome
+from generator.builder.inputs import MATPLOTLIB as CHART_TOOL
 from generator.builder.inputs import PYTHON_DOCX, WEASYPRINT, input_probe, snapshot_templates
 from generator.builder.manifest import (
     BriefRecord,
@@ -249,21 +250,24 @@ class Session:
         assert prepared is not None
         files = []
         extra = prepared.inputs
+        # Only a briefing with charts depends on matplotlib: no other is rebuilt for it.
+        tool = prepared.chart_tool
+        charts = {CHART_TOOL: self._tool_sha("matplotlib", tool)} if tool else {}
         for key, html in prepared.html.items():
-            files.append((key, html, self._deps(prepared.used["html"], extra)))
+            files.append((key, html, self._deps(prepared.used["html"], extra) | charts))
         for key, docx in prepared.docx.items():
             deps = self._deps(prepared.used["docx"], extra, DOCX_PARTS)
             deps[PYTHON_DOCX] = self._tool_sha("python-docx", prepared.docx_tool)
             files.append((key, docx, deps))
         if printed is not None:
-            deps = self._deps(prepared.used["pdf"] + printed.files_read, extra)
+            deps = self._deps(prepared.used["pdf"] + printed.files_read, extra) | charts
             deps[WEASYPRINT] = self._tool_sha("weasyprint", printed.tool_file)
             base = intermediate_base(self.settings)
             for edition, pdf in printed.pdfs.items():
                 files.append((target_key(edition, "pdf"), pdf, deps))
                 if self.request.keeps_intermediate:
                     kept = with_base(prepared.printable[edition], base)
-                    used = self._deps(prepared.used["pdf"], extra)
+                    used = self._deps(prepared.used["pdf"], extra) | charts
                     files.append((target_key(edition, INTERMEDIATE), kept, used))
         return files
 

@@ -27,6 +27,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "brand_view",
             "join_names",
         ],
+        "charts": ["chart_engine_file"],
         "field_marks": ["bookmark_name", "field_path"],
         "docx_writer": [
             "DOCX_FORMAT",

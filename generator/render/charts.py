@@ -17,7 +17,10 @@ load it. What it draws depends on nothing of the host:
   chart's id, so two charts on one page never share an id); the ids matplotlib gives its
   groups (``figure_1``...) are dropped, as they would repeat on a page of charts.
 
-The colours are the stylesheet's (:mod:`generator.render.palette`).
+The colours are the stylesheet's (:mod:`generator.render.palette`). For speed, the plot's
+margins are worked out here (:mod:`generator.render.chart_layout`) rather than by
+matplotlib's constrained layout, and the SVG is made plain for WeasyPrint
+(:mod:`generator.render.chart_svg`). Tick numbers are the briefing's locale's.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.render.branding import FONT_STACKS
+from generator.render.chart_layout import LABEL_PAD, TICK_PAD, margins
+from generator.render.chart_svg import plain_svg
 from generator.render.figures import ChartView
 from generator.render.numbers import format_amount
 from generator.render.palette import chart_palette
@@ -52,8 +57,10 @@ CHART_FAMILIES = ["Brief Sans", "Brief Sans CJK"]
 FIGURE_SIZE = (6.3, 2.6)
 #: Text size in points, as the briefing's tables.
 FONT_SIZE = 7.5
-_GROUP_ID = re.compile(r'<g id="[^"]*"')
-_registered: set[Path] = set()
+#: At most this many steps on the value axis (matplotlib picks round ones: 1, 2, 2.5, 5).
+VALUE_TICKS = 6
+#: The fonts folder whose faces are registered (none yet: empty).
+_registered: list[Path] = []
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ def draw_charts(
             drawings[chart.id] = ChartDrawing(uri=f"data:image/svg+xml;base64,{data}")
             continue
         stack = FONT_STACKS["Noto Sans"].html.replace('"', "'")
-        svg = _PDF_FAMILIES.sub(f"font-family: {stack}", svg)
+        svg = _PDF_FAMILIES.sub(f'font-family="{stack}"', svg)
         head, body = svg.split(">", 1)
         head = _SIZE.sub("", head)
         title = f"{chart.anchor}-alt"
@@ -103,7 +110,7 @@ def draw_charts(
     return drawings
 
 
-_PDF_FAMILIES = re.compile(r"font-family: 'Brief Sans'(, 'Brief Sans CJK')?")
+_PDF_FAMILIES = re.compile(r"font-family=\"'Brief Sans'(, 'Brief Sans CJK')?\"")
 _SIZE = re.compile(r' (width|height)="[^"]*"')
 
 
@@ -111,15 +118,18 @@ def draw_svg(chart: ChartView, fonts_dir: Path, palette: Mapping[str, Any]) -> s
     """The SVG element of ``chart``, without XML declaration or doctype, for inlining.
 
     ``palette`` has ``ink``, ``muted``, ``rule`` and ``series`` colours (see
-    :func:`generator.render.palette.chart_palette`). The last drawings are kept: a
-    briefing's HTML and PDF, and a worker's rebuild of an edited sheet whose numbers did
-    not change, draw each chart once.
+    :func:`generator.render.palette.chart_palette`). The last drawings are kept, by what
+    is drawn (the chart's numbers, words, kind and locale, the palette and the faces; the
+    size is this module's): a briefing's HTML and PDF, and a worker's rebuild of a sheet
+    whose chart did not change, draw each chart once. Its title, note and sources are the
+    page's, not the drawing's, so editing them draws nothing anew.
     """
     colours = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in palette.items())
-    return _drawn(chart, fonts_dir, colours)
+    drawn = dataclasses.replace(chart, anchor="", title="", note=None, place="", sources=())
+    return _drawn(drawn, fonts_dir, colours)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)
 def _drawn(chart: ChartView, fonts_dir: Path, colours: tuple[tuple[str, Any], ...]) -> str:
     import matplotlib
 
@@ -132,7 +142,21 @@ def _drawn(chart: ChartView, fonts_dir: Path, colours: tuple[tuple[str, Any], ..
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata=_NO_METADATA)
     text = buffer.getvalue()
-    return _GROUP_ID.sub("<g", text[text.index("<svg") :]).strip()
+    return plain_svg(text[text.index("<svg") :])
+
+
+def chart_engine_file() -> str:
+    """The file that names the matplotlib release in use (its ``_version.py``): an input
+    of every briefing with charts, so an upgrade, which may draw other bytes, rebuilds
+    them. Found without importing matplotlib."""
+    from importlib.util import find_spec
+
+    spec = find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return ""
+    package = Path(spec.origin)
+    version = package.with_name("_version.py")
+    return str(version if version.exists() else package)
 
 
 #: SVG metadata matplotlib would write: none (no date, no version).
@@ -140,45 +164,57 @@ _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
 def register_fonts(fonts_dir: Path) -> None:
-    """Add the shipped faces to matplotlib's font manager under their PDF family names."""
+    """Add the shipped faces to matplotlib's font manager under their PDF family names.
+
+    Done once per fonts folder: registering anew forgets matplotlib's font lookups, which
+    every chart would then pay for. A second folder (another project's templates in the
+    same process) replaces the first one's faces.
+    """
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
+    folder = fonts_dir.resolve()
+    if _registered == [folder]:
+        return
     manager = font_manager.fontManager
     ours = {family for _, family in CHART_FONTS}
-    paths = {str((fonts_dir / name).resolve()) for name, _ in CHART_FONTS}
     # A host font that calls itself "Brief Sans" is never chosen: only ours go by the name.
-    manager.ttflist = [e for e in manager.ttflist if e.name not in ours or e.fname in paths]
+    manager.ttflist = [e for e in manager.ttflist if e.name not in ours]
     for file_name, family in CHART_FONTS:
-        path = (fonts_dir / file_name).resolve()
-        if path in _registered:
-            continue
-        entry = font_manager.ttfFontProperty(FT2Font(str(path)))
+        entry = font_manager.ttfFontProperty(FT2Font(str(folder / file_name)))
         manager.ttflist.append(dataclasses.replace(entry, name=family))
-        _registered.add(path)
     # Forget lookups made before the faces were there, as FontManager.addfont does.
     manager._findfont_cached.cache_clear()
+    _registered[:] = [folder]
+
+
+def _families(chart: ChartView) -> list[str]:
+    words = " ".join([chart.unit, *chart.categories, *(s.title for s in chart.series)])
+    # The CJK face only where a word needs it: falling back through it costs time.
+    return CHART_FAMILIES if cjk_characters(words) else CHART_FAMILIES[:1]
 
 
 def _settings(chart: ChartView, palette: Mapping[str, Any]) -> dict[str, Any]:
     ink, muted, rule = palette["ink"], palette["muted"], palette["rule"]
-    words = " ".join([chart.unit, *chart.categories, *(s.title for s in chart.series)])
-    # The CJK face only where a word needs it: falling back through it costs time.
-    families = CHART_FAMILIES if cjk_characters(words) else CHART_FAMILIES[:1]
     return {
         "svg.fonttype": "none",
         "svg.hashsalt": chart.id,
         "svg.image_inline": True,
-        "font.family": families,
+        "font.family": _families(chart),
         "font.size": FONT_SIZE,
         "text.color": ink,
         "axes.edgecolor": rule,
         "axes.labelcolor": muted,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "axes.grid": True,
         "grid.color": rule,
         "grid.linewidth": 0.5,
+        # No tick marks: the grid lines mark the values, the categories need none.
+        "xtick.major.size": 0,
+        "ytick.major.size": 0,
+        "xtick.major.pad": TICK_PAD,
+        "ytick.major.pad": TICK_PAD,
+        "axes.labelpad": LABEL_PAD,
         "xtick.color": muted,
         "ytick.color": muted,
         "xtick.labelcolor": ink,
@@ -191,23 +227,45 @@ def _settings(chart: ChartView, palette: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _figure(chart: ChartView, palette: Mapping[str, str]) -> Any:
+def _figure(chart: ChartView, palette: Mapping[str, Any]) -> Any:
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
+    figure = Figure(figsize=FIGURE_SIZE)
     axes = figure.add_subplot()
-    colours = palette["series"]
-    values = axes.xaxis if chart.kind == "bar" else axes.yaxis
-    values.set_major_formatter(FuncFormatter(lambda v, _pos: format_amount(_tidy(v))))
-    (axes.xaxis if chart.kind == "bar" else axes.yaxis).set_label_text(chart.unit)
-    axes.grid(axis="y" if chart.kind != "bar" else "x")
-    axes.grid(axis="x" if chart.kind != "bar" else "y", visible=False)
+    # Their backgrounds are transparent: not drawn at all, they cost nothing to print.
+    figure.patch.set_visible(False)
+    axes.patch.set_visible(False)
+    horizontal = chart.kind == "bar"
+    values = axes.xaxis if horizontal else axes.yaxis
+    values.set_major_locator(MaxNLocator(nbins=VALUE_TICKS, steps=[1, 2, 2.5, 5, 10]))
+    values.set_major_formatter(FuncFormatter(lambda v, _pos: _tick(v, chart.locale)))
+    values.set_label_text(chart.unit)
+    # The grid runs across the values only; their axis line is the grid's first line.
+    axes.grid(True, axis="x" if horizontal else "y")
+    axes.grid(False, axis="y" if horizontal else "x")
+    axes.spines["bottom" if horizontal else "left"].set_visible(False)
     axes.set_axisbelow(True)
-    _DRAW[chart.kind](axes, chart, colours)
+    _DRAW[chart.kind](axes, chart, palette["series"])
     if len(chart.series) > 1:
         axes.legend(loc="upper left", bbox_to_anchor=(1, 1))
+    low, high = sorted(axes.get_xlim() if horizontal else axes.get_ylim())
+    ticks = [v for v in values.get_majorticklocs() if low - 1e-9 <= v <= high + 1e-9]
+    room = margins(
+        horizontal=horizontal,
+        value_labels=[_tick(v, chart.locale) for v in ticks],
+        category_labels=chart.categories,
+        legend=[s.title for s in chart.series],
+        families=tuple(_families(chart)),
+        size=FONT_SIZE,
+    )
+    figure.subplots_adjust(**room.fractions(FIGURE_SIZE[0] * 72, FIGURE_SIZE[1] * 72))
     return figure
+
+
+def _tick(value: float, locale: str) -> str:
+    """A value axis's tick label in the briefing's numbers: 1,000 / 1 000 / 1.000."""
+    return format_amount(_tidy(value), locale)
 
 
 def _tidy(value: float) -> int | float:

@@ -12,6 +12,7 @@ shown twice.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,16 +36,17 @@ class KeyFigure:
 @dataclass(frozen=True)
 class SeriesView:
     """One series of a chart: its values aligned with the chart's categories (None: no
-    point there)."""
+    point there), written in ``locale``'s numbers."""
 
     id: str
     title: str
     values: tuple[float | int | None, ...]
+    locale: str = "en"
 
-    @property
+    @functools.cached_property
     def shown(self) -> tuple[str | None, ...]:
-        """The values as the table writes them."""
-        return tuple(None if v is None else format_amount(v) for v in self.values)
+        """The values as the table writes them (worked out once: the table asks per row)."""
+        return tuple(None if v is None else format_amount(v, self.locale) for v in self.values)
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,20 @@ class ChartView:
     positions: tuple[float, ...]
     series: tuple[SeriesView, ...]
     sources: tuple[str, ...]
+    #: The briefing's locale: the numbers of the ticks, the table and the alternative.
+    locale: str = "en"
 
     @property
     def lowest(self) -> str:
         """The smallest value drawn, as written (for the text alternative)."""
-        return format_amount(min(v for s in self.series for v in s.values if v is not None))
+        low = min(v for s in self.series for v in s.values if v is not None)
+        return format_amount(low, self.locale)
 
     @property
     def highest(self) -> str:
         """The largest value drawn, as written (for the text alternative)."""
-        return format_amount(max(v for s in self.series for v in s.values if v is not None))
+        high = max(v for s in self.series for v in s.values if v is not None)
+        return format_amount(high, self.locale)
 
     @property
     def first(self) -> str:
@@ -117,9 +123,11 @@ def _same_money(value: object, money: object) -> bool:
     return unit == getattr(money, "currency", "") and amount == getattr(money, "amount", None)
 
 
-def chart_views(sheet: FactSheet) -> tuple[ChartView, ...]:
+def chart_views(sheet: FactSheet, language: Language | None = None) -> tuple[ChartView, ...]:
     """Every chart of ``sheet`` with the series it names (``brief check`` has made sure
-    they exist and share a unit), in file order."""
+    they exist and share a unit), in file order, its numbers in ``language``'s (None: US
+    English)."""
+    locale = language.locale if language else "en"
     series = {s.id: s for s in sheet.data or ()}
     views = []
     for chart in sheet.charts or ():
@@ -139,8 +147,9 @@ def chart_views(sheet: FactSheet) -> tuple[ChartView, ...]:
                 x_kind=x_kind,
                 categories=categories,
                 positions=positions,
-                series=tuple(_series_view(s, categories) for s in drawn),
+                series=tuple(_series_view(s, categories, locale) for s in drawn),
                 sources=_chart_sources(drawn),
+                locale=locale,
             )
         )
     return tuple(views)
@@ -176,10 +185,10 @@ def _axis(drawn: Sequence[object]) -> tuple[tuple[str, ...], tuple[float, ...], 
     return tuple(names), tuple(float(i) for i in range(len(names))), "category"
 
 
-def _series_view(series: object, categories: Sequence[str]) -> SeriesView:
+def _series_view(series: object, categories: Sequence[str], locale: str) -> SeriesView:
     by_x = {_x_text(p.x): p.y for p in series.points}  # type: ignore[attr-defined]
     values = tuple(_plain(by_x.get(x)) for x in categories)
-    return SeriesView(series.id, series.title, values)  # type: ignore[attr-defined]
+    return SeriesView(series.id, series.title, values, locale)  # type: ignore[attr-defined]
 
 
 def _plain(value: float | int | None) -> float | int | None:

@@ -9,6 +9,7 @@ with ``var()``). The brand's palette
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -43,6 +44,13 @@ def chart_palette(templates_dir: Path, brand_palette: Mapping[str, str]) -> dict
 
 def root_properties(css: str) -> dict[str, str]:
     """The custom properties set in the ``:root`` rules of ``css``, last one winning."""
+    return dict(_root_properties(css))
+
+
+@functools.lru_cache(maxsize=8)
+def _root_properties(css: str) -> tuple[tuple[str, str], ...]:
+    # Parsed once per stylesheet text: screen.css takes some milliseconds to parse, and
+    # every briefing with charts asks for the palette twice (its HTML and its PDF).
     import tinycss2
 
     found: dict[str, str] = {}
@@ -53,7 +61,7 @@ def root_properties(css: str) -> dict[str, str]:
         for item in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True):
             if item.type == "declaration" and item.name.startswith("--"):
                 found[item.name] = tinycss2.serialize(item.value).strip()
-    return found
+    return tuple(found.items())
 
 
 def _resolve(properties: Mapping[str, str], name: str, depth: int = 0) -> str:

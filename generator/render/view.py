@@ -163,7 +163,7 @@ def build_view(
     lang = language or Language(sheet.language, "en", NullTranslations())
     timeline = sorted(sheet.timeline or (), key=lambda event: partial_date_key(event.date))
     challenges = ordered_challenges(sheet.challenges)
-    panel, charts = key_figures(sheet, lang), chart_views(sheet)
+    panel, charts = key_figures(sheet, lang), chart_views(sheet, lang)
     order = reading_order(
         sheet,
         timeline,

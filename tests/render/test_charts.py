@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 from generator.factsheet.model import FactSheet
 from generator.render.html import render_html
 from generator.render.pdf import render_pdf
-from tests.support.figure_samples import four_charts_data
+from tests.support.figure_samples import figures_data, four_charts_data
 from tests.support.pdf_samples import TEMPLATES, Briefing, weasyprint_warnings
 
 ALTS = [
@@ -29,7 +29,7 @@ PRINT_SVG = (
     "import base64, re\n"
     "from generator.factsheet.model import FactSheet\n"
     "from generator.render.html import render_html\n"
-    "from tests.support.figure_samples import four_charts_data\n"
+    "from tests.support.figure_samples import figures_data, four_charts_data\n"
     "from tests.support.pdf_samples import TEMPLATES\n"
     "sheet = FactSheet.model_validate(four_charts_data())\n"
     "for uri in render_html(sheet, 'x', TEMPLATES, target='pdf').images:\n"
@@ -143,7 +143,7 @@ def test_chart_svg_is_the_same_bytes_across_builds_and_hosts(tmp_path: Path) -> 
         [sys.executable, "-c", PRINT_SVG], env=env, cwd=root, capture_output=True, check=True
     ).stdout
     assert first == second and first.count(b"<svg") == 4
-    assert b"font-family: 'Brief Sans'" in first
+    assert b"font-family=\"'Brief Sans'\"" in first
     assert b"<dc:date>" not in first and b"Matplotlib" not in first
 
 
@@ -155,3 +155,59 @@ def test_words_of_the_sheet_in_a_chart_are_text_never_markup() -> None:
     assert not page.xpath("//script") and not page.xpath("//svg//b")
     texts = [" ".join(t.text_content().split()) for t in page.xpath("//svg//text")]
     assert "<b>Phase & 1</b>" in texts
+
+
+def chart_texts(language: str, points: list[tuple[int, float]]) -> tuple[list[str], list[str]]:
+    """The value-axis and category-axis tick labels of a column chart of ``points`` in a
+    briefing in ``language``, as its HTML's SVG writes them (value ticks end their text at
+    the axis, the years are centred under their columns)."""
+    data = figures_data()
+    data["language"] = language
+    data["data"][0]["points"] = [{"x": x, "y": y} for x, y in points]
+    page = lxml_html.fromstring(render_html(FactSheet.model_validate(data), "x", TEMPLATES).html)
+    svg = page.xpath("//figure[@id='chart-capacity-chart']/svg")[0]
+    values = [t.text_content() for t in svg.xpath(".//text[@text-anchor='end']")]
+    years = [t.text_content() for t in svg.xpath(".//text[@text-anchor='middle']")]
+    return values, years
+
+
+@pytest.mark.parametrize(
+    ("language", "thousands", "fractions"),
+    [
+        ("en", ["0", "2,500", "5,000", "7,500", "10,000", "12,500"], ["0", "0.5", "1", "1.5"]),
+        ("de", ["0", "2.500", "5.000", "7.500", "10.000", "12.500"], ["0", "0,5", "1", "1,5"]),
+        (
+            "fr",
+            ["0", "2\u202f500", "5\u202f000", "7\u202f500", "10\u202f000", "12\u202f500"],
+            ["0", "0,5", "1", "1,5"],
+        ),
+    ],
+)
+def test_tick_numbers_are_the_briefings_and_years_stay_plain(
+    language: str, thousands: list[str], fractions: list[str]
+) -> None:
+    values, years = chart_texts(language, [(2025, 12000), (2026, 3000)])
+    assert values == thousands
+    # The unit (rotated, centred) is the last centred text; the years come first, plain.
+    assert years[:2] == ["2025", "2026"]
+    values, _ = chart_texts(language, [(2025, 1.5), (2026, 0.25)])
+    assert values == fractions
+
+
+def test_the_pdf_svg_is_plain_and_keeps_every_word() -> None:
+    import base64
+
+    from lxml import etree
+
+    sheet = FactSheet.model_validate(four_charts_data())
+    rendered = render_html(sheet, "x", TEMPLATES, target="pdf")
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    for uri in rendered.images:
+        svg = etree.fromstring(base64.b64decode(uri.split(",", 1)[1]))
+        assert not svg.xpath("//*[@style or @clip-path] | //s:clipPath | //s:style", namespaces=ns)
+        assert not [g for g in svg.xpath("//s:g", namespaces=ns) if not g.attrib or not len(g)]
+        assert svg.get("stroke-linejoin") == "round"
+    # Words are never rounded like coordinates: the tick 4,000 stays as written.
+    last = etree.fromstring(base64.b64decode(rendered.images[2].split(",", 1)[1]))
+    texts = [t.text for t in last.xpath("//s:text", namespaces=ns)]
+    assert "Phase 1" in texts and "4,000" in texts and "jobs" in texts
