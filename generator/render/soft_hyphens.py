@@ -7,7 +7,9 @@ WeasyPrint writes one ToUnicode entry per glyph, from the first text that glyph 
 for, so the inserted hyphen needs a glyph of its own. It is the fonts' U+2010 HYPHEN
 glyph (``fonts.css`` sets it as the PDF's ``hyphenate-character``): in the shipped Noto
 faces a reference to the hyphen-minus outline with the same advance, so the page prints
-as it did with U+002D. Two steps keep that glyph for inserted hyphens only:
+as it did with U+002D (but for Noto Sans's kerning of a few letters against U+002D alone:
+docs/output.md, "The text layer's hyphens"). Two steps keep that glyph for inserted
+hyphens only:
 
 - :func:`keep_apart`, before layout: a U+2010 of the text itself is printed as U+002D,
   the same outline, so that no word of the text shares the inserted hyphen's glyph;

@@ -124,6 +124,17 @@ def test_other_languages_hyphenate_softly_too(language: str) -> None:
     assert not re.search(r"\w[-\u2010]\n\w", text)
 
 
+def test_a_soft_hyphen_of_the_text_is_one_soft_hyphen_where_the_line_breaks() -> None:
+    word = "counter\u00adrevolution\u00adaries"
+    summary = " ".join([word, "of", word, "the", "many"] * 16) + " [@src-a]"
+    text = pypdf_text(render_briefing(minimal_sheet(summary=summary)).pdf)
+    breaks = re.findall(r"(\w+)\u00ad\n(\w+)", text)
+    assert breaks, text
+    assert all(first + rest == "counterrevolutionaries" for first, rest in breaks)
+    assert text.count("\u00ad") == len(breaks)  # none where no line breaks
+    assert not re.search(r"\w[-\u2010]\n\w", text)
+
+
 @pytest.mark.parametrize("variant", sorted(PDF_VARIANTS))
 def test_every_variant_has_soft_line_end_hyphens(english: Briefing, variant: str) -> None:
     pdf = render_pdf(english.html, TEMPLATES, variant=variant).pdf
