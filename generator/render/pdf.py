@@ -101,6 +101,7 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    from generator.render import soft_hyphens
     from generator.render.hyphenation import register as register_hyphenation
 
     register_hyphenation()
@@ -110,6 +111,8 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     base_url = (root / "static").as_uri() + "/"
     try:
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        if soft_hyphens.INSERTED in html:
+            soft_hyphens.keep_apart(source.etree_element)
         with layout_released():
             document = source.render(font_config=shared_fonts(root))
         _drop_attachments(document)
@@ -123,13 +126,15 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
 
 
 def _write(document: Any, pdf_variant: str | None, html_root: Any) -> bytes:
-    """The PDF bytes; a tagged PDF's structure tree is repaired first (render/pdf_tags.py)."""
-    from generator.render import pdf_tags
+    """The PDF bytes; a tagged PDF's structure tree is repaired first (render/pdf_tags.py),
+    and line-end hyphens are made soft in every variant's text (render/soft_hyphens.py)."""
+    from generator.render import pdf_tags, soft_hyphens
 
     with pdf_tags.recording() as boxes:
 
         def finisher(_document: Any, pdf: Any) -> None:
             pdf_tags.repair(pdf, boxes, html_root)
+            soft_hyphens.soften(pdf)
 
         # pdf_identifier=None: only variants that require an identifier get one, and
         # WeasyPrint derives it from the file's own bytes.

@@ -264,5 +264,6 @@ class Html(HTMLParser):
 
 
 def squeeze(text: str) -> str:
-    """Text without any whitespace or hyphenation: lines of a PDF may break anywhere."""
-    return re.sub(r"\u2010\s+|\s+", "", text)
+    """Text without any whitespace or hyphenation: lines of a PDF may break anywhere (a
+    line-end hyphen is a soft hyphen in the PDF's text)."""
+    return re.sub(r"\u00ad\s+|\s+", "", text)

@@ -73,9 +73,9 @@ class Built:
 
     def pdf_text(self) -> str:
         # A word hyphenated at a line's end is joined, as copying the text (pdftotext)
-        # joins it: the hyphen is the layout's, not the field's.
+        # joins it: the hyphen is the layout's (a soft hyphen), not the field's.
         text = "\n".join(page.extract_text() for page in self.reader.pages)
-        return squeeze(re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", text))
+        return squeeze(re.sub(r"(?<=[a-z])\u00ad\n(?=[a-z])", "", text))
 
     def uris(self) -> list[str]:
         found = []
