@@ -55,6 +55,9 @@ Target = Literal["html", "pdf"]
 CONTENTS_LINE = 24
 #: The stylesheet of the key-figures panel and the charts, for a briefing that has them.
 FIGURES_CSS = "figures.css"
+#: Where the font style goes, until the characters the page prints are known. Its ``<``
+#: cannot come from a fact sheet, whose text is always escaped (``&lt;``).
+FONTS_PLACEHOLDER = Markup("/*<brief-fonts>*/")
 #: Stylesheets under ``templates/static/`` per target, in cascade order, with their media.
 STYLESHEETS: Mapping[str, tuple[tuple[str, str | None], ...]] = {
     "html": (("screen.css", None), ("print.css", "print"), ("html-print.css", "print")),
@@ -181,12 +184,12 @@ def render_html(
         styles += _brand_styles(brand, target)
         page = PageHead(sheet.language, sheet.title, target, meta, styles, shown)
         drawings = _chart_drawings(view, templates_dir, target)
+        # The fonts follow from what the page prints (generator/render/fonts_css.py): the
+        # page is rendered once with a placeholder for their style, filled in after.
+        page = replace(page, styles=(*page.styles, StyleBlock(None, FONTS_PLACEHOLDER)))
         html, limit = _render_page(env, name, page, view, drawings)
-        # The fonts follow from what the page prints (generator/render/fonts_css.py).
-        fonts = font_css(env, templates_dir, html, target)
-        if fonts:
-            page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
-            html, limit = _render_page(env, name, page, view, drawings)
+        printed = html.replace(FONTS_PLACEHOLDER, "")
+        html = html.replace(FONTS_PLACEHOLDER, font_css(env, templates_dir, printed, target))
     html = mark_languages(html, sheet.language, sheet.jurisdiction, stated_names(sheet))
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
     images += tuple(d.uri for d in drawings.values() if d.uri)

@@ -420,3 +420,20 @@ def test_a_stylesheet_that_could_close_its_element_is_refused(templates_copy: Pa
     (templates_copy / "static" / "onepager.css").write_text("p {} </style><script>")
     with pytest.raises(TemplateError, match="not allowed in a stylesheet"):
         render_html(make_sheet(minimal_data()), "x", templates_copy, template="onepager")
+
+
+@pytest.mark.parametrize("target", ["html", "pdf"])
+def test_font_placeholder_in_sheet_text_is_printed_as_text(target: str) -> None:
+    """The page is rendered once, its font style filled into a placeholder after: a fact
+    sheet that writes the placeholder gets it printed, escaped, never replaced."""
+    from generator.render.html import FONTS_PLACEHOLDER
+
+    data = minimal_data()
+    data["title"] = f"Before {FONTS_PLACEHOLDER} after"
+    html = render_html(make_sheet(data), "x", TEMPLATES, target=target).html
+    assert str(FONTS_PLACEHOLDER) not in html
+    assert "/*&lt;brief-fonts&gt;*/" in html
+    text = Document(html).plain()
+    assert "/*<brief-fonts>*/" in text and "@font-face" not in text
+    if target == "html":
+        assert "@font-face" in html  # the subsets, in the placeholder's place
