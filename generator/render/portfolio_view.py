@@ -180,7 +180,8 @@ def _used(rate: Mapping[str, Any], locale: str) -> UsedRate:
     return UsedRate(
         rate["from"],
         rate["to"],
-        format_decimal(Decimal(rate["rate"]), locale=locale),
+        # The rate as written (0.0064), never rounded to the locale's three places.
+        format_decimal(Decimal(rate["rate"]), locale=locale, decimal_quantization=False),
         dt.date.fromisoformat(rate["as_of"]),
         rate["source"]["title"],
         url if is_safe_link(url) else None,
