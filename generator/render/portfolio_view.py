@@ -242,7 +242,7 @@ def _chart(
         values = tuple(number(v) if v else None for v in sums)
         series.append(SeriesView(stage, labels.get(stage, stage), values))
     title = language.gettext("Announced investment by jurisdiction and stage (%(currency)s)")
-    note = language.gettext("Converted at the rates listed below.") if converted_ else None
+    note = language.gettext("Converted at the rates shown above.") if converted_ else None
     slug = currency.lower()
     return ChartView(
         id=f"investment-{slug}",
