@@ -200,6 +200,10 @@ class _Plan:
 
     def write(self) -> MergeReport:
         """Write every output, the index and, last, the build state."""
+        from generator.builder.tracker import load_fx
+
+        # A portfolio.yaml with errors stops the merge before a file is copied.
+        fx = load_fx(self.settings)
         report = MergeReport(briefings=len(self.state.briefs))
         previous, problem = read_state(self.settings.output_dir)
         if previous is None:
@@ -209,7 +213,7 @@ class _Plan:
                 name = f"{brief_id}.{target}"
                 recorded["output"] = self._copy(name, recorded["output"])
                 report.written.append(name)
-        self._index()
+        self._index(fx)
         report.written += [INDEX_NAME, PORTFOLIO_PDF]
         if previous is not None:
             report.removed = self._remove_stale(previous, set(report.written))
@@ -233,13 +237,13 @@ class _Plan:
         self.outputs.note_written(name, sha)
         return sha
 
-    def _index(self) -> None:
+    def _index(self, fx: object) -> None:
         """Render and write the tracker (``index.html``, ``portfolio.pdf``) from the merged
         records, as a build would: the same job, in this process."""
         from generator.builder import tracker
 
         entries = index_entries(self.state, self.outputs)
-        job = tracker.tracker_job(self.settings, entries, self.inputs.brand())
+        job = tracker.tracker_job(self.settings, entries, self.inputs.brand(), fx)
         rendered = tracker.render_index(job)
         key = tracker.entries_key(entries)
         probes = (self.outputs, self.inputs)

@@ -350,7 +350,8 @@ class Session:
         key = tracker.entries_key(entries)
         if not self.planner.index_reasons(key):
             return
-        job = tracker.tracker_job(self.settings, entries, self.inputs.brand())
+        fx = tracker.load_fx(self.settings)
+        job = tracker.tracker_job(self.settings, entries, self.inputs.brand(), fx)
         if pipeline is None:
             pipeline = self._pipeline(stack, 1)
         outcome = pipeline.run_one(tracker.render_index, job, tick)

@@ -130,13 +130,18 @@ def _entry(e: dict[str, Any]) -> Any:
     )
 
 
-def tracker_job(settings: Settings, entries: list[dict[str, object]], brand: Any) -> IndexJob:
-    """The job of the tracker of ``entries``, with ``portfolio.yaml``'s rates read now
-    (raises ``ConfigError``, located, for a file with errors: no tracker is written)."""
+def load_fx(settings: Settings) -> Any:
+    """``portfolio.yaml``'s rates as plain values (None: no file); raises ``ConfigError``,
+    located, for a file with errors, before anything of the tracker is written."""
     from generator.config import load_portfolio
 
-    shown = settings.display(settings.root / PORTFOLIO_KEY)
-    fx = load_portfolio(settings.root, shown)
+    return load_portfolio(settings.root, settings.display(settings.root / PORTFOLIO_KEY))
+
+
+def tracker_job(
+    settings: Settings, entries: list[dict[str, object]], brand: Any, fx: Any
+) -> IndexJob:
+    """The job of the tracker of ``entries`` with the rates ``fx`` (see :func:`load_fx`)."""
     return IndexJob(tuple(entries), settings.templates_dir, brand, fx)
 
 
