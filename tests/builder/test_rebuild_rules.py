@@ -143,7 +143,7 @@ def test_generator_upgrade_rebuilds_everything(three: Path):
     [
         lambda text: text[: len(text) // 2],
         lambda text: "[]",
-        lambda text: text.replace('"format":1', '"format":99'),
+        lambda text: text.replace('"format":2', '"format":99'),
         lambda text: text.replace('"warnings":0', '"warnings":"many"'),
     ],
     ids=["cut-mid-object", "not-an-object", "unknown-format", "wrong-type"],

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from generator.builder.manifest import STATE_NAME
 from tests.builder.test_build_cli import SUMMARY
 from tests.conftest import copy_templates, minimal_sheet
+from tests.render.test_charts import figures_of
 from tests.support.cli import run_brief
 from tests.support.pdfua import pdfua_findings
 
@@ -170,6 +171,12 @@ def test_the_pdf_is_the_tracker_printed_tagged_in_the_shipped_fonts(built: Path)
     for expected in ("Portfolio tracker", "US$9.94 billion", "Harbour plant", "Debrecen"):
         assert expected in text
     assert pdfua_findings(data) == []
+    # Each chart and the map is a tagged Figure with its text alternative.
+    alts = [str(a) for a in figures_of(reader.trailer["/Root"]["/StructTreeRoot"])]
+    assert [a.split(":")[0] for a in alts] == ["Stacked column chart"] * 3 + [
+        "Locator map of 2 sites"
+    ]
+    assert "Announced investment by jurisdiction and stage (USD)" in alts[2]
     fonts = set()
     for pdf_page in reader.pages:
         for font in pdf_page["/Resources"].get("/Font", {}).values():
