@@ -115,7 +115,7 @@ def test_the_language_writes_the_money_and_the_counts() -> None:
     big = [_row("e", "Hongrie", "talks", {"amount": "7340000000", "currency": "EUR"})]
     view = _view(big, None, "fr")
     assert view.totals[0].shown == "7,34 milliards\u00a0€"
-    assert view.stages[0].label == "En discussion"
+    assert view.stages[0].label == "En négociation"
 
 
 def test_every_site_of_every_briefing_is_on_the_map() -> None:
