@@ -37,7 +37,8 @@ def tracker_script(env: jinja2.Environment, name: str) -> TrackerScript:
         raise jinja2.TemplateSyntaxError("'</' is not allowed in an inlined script", 1, name)
     digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
     # Markup: the project's own file, checked not to close its <script> element.
-    return TrackerScript(Markup(code), f"'sha256-{digest}'")
+    # Markup: base64 in quotes, printed as written in the policy's attribute.
+    return TrackerScript(Markup(code), Markup(f"'sha256-{digest}'"))
 
 
 @dataclass(frozen=True)
@@ -45,4 +46,4 @@ class TrackerScript:
     """The inlined script and its CSP source expression."""
 
     code: Markup
-    hash: str
+    hash: Markup

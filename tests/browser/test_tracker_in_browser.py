@@ -199,3 +199,22 @@ def test_axe_finds_no_violation_nothing_is_fetched_and_a_phone_does_not_scroll(
     ]
     assert [u for u in requested if u != file_url(tracker_file) and not u.startswith("data:")] == []
     assert _console_errors(events) == []
+
+
+def test_the_preview_servers_reload_script_is_allowed_by_the_policy(
+    browser: Browser, tracker_file: Path, tmp_path: Path
+) -> None:
+    """`brief serve` adds its reload script to every page: the tracker's policy, which
+    allows its own script alone, must let that one run too (a refusal is a console error)."""
+    from generator.authoring.preview import with_reload
+
+    served = tmp_path / "served.html"
+    served.write_bytes(with_reload(tracker_file.read_bytes(), 7))
+    page = _open(browser, served)
+    try:
+        # Both scripts ran: the tracker's (its filters are shown) and no refusal was logged.
+        assert page.evaluate("document.getElementById('tracker-filters').hidden") is False
+        errors = _console_errors(page.events)
+    finally:
+        page.close()
+    assert errors == []
