@@ -8,7 +8,8 @@ printed by ``templates/index.html`` and drawn by :mod:`generator.render.charts` 
   unless ``portfolio.yaml`` gives a rate from that currency into the portfolio's one.
   The converted total is shown only when every currency has a rate: a total that left
   some money out would read as the whole. It names each rate used, with date and source.
-- The chart is a stacked column per jurisdiction, one colour per stage: one chart per
+- The chart is a stacked column per jurisdiction, one colour per stage (grouped bars,
+  the names beside them, when the names would not fit under the columns): one chart per
   currency, or one in the portfolio's currency when every amount could be converted.
 - Counts run over every listed briefing; stages in the format's order, jurisdictions by
   count, then name.
@@ -248,7 +249,7 @@ def _chart(
         id=f"investment-{slug}",
         anchor=f"chart-investment-{slug}",
         title=title % {"currency": currency},
-        kind="stacked",
+        kind="stacked" if _columns_fit(places_in) else "bar",
         unit=currency,
         note=note,
         place="tracker",
@@ -258,6 +259,22 @@ def _chart(
         series=tuple(series),
         sources=(),
     )
+
+
+#: How many character widths of jurisdiction names fit under the columns of one chart
+#: (its text width at the chart's type size, less the value axis and the legend).
+COLUMN_LABELS = 60
+
+
+def _columns_fit(names: Sequence[str]) -> bool:
+    """Whether every name fits under its column; else the chart is drawn as bars, the
+    names beside them, where they never overlap (a wide character counts two)."""
+    import unicodedata
+
+    def width(name: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in name)
+
+    return max((width(n) for n in names), default=0) * len(names) <= COLUMN_LABELS
 
 
 def sites_map(entries: Sequence[Any]) -> LocatorMap | None:
