@@ -209,18 +209,15 @@ def investment_charts(
     labels: Mapping[str, str],
 ) -> tuple[ChartView, ...]:
     """Investment by jurisdiction (columns) and stage (stacked colours): one chart per
-    currency, or one in the portfolio's currency when every amount converts."""
-    amounts = [(e, amount_of(e.investment)) for e in entries]
-    given = [(e, a) for e, a in amounts if a is not None]
+    currency, or with ``fx`` (given only when every amount converts) one chart in the
+    portfolio's currency."""
+    given = [(e, a) for e, a in ((e, amount_of(e.investment)) for e in entries) if a]
     target, _ = rates_into(fx)
-    if target and all(converted(a, c, fx) is not None for _, (a, c) in given):
-        cells = [(e, converted(a, c, fx), target) for e, (a, c) in given]
-    else:
-        cells = [(e, a, c) for e, (a, c) in given]
+    cells = [(e, converted(a, c, fx), target) if target else (e, a, c) for e, (a, c) in given]
     charts = []
     for currency in sorted({c for _, _, c in cells}):
         mine = [(e, a) for e, a, c in cells if c == currency]
-        charts.append(_chart(currency, mine, language, labels, currency == target))
+        charts.append(_chart(currency, mine, language, labels, target is not None))
     return tuple(charts)
 
 
@@ -229,7 +226,7 @@ def _chart(
     cells: Sequence[tuple[Any, Any]],
     language: Language,
     labels: Mapping[str, str],
-    converted_: bool,
+    in_target: bool,
 ) -> ChartView:
     places = tallies([e.jurisdiction for e, _ in cells], {}, (), language.locale)
     places_in = [t.code for t in places]
@@ -243,7 +240,7 @@ def _chart(
         values = tuple(number(v) if v else None for v in sums)
         series.append(SeriesView(stage, labels.get(stage, stage), values))
     title = language.gettext("Announced investment by jurisdiction and stage (%(currency)s)")
-    note = language.gettext("Converted at the rates shown above.") if converted_ else None
+    note = language.gettext("Converted at the rates shown above.") if in_target else None
     slug = currency.lower()
     return ChartView(
         id=f"investment-{slug}",
@@ -326,10 +323,13 @@ def tracker_view(
     labels = stage_labels(language)
     found = [a for a in (amount_of(e.investment) for e in entries) if a is not None]
     sums = totals(found, locale)
+    converts = conversion(sums, fx, locale)
+    # Rows sort by, and the chart draws, converted amounts only when every one converts.
+    every = fx if converts is not None and converts.shown is not None else None
     shown_rows = tuple(
         TrackerRow(
             r,
-            row_money(r.entry.investment, fx, locale),
+            row_money(r.entry.investment, every, locale),
             "; ".join(s["name"] for s in r.entry.sites),
             " ".join([r.entry.title, r.entry.jurisdiction, r.stage, r.status]).casefold(),
             _rank(r.entry.stage),
@@ -341,8 +341,8 @@ def tracker_view(
         stages=tallies([e.stage for e in entries], labels, tuple(STAGE_LABELS), locale),
         jurisdictions=tallies([e.jurisdiction for e in entries], {}, (), locale),
         totals=sums,
-        conversion=conversion(sums, fx, locale),
-        charts=investment_charts(entries, fx, language, labels),
+        conversion=converts,
+        charts=investment_charts(entries, every, language, labels),
         locator_map=sites_map(entries),
         colours=colours,
         graphic_font=font,

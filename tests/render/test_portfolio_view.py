@@ -87,8 +87,11 @@ def test_a_currency_without_a_rate_means_no_total() -> None:
     assert view.conversion is not None
     assert (view.conversion.shown, view.conversion.missing) == (None, ("JPY",))
     assert [r.source_currency for r in view.conversion.rates] == ["EUR"]
-    # The charts stay per currency: not every amount converts.
-    assert [c.unit for c in view.charts] == ["EUR", "JPY"]
+    # The charts stay per currency, and rows sort by currency then amount: not every
+    # amount converts, and a mix of converted and unconverted keys would not sort.
+    assert [(c.unit, c.note) for c in view.charts] == [("EUR", None), ("JPY", None)]
+    keys = [r.money.key for r in view.rows if r.money]
+    assert [k.split()[0] for k in keys] == ["EUR", "EUR", "JPY"]
 
 
 def test_with_every_rate_one_total_one_chart_and_converted_sort_keys() -> None:
