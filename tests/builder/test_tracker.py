@@ -140,6 +140,7 @@ def test_counts_by_stage_and_jurisdiction_and_money_per_currency(built: Path) ->
         "announced",
     ]
     assert len(page.xpath(ROWS + "//a[contains(@href, '.pdf')]")) == 5
+    # The PDF links no file of the folder: its links would be paths of this machine.
 
 
 def test_one_chart_per_currency_and_one_map_of_every_site(built: Path) -> None:
@@ -171,6 +172,13 @@ def test_the_pdf_is_the_tracker_printed_tagged_in_the_shipped_fonts(built: Path)
     for expected in ("Portfolio tracker", "US$9.94 billion", "Harbour plant", "Debrecen"):
         assert expected in text
     assert pdfua_findings(data) == []
+    links = [
+        str(a.get_object()["/A"].get("/URI", ""))
+        for p in reader.pages
+        for a in p.get("/Annots", [])
+        if "/A" in a.get_object()
+    ]
+    assert all(link.startswith("https://") for link in links), links
     # Each chart and the map is a tagged Figure with its text alternative.
     alts = [str(a) for a in figures_of(reader.trailer["/Root"]["/StructTreeRoot"])]
     assert [a.split(":")[0] for a in alts] == ["Stacked column chart"] * 3 + [
