@@ -132,15 +132,15 @@ def test_counts_by_stage_and_jurisdiction_and_money_per_currency(built: Path) ->
     assert "never converted" in page.text_content()
     # The table lists every briefing, each linking its HTML and PDF.
     rows = page.xpath(ROWS)
+    # In id order: debrecen, georgia, harbour, kyushu, ohio.
     assert [r.get("data-stage") for r in rows] == [
-        "talks",
         "under_construction",
         "operating",
+        "talks",
         "talks",
         "announced",
     ]
     assert len(page.xpath(ROWS + "//a[contains(@href, '.pdf')]")) == 5
-    # The PDF links no file of the folder: its links would be paths of this machine.
 
 
 def test_one_chart_per_currency_and_one_map_of_every_site(built: Path) -> None:
@@ -172,6 +172,7 @@ def test_the_pdf_is_the_tracker_printed_tagged_in_the_shipped_fonts(built: Path)
     for expected in ("Portfolio tracker", "US$9.94 billion", "Harbour plant", "Debrecen"):
         assert expected in text
     assert pdfua_findings(data) == []
+    # No link to a file of the folder: WeasyPrint would make it a path of this machine.
     links = [
         str(a.get_object()["/A"].get("/URI", ""))
         for p in reader.pages
