@@ -17,6 +17,9 @@ from markupsafe import Markup
 
 from generator.render.templating import recording_loader
 
+#: The policy but its script's hash: the page is one file that fetches nothing.
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; script-src"
+
 
 def tracker_drawings(tracker: Any, templates_dir: Path, shown: Any, target: str) -> dict[str, Any]:
     """The tracker's charts drawn as a briefing's are (none: matplotlib is not loaded)."""
@@ -37,8 +40,8 @@ def tracker_script(env: jinja2.Environment, name: str) -> TrackerScript:
         raise jinja2.TemplateSyntaxError("'</' is not allowed in an inlined script", 1, name)
     digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
     # Markup: the project's own file, checked not to close its <script> element.
-    # Markup: base64 in quotes, printed as written in the policy's attribute.
-    return TrackerScript(Markup(code), Markup(f"'sha256-{digest}'"))
+    # Markup: fixed words and base64 in quotes, printed as written in the attribute.
+    return TrackerScript(Markup(code), Markup(f"{POLICY} 'sha256-{digest}'"))
 
 
 @dataclass(frozen=True)
@@ -46,4 +49,6 @@ class TrackerScript:
     """The inlined script and its CSP source expression."""
 
     code: Markup
-    hash: Markup
+    #: The page's Content-Security-Policy: no request, inline styles and the page's own
+    #: images and fonts, and this script alone (its hash last: ``brief serve`` adds its own).
+    policy: Markup
