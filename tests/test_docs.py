@@ -21,9 +21,10 @@ EXPECTED = [
     *sorted((REPO / "tests" / "data" / "invalid").glob("*.expected")),
     *sorted((REPO / "tests" / "data" / "sourcing").glob("*.expected")),
     *sorted((REPO / "tests" / "data" / "brand").glob("*.expected")),
+    *sorted((REPO / "tests" / "data" / "portfolio").glob("*.expected")),
 ]
-#: ``briefs/x.yaml:12:3: `` (or ``brand.yaml:12:3: ``) in front of a message.
-_LOCATION = re.compile(r"^(?:briefs/[^:]+\.yaml|brand\.yaml)(?::\d+)?(?::\d+)?: ")
+#: ``briefs/x.yaml:12:3: `` (or ``brand.yaml:12:3: ``, ``portfolio.yaml``) before a message.
+_LOCATION = re.compile(r"^(?:briefs/[^:]+\.yaml|brand\.yaml|portfolio\.yaml)(?::\d+)?(?::\d+)?: ")
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -62,6 +62,11 @@ _RELOAD_SCRIPT = """<script>/* brief serve: reload after a rebuild */
 })();
 </script>
 """
+#: The tracker's policy (templates/index.html): where the reload script joins its own.
+_POLICY_SCRIPTS = re.compile(
+    r'(?<=<meta http-equiv="Content-Security-Policy" content=")[^"]*script-src '
+)
+_POLICY_END = re.compile(r'(<meta http-equiv="Content-Security-Policy" content="[^"]*)(">)')
 _ERROR_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -184,12 +189,25 @@ def start_preview(
 
 
 def with_reload(page: bytes, version: int) -> bytes:
-    """``page`` with the reload script added before its last ``</body>``."""
+    """``page`` with the reload script added before its last ``</body>``; a page with a
+    Content-Security-Policy (the tracker allows its own script alone) allows it too."""
     script = _RELOAD_SCRIPT % (version, VERSION_PATH)
     text = page.decode("utf-8", errors="replace")
     ends = list(_BODY_END.finditer(text))
     at = ends[-1].start() if ends else len(text)
-    return (text[:at] + script + text[at:]).encode("utf-8")
+    return _allow(text[:at] + script + text[at:], script).encode("utf-8")
+
+
+def _allow(text: str, script: str) -> str:
+    """``text`` whose policy, if any, allows ``script`` (by its hash) and its polling."""
+    import base64
+    import hashlib
+
+    code = script.split(">", 1)[1].rsplit("</script>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
+    allowed = f"\\g<0>'sha256-{digest}' "
+    text = _POLICY_SCRIPTS.sub(allowed, text, count=1)
+    return _POLICY_END.sub("\\g<1>; connect-src 'self'\\g<2>", text, count=1)
 
 
 def error_page(title: str, lines: list[str]) -> bytes:

@@ -3,7 +3,8 @@
 ``prepare_briefing`` checks a fact sheet and renders the HTML of the formats asked for (the HTML
 file itself, and the document the PDF is printed from) and the DOCX; ``print_pdf`` turns that
 document into PDF bytes; ``warm_pdf`` loads WeasyPrint ahead of the first PDF;
-``render_index`` renders ``index.html``. Each returns what the parent needs to write the
+the tracker's job (``index.html`` and ``portfolio.pdf``) is :mod:`generator.builder.tracker`'s.
+Each returns what the parent needs to write the
 outputs and record what they were built from; none writes a file.
 """
 
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.builder.editions import target_key
 from generator.builder.overflow import sections_past
+from generator.builder.tracker import tracker_facts
 from generator.errors import Diagnostic
 from generator.settings import Settings
 
@@ -58,7 +60,7 @@ class Prepared:
     #: The documents the PDFs are printed from, by edition (``only``, or both editions).
     printable: dict[str, str] = field(default_factory=dict)
     used: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    index: dict[str, str] = field(default_factory=dict)
+    index: dict[str, Any] = field(default_factory=dict)
     template: str = ""
     page_limit: int | None = None
     #: SHA-256 of the fact sheet's bytes this HTML was rendered from.
@@ -107,23 +109,6 @@ class Printed:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-@dataclass(frozen=True)
-class IndexJob:
-    """Render ``index.html`` from entries as :func:`~generator.builder.plan.index_entries` gives."""
-
-    entries: tuple[dict[str, object], ...]
-    templates_dir: Path
-    brand: Any = None
-
-
-@dataclass(frozen=True)
-class RenderedIndex:
-    """The index page and the template files it used."""
-
-    html: bytes
-    used: tuple[str, ...]
-
-
 def prepare_briefing(job: PrepareJob) -> Prepared:
     """Check the fact sheet; if it may be rendered, render the HTML of every target.
 
@@ -138,14 +123,7 @@ def prepare_briefing(job: PrepareJob) -> Prepared:
         return Prepared(item.diagnostics, failed=True)
     sheet, brief_id = item.loaded.sheet, item.brief_id
     rendered = _render_editions(job, sheet, brief_id, item.loaded.source_sha)
-    index = {
-        "title": sheet.title,
-        "jurisdiction": sheet.jurisdiction,
-        "stage": sheet.initiative.stage,
-        "status": sheet.status,
-        "as_of": sheet.as_of.isoformat(),
-        "language": sheet.language,
-    }
+    index = tracker_facts(sheet)
     template = job.template or sheet.template
     sheet_sha = item.loaded.source_sha
     inputs = (MARKINGS_FILE,) if sheet.marking is not None else ()
@@ -303,36 +281,3 @@ def warm_pdf(_: object) -> tuple[str, ...]:
     from generator.render import warm_up
 
     return warm_up()
-
-
-def render_index(job: IndexJob) -> RenderedIndex:
-    """Render the index page of the output folder."""
-    from generator.render import EditionLinks, IndexEntry, render_index_page
-
-    entries = []
-    for e in job.entries:
-        editions: Any = e.get("editions", {})
-        links = tuple(
-            EditionLinks(
-                edition,
-                f"{e['id']}.{edition}.html" if files["html"] else None,
-                f"{e['id']}.{edition}.pdf" if files["pdf"] else None,
-            )
-            for edition, files in editions.items()
-        )
-        entry = IndexEntry(
-            brief_id=str(e["id"]),
-            title=str(e["title"]),
-            jurisdiction=str(e["jurisdiction"]),
-            stage=str(e["stage"]),
-            status=str(e["status"]),
-            as_of=dt.date.fromisoformat(str(e["as_of"])),
-            html_href=f"{e['id']}.html" if e["html"] else None,
-            pdf_href=f"{e['id']}.pdf" if e["pdf"] else None,
-            editions=links,
-            # Absent from a build state written before the index was translated.
-            language=str(e.get("language", "en")),
-        )
-        entries.append(entry)
-    page = render_index_page(entries, job.templates_dir, job.brand)
-    return RenderedIndex(page.html.encode("utf-8"), page.templates_used)

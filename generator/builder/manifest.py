@@ -30,7 +30,10 @@ from typing import Any, TypedDict
 from generator.writer import write_atomic
 
 STATE_NAME = ".brief-state.json"
-STATE_FORMAT = 1
+#: 2: a briefing's ``index`` facts gained the tracker's investment and sites, and the
+#: index record the portfolio PDF; a format-1 state is rebuilt from scratch (the tracker
+#: cannot be drawn from facts it never recorded).
+STATE_FORMAT = 2
 #: A stat is trusted only if the file last changed this long before it was hashed.
 RACY_NS = 50_000_000
 #: ... or this long on a file system whose times have no sub-millisecond part (FAT, NFS).
@@ -51,20 +54,27 @@ class TargetRecord(TypedDict):
 
 
 class BriefRecord(TypedDict):
-    """A briefing's targets, its index-page facts and how many warnings it had."""
+    """A briefing's targets, its index-page facts and how many warnings it had.
+
+    ``index`` holds strings (title, jurisdiction, stage, status, as_of, language) and the
+    tracker's ``investment`` (None or ``{amount, currency}``, the amount a decimal string)
+    and ``sites`` (``[{name, lat, lon}]``): see :func:`generator.builder.tracker.tracker_facts`.
+    """
 
     targets: dict[str, TargetRecord]
-    index: dict[str, str]
+    index: dict[str, Any]
     warnings: int
 
 
 class IndexRecord(TypedDict):
-    """What ``index.html`` was built from: its entries (hashed), templates and version."""
+    """What ``index.html`` and ``portfolio.pdf`` (the tracker) were built from: the
+    entries (hashed), templates, fonts, ``portfolio.yaml`` and version; each one's SHA-256."""
 
     entries: str
     deps: str
     generator: str
     output: str
+    pdf: str
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -259,6 +269,8 @@ def _shape_problem(doc: Any) -> str:
     """What is wrong with a parsed state document ('' when nothing is)."""
     if not isinstance(doc, dict):
         return "is damaged"
+    if doc.get("format") == 1:
+        return "was written by an earlier version (format 1)"
     if doc.get("format") != STATE_FORMAT:
         return f"has an unknown format ({doc.get('format')!r})"
     try:
@@ -292,8 +304,15 @@ def _check_tables(doc: dict[str, Any]) -> None:
 
 def _check_brief(record: Any, depsets: Mapping[str, Any]) -> None:
     _require(type(record["warnings"]) is int)
-    for value in record["index"].values():
-        _require(type(value) is str)
+    for name, value in record["index"].items():
+        if name == "investment":
+            _require(value is None or all(type(value[k]) is str for k in ("amount", "currency")))
+        elif name == "sites":
+            for site in value:
+                _require(type(site["name"]) is str)
+                _require(all(type(site[k]) in (int, float) for k in ("lat", "lon")))
+        else:
+            _require(type(value) is str)
     for target in record["targets"].values():
         for name in _TARGET_FIELDS:
             _require(type(target[name]) is str)

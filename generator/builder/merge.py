@@ -41,19 +41,17 @@ from generator.builder.manifest import (
     read_state,
     save_state,
     sha256_bytes,
-    stable_json,
 )
 from generator.builder.merge_folders import ShardFolder, file_sha, shard_folders
 from generator.builder.plan import (
     INDEX_NAME,
-    INDEX_PARTS,
     INTERMEDIATE,
+    PORTFOLIO_PDF,
     base_element,
     index_entries,
     intermediate_base,
     sheet_key,
     shown_key,
-    template_key,
 )
 from generator.builder.runner import OUTPUT_LOCK_WAIT, _output_locked, _remove_if_unchanged
 from generator.builder.shards import Shard
@@ -206,6 +204,10 @@ class _Plan:
 
     def write(self) -> MergeReport:
         """Write every output, the index and, last, the build state."""
+        from generator.builder.tracker import load_fx
+
+        # A portfolio.yaml with errors stops the merge before a file is copied.
+        fx = load_fx(self.settings)
         report = MergeReport(briefings=len(self.state.briefs))
         previous, problem = read_state(self.settings.output_dir)
         if previous is None:
@@ -215,8 +217,8 @@ class _Plan:
                 name = f"{brief_id}.{target}"
                 recorded["output"] = self._copy(name, recorded["output"])
                 report.written.append(name)
-        self._index()
-        report.written.append(INDEX_NAME)
+        self._index(fx)
+        report.written += [INDEX_NAME, PORTFOLIO_PDF]
         if previous is not None:
             report.removed = self._remove_stale(previous, set(report.written))
         self._snapshot_inputs()
@@ -239,24 +241,17 @@ class _Plan:
         self.outputs.note_written(name, sha)
         return sha
 
-    def _index(self) -> None:
-        """Render and write ``index.html`` from the merged records, as a build would."""
-        from generator.builder import jobs
+    def _index(self, fx: object) -> None:
+        """Render and write the tracker (``index.html``, ``portfolio.pdf``) from the merged
+        records, as a build would: the same job, in this process."""
+        from generator.builder import tracker
 
         entries = index_entries(self.state, self.outputs)
-        job = jobs.IndexJob(tuple(entries), self.settings.templates_dir, self.inputs.brand())
-        rendered = jobs.render_index(job)
-        write_atomic(output_path(self.settings.output_dir, INDEX_NAME), rendered.html)
-        sha = sha256_bytes(rendered.html)
-        self.outputs.note_written(INDEX_NAME, sha)
-        deps = {template_key(n): self.inputs.sha(template_key(n)) or "" for n in rendered.used}
-        deps |= self.inputs.brand_deps(INDEX_PARTS)
-        self.state.index = {
-            "entries": sha256_bytes(stable_json(entries).encode("utf-8")),
-            "deps": self.state.intern_deps(deps),
-            "generator": __version__,
-            "output": sha,
-        }
+        job = tracker.tracker_job(self.settings, entries, self.inputs.brand(), fx)
+        rendered = tracker.render_index(job)
+        key = tracker.entries_key(entries)
+        probes = (self.outputs, self.inputs)
+        self.state.index = tracker.write_tracker(self.settings, self.state, probes, rendered, key)
 
     def _remove_stale(self, previous: State, written: set[str]) -> list[str]:
         """Remove what the folder's previous state records and this merge did not write."""

@@ -33,6 +33,8 @@ DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
 #: The formats the index page links to (its template knows of these two).
 INDEXED_FORMATS: tuple[str, ...] = ("html", "pdf")
 INDEX_NAME = "index.html"
+#: The tracker's PDF, written with ``index.html``; its rates file, an input of both only.
+PORTFOLIO_PDF, PORTFOLIO_KEY = "portfolio.pdf", "portfolio.yaml"
 #: The kept intermediate (``--keep-intermediate``): the HTML WeasyPrint laid out for the
 #: PDF, ``<id>.print.html``. Recorded as a target of its own, never a format one asks for.
 INTERMEDIATE = "print.html"
@@ -227,7 +229,10 @@ class Planner:
         if record["entries"] != entries_key:
             reasons.append("briefings changed")
         reasons += self.deps_changed(record["deps"], INDEX_PARTS)
-        return reasons or self._output_reasons(INDEX_NAME, record["output"])
+        if reasons:
+            return reasons
+        pdf = [f"{PORTFOLIO_PDF}: {r}" for r in self._output_reasons(PORTFOLIO_PDF, record["pdf"])]
+        return self._output_reasons(INDEX_NAME, record["output"]) + pdf
 
     def deps_changed(self, depset_id: str, parts: tuple[str, ...] = BRIEFING_PARTS) -> list[str]:
         """Reasons for every file of a recorded dependency set that is not as it was."""
@@ -338,7 +343,8 @@ class Planner:
 
 
 def index_entries(state: State, outputs: Probe) -> list[dict[str, object]]:
-    """The index page's entries: every recorded briefing with an output, in id order."""
+    """The tracker's entries: every recorded briefing with an output, in id order, with
+    the facts its record keeps (:func:`generator.builder.tracker.tracker_facts`)."""
     entries: list[dict[str, object]] = []
     for brief_id in sorted(state.briefs):
         record = state.briefs[brief_id]

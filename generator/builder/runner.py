@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.builder.manifest import State, build_state_path, read_state
-from generator.builder.plan import DEFAULT_FORMATS, INDEX_NAME, BuildPlan, Request
+from generator.builder.plan import DEFAULT_FORMATS, INDEX_NAME, PORTFOLIO_PDF, BuildPlan, Request
 from generator.builder.report import BriefResult, BuildReport
 from generator.builder.session import ProgressFn, Session
 from generator.builder.shards import Shard
@@ -223,6 +223,7 @@ def _recorded_outputs(settings: Settings, state: State) -> dict[Path, str]:
     }
     if state.index is not None:
         recorded[INDEX_NAME] = state.index["output"]
+        recorded[PORTFOLIO_PDF] = state.index["pdf"]
     found: dict[Path, str] = {}
     for name in sorted(recorded):
         try:

@@ -32,13 +32,11 @@ from generator.builder.manifest import (
     load_state,
     save_state,
     sha256_bytes,
-    stable_json,
 )
 from generator.builder.plan import (
     BRIEFING_PARTS,
     DOCX_PARTS,
     INDEX_NAME,
-    INDEX_PARTS,
     INTERMEDIATE,
     BuildPlan,
     Planner,
@@ -349,35 +347,33 @@ class Session:
     def _refresh_index(
         self, stack: contextlib.ExitStack, pipeline: Pipeline | None, tick: Callable[[], None]
     ) -> None:
+        """Render and write the tracker (``index.html``, ``portfolio.pdf``) if it is stale."""
+        from generator.builder import tracker
+
         entries = index_entries(self.state, self.outputs)
-        key = self._entries_key(entries)
+        key = tracker.entries_key(entries)
         if not self.planner.index_reasons(key):
             return
+        fx = tracker.load_fx(self.settings)
+        job = tracker.tracker_job(self.settings, entries, self.inputs.brand(), fx)
         if pipeline is None:
             pipeline = self._pipeline(stack, 1)
-        from generator.builder import jobs
-
-        job = jobs.IndexJob(tuple(entries), self.settings.templates_dir, self.inputs.brand())
-        outcome = pipeline.run_one(jobs.render_index, job, tick)
+        outcome = pipeline.run_one(tracker.render_index, job, tick)
         if outcome.kind != "ok":
             why = describe_outcome(self.settings, outcome, "rendering")
             raise GeneratorError(f"cannot render {INDEX_NAME}: {why}")
-        rendered: jobs.RenderedIndex = outcome.value
         snapshot_templates(self.settings, self.inputs)
-        write_atomic(output_path(self.settings.output_dir, INDEX_NAME), rendered.html)
-        sha = sha256_bytes(rendered.html)
-        self.outputs.note_written(INDEX_NAME, sha)
-        self.state.index = {
-            "entries": key,
-            "deps": self.state.intern_deps(self._deps(rendered.used, parts=INDEX_PARTS)),
-            "generator": __version__,
-            "output": sha,
-        }
+        probes = (self.outputs, self.inputs)
+        self.state.index = tracker.write_tracker(
+            self.settings, self.state, probes, outcome.value, key
+        )
         self._changed = True
 
     @staticmethod
     def _entries_key(entries: list[dict[str, object]]) -> str:
-        return sha256_bytes(stable_json(entries).encode("utf-8"))
+        from generator.builder.tracker import entries_key
+
+        return entries_key(entries)
 
     def _save_now_and_then(self) -> None:
         if time.monotonic() - self._saved_at >= SAVE_EVERY:

@@ -31,6 +31,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "loader": ["Delivery", "closest", "load_delivery", "resolve_delivery"],
         "model": ["ALERT_EVENTS", "Alerts", "DeliveryConfig", "History", "Schedule", "Selection"],
+        "portfolio": ["PORTFOLIO_FILE", "load_portfolio", "parse_portfolio", "read_portfolio"],
         "smtp": ["ENV_VARS", "SmtpSettings", "smtp_from_env"],
         "subject": ["header_text", "render_subject"],
     },

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from generator.factsheet import FactSheet
 from generator.render.branding import brand_css, brand_view
 from generator.render.fonts_css import font_css
+from generator.render.graphic_style import graphic_colours, graphic_font
 from generator.render.i18n import Language, language_for, page_label_css
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
@@ -58,6 +59,9 @@ FIGURES_CSS = "figures.css"
 #: Where the font style goes, until the characters the page prints are known. Its ``<``
 #: cannot come from a fact sheet, whose text is always escaped (``&lt;``).
 FONTS_PLACEHOLDER = Markup("/*<brief-fonts>*/")
+#: The portfolio tracker's stylesheet and its sorting and filtering script (index page).
+TRACKER_CSS = "tracker.css"
+TRACKER_JS = "tracker.js"
 #: Stylesheets under ``templates/static/`` per target, in cascade order, with their media.
 STYLESHEETS: Mapping[str, tuple[tuple[str, str | None], ...]] = {
     "html": (("screen.css", None), ("print.css", "print"), ("html-print.css", "print")),
@@ -97,6 +101,10 @@ class IndexEntry:
     editions: tuple[EditionLinks, ...] = ()
     #: The sheet's ``language``: the index speaks the language its briefings share.
     language: str = "en"
+    #: The tracker's facts: the announced ``{amount, currency}`` (None: none given) and
+    #: the sites (``{name, lat, lon}``), as the build state records them.
+    investment: Mapping[str, str] | None = None
+    sites: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,31 +229,54 @@ def _chart_drawings(view: Any, templates_dir: Path, target: Target) -> dict[str,
 
 
 def render_index(entries: Sequence[IndexEntry], templates_dir: Path, brand: object = None) -> str:
-    """Render ``index.html``: every briefing with its facts and links to both formats."""
+    """Render ``index.html``: the portfolio tracker of the briefings, linking both formats."""
     return render_index_page(entries, templates_dir, brand).html
 
 
 def render_index_page(
-    entries: Sequence[IndexEntry], templates_dir: Path, brand: object = None
+    entries: Sequence[IndexEntry],
+    templates_dir: Path,
+    brand: object = None,
+    fx: Mapping[str, Any] | None = None,
+    *,
+    target: Target = "html",
 ) -> RenderedHtml:
-    """:func:`render_index`, with the template files it used, in the house style ``brand``.
+    """The portfolio tracker (``index.html``, or for ``pdf`` the document ``portfolio.pdf``
+    is printed from), with the template files it used, in the house style ``brand``;
+    ``fx`` is ``portfolio.yaml``'s rates as ``config.load_portfolio`` gives them.
 
     The index speaks the language every briefing it lists is written in (en-GB for a
-    shelf of British briefings), and English when they differ or there are none."""
+    shelf of British briefings), and English when they differ or there are none. The
+    HTML's sorting and filtering script is ``static/tracker.js``, inlined and allowed by
+    its hash alone (the page's Content-Security-Policy)."""
+    from generator.render.portfolio_page import tracker_drawings, tracker_script
+    from generator.render.portfolio_view import tracker_view
+
     tags = {entry.language for entry in entries}
     language = language_for(tags.pop() if len(tags) == 1 else "en", templates_dir)
     env = make_environment(templates_dir, language=language)
     rows = [_index_row(entry, language) for entry in entries]
+    shown = brand_view(brand)
+    colours, font = graphic_colours(shown.palette), graphic_font(shown.heading_font)
+    tracker = tracker_view(rows, language, fx, colours, font)
     with template_errors(templates_dir, "index.html"):
-        styles = _styles(env, "html") + _brand_styles(brand, "html")
-        page = PageHead(language.tag, language.gettext("Briefings"), "html", index_meta(), styles)
-        shown = brand_view(brand)
-        html = env.get_template("index.html").render(page=page, rows=rows, brand=shown)
-        fonts = font_css(env, templates_dir, html, "html")
+        styles = _styles(env, target) + _page_label(language, target)
+        styles += (StyleBlock(None, stylesheet_text(env, FIGURES_CSS)),)
+        styles += (StyleBlock(None, stylesheet_text(env, TRACKER_CSS)),)
+        styles += _brand_styles(brand, target)
+        title = language.gettext("Portfolio tracker")
+        page = PageHead(language.tag, title, target, index_meta(), styles)
+        context = {"rows": rows, "brand": shown, "tracker": tracker}
+        context["chart_svg"] = tracker_drawings(tracker, templates_dir, shown, target)
+        context["script"] = tracker_script(env, TRACKER_JS) if target == "html" else None
+        html = env.get_template("index.html").render(page=page, **context)
+        fonts = font_css(env, templates_dir, html, target)
         if fonts:
             page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
-            html = env.get_template("index.html").render(page=page, rows=rows, brand=shown)
-    return RenderedHtml(mark_languages(html, "en"), recording_loader(env).used)
+            html = env.get_template("index.html").render(page=page, **context)
+    images = (shown.logo_uri,) if shown.logo_uri else ()
+    images += tuple(d.uri for d in context["chart_svg"].values() if d.uri)
+    return RenderedHtml(mark_languages(html, "en"), recording_loader(env).used, None, images)
 
 
 def _index_row(entry: IndexEntry, language: Language) -> IndexRow:

@@ -129,7 +129,7 @@ def test_clean_removes_outputs_and_build_state(project: Path, write_brief, run_b
     write_brief("alpha")
     assert run_brief("build", "--formats", "html").returncode == 0
     cleaned = run_brief("clean")
-    assert cleaned.returncode == 0 and cleaned.stdout == "removed 3 file(s)\n"
+    assert cleaned.returncode == 0 and cleaned.stdout == "removed 4 file(s)\n"
     assert sorted(p.name for p in (project / "output").iterdir()) == []
     again = run_brief("build", "--formats", "html")
     assert SUMMARY.search(again.stdout).groups()[:3] == ("1", "0", "0")

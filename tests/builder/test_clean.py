@@ -53,8 +53,8 @@ def test_only_recorded_outputs_go_and_the_users_files_stay(project: Path, write_
     (out / f"{TEMP_PREFIX}4242-alpha.html").write_bytes(b"half written")
     cleaned = run_brief("clean", "--out", str(out))
     assert cleaned.returncode == 0, cleaned.stderr
-    # alpha.html, index.html, the build state and the temporary file.
-    assert cleaned.stdout == "removed 4 file(s)\n"
+    # alpha.html, index.html, portfolio.pdf, the build state and the temporary file.
+    assert cleaned.stdout == "removed 5 file(s)\n"
     assert _names(out) == ["notes.html", "thesis.pdf"]
 
 
@@ -68,7 +68,8 @@ def test_an_output_changed_since_it_was_built_is_kept_with_a_warning(
     (out / "alpha.html").write_text("<p>edited by hand</p>\n", encoding="utf-8")
     cleaned = run_brief("clean")
     assert cleaned.returncode == 0, cleaned.stderr
-    assert cleaned.stdout == "removed 3 file(s)\n"  # beta.html, index.html, the state
+    # beta.html, index.html, portfolio.pdf, the state
+    assert cleaned.stdout == "removed 4 file(s)\n"
     assert _names(out) == ["alpha.html"]
     assert "kept output/alpha.html: it changed since brief wrote it" in cleaned.stderr
     assert (out / "alpha.html").read_text(encoding="utf-8") == "<p>edited by hand</p>\n"
@@ -102,18 +103,18 @@ def test_a_damaged_build_state_removes_only_temporary_files(project: Path, write
         " it wrote, so it removed none" in cleaned.stderr
     )
     assert "brief build" in cleaned.stderr  # how to fix it
-    assert _names(out) == [STATE_NAME, "alpha.html", "index.html"]
+    assert _names(out) == [STATE_NAME, "alpha.html", "index.html", "portfolio.pdf"]
 
 
 def test_after_a_clean_the_next_build_starts_afresh(project: Path, write_brief, run_brief):
     write_brief("alpha")
     assert run_brief("build", "--formats", "html").returncode == 0
-    assert run_brief("clean").stdout == "removed 3 file(s)\n"
+    assert run_brief("clean").stdout == "removed 4 file(s)\n"
     again = run_brief("clean")
     assert again.returncode == 0 and again.stdout == "removed 0 file(s)\n"
     assert "nothing to clean: output has no build state of brief" in again.stderr
     assert run_brief("build", "--formats", "html").returncode == 0
-    assert _names(project / "output") == [STATE_NAME, "alpha.html", "index.html"]
+    assert _names(project / "output") == [STATE_NAME, "alpha.html", "index.html", "portfolio.pdf"]
 
 
 def test_a_clean_waits_for_a_build_holding_the_folder(project: Path, write_brief, run_brief):
@@ -124,7 +125,7 @@ def test_a_clean_waits_for_a_build_holding_the_folder(project: Path, write_brief
     with held, pytest.raises(locks.LockBusy):
         clean(settings, lock_wait=0)
     assert (project / "output" / "alpha.html").is_file()
-    assert len(clean(settings, lock_wait=0)) == 3
+    assert len(clean(settings, lock_wait=0)) == 4
 
 
 def test_a_name_in_the_state_that_leaves_the_folder_is_never_acted_on(
@@ -142,5 +143,10 @@ def test_a_name_in_the_state_that_leaves_the_folder_is_never_acted_on(
     save_state(out, state)
     removed = clean(default_settings(project), lock_wait=0)
     assert victim.read_bytes() == b"precious"
-    assert sorted(p.name for p in removed) == [STATE_NAME, "alpha.html", "index.html"]
+    assert sorted(p.name for p in removed) == [
+        STATE_NAME,
+        "alpha.html",
+        "index.html",
+        "portfolio.pdf",
+    ]
     assert "not removing '../victim.html': not a plain file name" in caplog.text

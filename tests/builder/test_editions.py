@@ -48,7 +48,7 @@ def test_two_editions_of_each_format_and_a_second_build_does_nothing(
     first = run_brief("build")
     assert first.returncode == 0, first.stderr
     names = set(hashes(project / "output"))
-    assert names == BOTH | {"plain.html", "plain.pdf", "index.html"}
+    assert names == BOTH | {"plain.html", "plain.pdf", "index.html", "portfolio.pdf"}
     again = run_brief("build")
     assert SUMMARY.search(again.stdout).groups()[:3] == ("0", "2", "0"), again.stdout
     page = tinyhtml5.parse((project / "output" / "index.html").read_text(encoding="utf-8"))
@@ -103,7 +103,7 @@ def test_losing_and_regaining_internal_content_changes_the_files(
     sheet.write_text(flat, encoding="utf-8")
     run(project)
     names = set(hashes(project / "output"))
-    assert {"x.html", "plain.html", "index.html"} == names
+    assert {"x.html", "plain.html", "index.html", "portfolio.pdf"} == names
     index = (project / "output" / "index.html").read_text(encoding="utf-8")
     assert 'href="x.html"' in index and "x.internal" not in index
     sheet.write_text(text, encoding="utf-8")
@@ -111,6 +111,7 @@ def test_losing_and_regaining_internal_content_changes_the_files(
     assert set(hashes(project / "output")) == {"x.internal.html", "x.external.html"} | {
         "plain.html",
         "index.html",
+        "portfolio.pdf",
     }
 
 

@@ -115,6 +115,7 @@ def test_sigkill_leaves_complete_files_and_the_next_build_completes_the_set(proj
     assert {p.name for p in out.iterdir()} == {
         STATE_NAME,
         "index.html",
+        "portfolio.pdf",
         *(f"{b}.{f}" for b in ids for f in ("html", "pdf")),
     }
 

@@ -107,12 +107,13 @@ def test_no_state_file_is_an_empty_state(tmp_path: Path):
         ('{"format": 1, "inputs": {', "is damaged"),
         ("\x00\x01garbage", "is damaged"),
         ('{"format": 7}', "has an unknown format (7)"),
+        ('{"format": 1, "briefs": {}}', "was written by an earlier version (format 1)"),
         (
-            '{"format": 1, "inputs": {}, "outputs": {}, "depsets": {}, "tools": {}, '
+            '{"format": 2, "inputs": {}, "outputs": {}, "depsets": {}, "tools": {}, '
             '"briefs": {"a": {"targets": {"html": {"deps": "nope"}}}}, "index": null}',
             "is damaged",
         ),
-        ('{"format": 1, "inputs": {"k": "v"}}', "is damaged"),
+        ('{"format": 2, "inputs": {"k": "v"}}', "is damaged"),
     ],
 )
 def test_an_unusable_state_file_is_reported_and_treated_as_empty(tmp_path, text, problem):
@@ -125,5 +126,5 @@ def test_an_unusable_state_file_is_reported_and_treated_as_empty(tmp_path, text,
 def test_saved_state_is_canonical_json(tmp_path: Path):
     save_state(tmp_path, State())
     text = (tmp_path / STATE_NAME).read_text()
-    assert json.loads(text)["format"] == 1
+    assert json.loads(text)["format"] == 2
     assert " " not in text

@@ -25,6 +25,17 @@ from tests.support.cli import run_brief
 VALID = Path(__file__).parents[1] / "data" / "valid"
 MORE = {"alpha": "Alpha plant", "beta": "Beta plant", "gamma": "Gamma plant"}
 SHARDS = [f"output/shard-{k}-of-3" for k in (1, 2, 3)]
+INVESTMENTS = [
+    {"amount": 1.5e9, "currency": "EUR"},
+    {"amount": 2500000000, "currency": "USD"},
+    {"amount": 9e10, "currency": "JPY"},
+]
+RATES = """\
+currency: USD
+fx:
+  - {from: EUR, to: USD, rate: 1.08, as_of: 2026-06-30, source: {title: ECB, url: "https://www.ecb.europa.eu/"}}
+  - {from: JPY, to: USD, rate: 0.0064, as_of: 2026-06-30, source: {title: BoJ, url: "https://www.boj.or.jp/"}}
+"""
 
 
 def _new_project(root: Path) -> Path:
@@ -32,9 +43,13 @@ def _new_project(root: Path) -> Path:
     shutil.copytree(REPO / "templates", root / "templates")
     for sheet in sorted(VALID.glob("*.yaml")):
         shutil.copy(sheet, root / "briefs" / sheet.name)
-    for brief_id, title in MORE.items():
-        text = yaml.safe_dump(minimal_sheet(title=title), sort_keys=False)
+    for (brief_id, title), money in zip(MORE.items(), INVESTMENTS, strict=True):
+        initiative = {"name": title, "stage": "announced", "investment": money}
+        sheet = minimal_sheet(title=title, initiative=initiative)
+        text = yaml.safe_dump(sheet, sort_keys=False)
         (root / "briefs" / f"{brief_id}.yaml").write_text(text, encoding="utf-8")
+    # The tracker converts with the project's rates: its PDF and HTML are merged outputs too.
+    (root / "portfolio.yaml").write_text(RATES, encoding="utf-8")
     return root
 
 
@@ -77,10 +92,15 @@ def _without_stats(state: dict[str, Any]) -> dict[str, Any]:
 def test_three_shards_merged_are_byte_identical_to_one_build(project: Path):
     merged = _brief(project, "merge", *SHARDS)
     assert merged.returncode == 0, merged.stderr
-    # internal-everywhere has two editions: 6 files where the others have 3.
-    assert merged.stdout.startswith("merged 3 shards: 8 briefings, 28 files in ")
+    # internal-everywhere has two editions: 6 files where the others have 3; then the
+    # tracker's two files.
+    assert merged.stdout.startswith("merged 3 shards: 8 briefings, 29 files in ")
     ours, theirs = _files(project / "output"), _files(project / "whole")
     assert sorted(ours) == sorted(theirs)
+    assert {"index.html", "portfolio.pdf"} <= set(ours)
+    tracker = ours["index.html"].decode("utf-8")
+    # The valid sheets give HKD too, which has no rate: the rates given, and no total.
+    assert "1 JPY = 0.0064 USD" in tracker and "no rate for HKD" in tracker
     assert {n for n in ours if n.endswith(".print.html")} == {
         *(
             f"{b}.print.html"

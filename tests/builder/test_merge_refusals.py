@@ -126,6 +126,7 @@ def test_merging_into_a_built_folder_removes_what_it_no_longer_holds(
     assert merged.returncode == 0, merged.stderr
     assert "removed output/old.html" in merged.stderr
     names = sorted(p.name for p in (sharded / "output").iterdir() if p.is_file())
-    assert names == sorted([STATE_NAME, "index.html", "notes.txt", *(f"{b}.html" for b in IDS)])
+    kept = [STATE_NAME, "index.html", "portfolio.pdf", "notes.txt"]
+    assert names == sorted([*kept, *(f"{b}.html" for b in IDS)])
     again = run_brief("build", "--formats", "html")
     assert again.stdout.startswith("0 built, 4 up to date, 0 failed"), again.stdout

@@ -44,7 +44,12 @@ def test_two_checkouts_build_byte_identical_outputs(tmp_path: Path) -> None:
         result = brief(root, "build", **env)
         assert result.returncode == 0, result.stderr
     hashes = digests(first / "output")
-    assert set(hashes) == {"hong-kong-ev-assembly.html", "hong-kong-ev-assembly.pdf", "index.html"}
+    assert set(hashes) == {
+        "hong-kong-ev-assembly.html",
+        "hong-kong-ev-assembly.pdf",
+        "index.html",
+        "portfolio.pdf",
+    }
     assert hashes == digests(second / "output")
     for root in (first, second):
         for path in (root / "output").iterdir():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import itertools
 import re
 import shutil
@@ -361,8 +363,13 @@ def test_index_lists_every_briefing_and_links_both_formats() -> None:
         assert expected in text
     hrefs = [a["href"] for a in doc.tags("a")]
     assert hrefs == ["hk-ev.html", "hk-ev.html", "hk-ev.pdf"]
-    assert not doc.tags("script") and not doc.tags("link")
+    # One script, the tracker's own, inline (no src) and allowed by its hash alone.
+    assert doc.tags("script") == [{}] and not doc.tags("link")
     assert len(doc.tags("h1")) == 1
+    code = html.split("<script>", 1)[1].split("</script>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
+    policy = next(m["content"] for m in doc.tags("meta") if m.get("http-equiv"))
+    assert policy.endswith(f"script-src 'sha256-{digest}'") and "default-src 'none'" in policy
 
 
 def test_index_without_entries() -> None:

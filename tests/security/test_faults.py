@@ -40,13 +40,21 @@ def write_edition(root: Path, edition: int, ids: tuple[str, ...] = IDS) -> None:
         write_sheet(root, brief_id, minimal_data() | {"title": f"Edition {edition} of {brief_id}"})
 
 
+#: The tracker's files, beside the briefings in every output folder a build wrote.
+TRACKER = {"index.html", "portfolio.pdf"}
+
+
 def slow_build(root: Path) -> subprocess.Popen[str]:
     """``brief build`` on a slow disk, so a kill often lands in the middle of a write."""
     return start_brief("build", cwd=root, entry=("-c", SLOW_DISK))
 
 
 def edition_of(path: Path) -> int:
-    """The edition a complete output holds; fails on a truncated or unreadable file."""
+    """The edition a complete output holds; fails on a truncated or unreadable file. The
+    tracker (index.html, portfolio.pdf) holds no edition: -1, once it is complete."""
+    if path.name == "portfolio.pdf":
+        PdfReader(io.BytesIO(path.read_bytes())).metadata  # noqa: B018 (a complete PDF)
+        return -1
     if path.suffix == ".pdf":
         title = PdfReader(io.BytesIO(path.read_bytes())).metadata.title
     else:
@@ -108,7 +116,7 @@ def test_a_build_killed_at_random_moments_leaves_only_complete_files(tmp_path: P
     write_edition(root, 0)
     code, _, err = finish(cli("build", cwd=root))
     assert code == 0, err
-    expected = {f"{i}.{ext}" for i in IDS for ext in ("html", "pdf")} | {"index.html"}
+    expected = {f"{i}.{ext}" for i in IDS for ext in ("html", "pdf")} | TRACKER
     assert set(outputs(root)) == expected
     rng = random.Random(6)
     for edition in range(1, 6):
@@ -123,7 +131,7 @@ def test_a_build_killed_at_random_moments_leaves_only_complete_files(tmp_path: P
             assert held in (before[name], edition), (name, before[name], held, edition)
     code, _, err = finish(cli("build", cwd=root))
     assert code == 0, err
-    assert outputs(root) == dict.fromkeys(expected, 5) | {"index.html": -1}
+    assert outputs(root) == dict.fromkeys(expected, 5) | dict.fromkeys(TRACKER, -1)
     assert not list((root / "output").glob(f"{TEMP_PREFIX}*"))
 
 
@@ -239,11 +247,11 @@ def test_an_unwritable_output_folder_is_a_clear_error_and_corrupts_nothing(
             # file when the folder refuses even that.
             assert f"cannot write {output.resolve()}/" in err and fault.reason in err, err
             assert "Traceback" not in err
-            assert outputs(root) == {"alpha.html": 1, "index.html": -1}
+            assert outputs(root) == {"alpha.html": 1} | dict.fromkeys(TRACKER, -1)
             assert not list(output.glob(f"{TEMP_PREFIX}*"))
         code, err = run_html_build(root)
         assert code == 0, err
-        assert outputs(root) == {"alpha.html": 2, "index.html": -1}
+        assert outputs(root) == {"alpha.html": 2} | dict.fromkeys(TRACKER, -1)
 
 
 def run_html_build(root: Path, **popen: object) -> tuple[int, str]:
@@ -354,15 +362,15 @@ def test_two_builds_of_one_output_folder_do_not_interleave(tmp_path: Path) -> No
         # already, and the build state records the bytes each output was made from.
         built = second.first_or_none("built")
         assert built is None or built > first.ended, second.stderr
-        assert outputs(root) == {f"{i}.{e}": 2 for i in ids for e in ("html", "pdf")} | {
-            "index.html": -1
-        }
+        assert outputs(root) == {
+            f"{i}.{e}": 2 for i in ids for e in ("html", "pdf")
+        } | dict.fromkeys(TRACKER, -1)
     else:
         # It refused, saying why, and left the first build's outputs alone.
         assert "Traceback" not in second.stderr
-        assert outputs(root) == {f"{i}.{e}": 1 for i in ids for e in ("html", "pdf")} | {
-            "index.html": -1
-        }
+        assert outputs(root) == {
+            f"{i}.{e}": 1 for i in ids for e in ("html", "pdf")
+        } | dict.fromkeys(TRACKER, -1)
     again = Watched(cli("build", cwd=root)).join()
     assert again.process.returncode == 0, again.stderr
     if "--dry-run" in build_help():

@@ -130,7 +130,9 @@ def test_a_missing_font_fails_the_build_and_ships_nothing(tmp_path: Path) -> Non
     ) in err
     assert "Traceback" not in err
     shipped = (p.name for p in (root / "output").iterdir() if p.name != ".brief-state.json")
-    assert sorted(shipped) == ["index.html"]
+    # The tracker needs the fonts too (portfolio.pdf): it is not written either.
+    assert sorted(shipped) == []
+    assert "cannot render index.html" in err
 
 
 def test_a_missing_stylesheet_fails_the_build_naming_it(tmp_path: Path) -> None:

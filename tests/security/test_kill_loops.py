@@ -43,6 +43,7 @@ from tests.delivery.conftest import Handler, SmtpServer, start_server
 from tests.security.projects import make_project
 from tests.security.test_faults import (
     SLOW_DISK,
+    TRACKER,
     edition_of,
     folder_state,
     outputs,
@@ -172,7 +173,7 @@ def test_a_parallel_build_killed_20_times_leaves_only_complete_files(tmp_path: P
     ids = ("alpha", "beta", "gamma")
     root = make_project(tmp_path / "project")
     output = root / "output"
-    expected = {f"{i}.{ext}" for i in ids for ext in ("html", "pdf")} | {"index.html"}
+    expected = {f"{i}.{ext}" for i in ids for ext in ("html", "pdf")} | TRACKER
 
     def build(*, slow: bool) -> subprocess.Popen[str]:
         entry = ("-c", SLOW_DISK) if slow else ("-m", "generator")
@@ -218,12 +219,12 @@ def test_a_parallel_build_killed_20_times_leaves_only_complete_files(tmp_path: P
         for name, held in after.items():
             assert held in (previous[name], edition), (name, previous[name], held, edition)
         tally.extra["outputs of the new edition after a kill"] += sum(
-            held == edition for name, held in after.items() if name != "index.html"
+            held == edition for name, held in after.items() if name not in TRACKER
         )
 
     result = run_brief("build", "-j2", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert outputs(root) == dict.fromkeys(expected, edition) | {"index.html": -1}
+    assert outputs(root) == dict.fromkeys(expected, edition) | dict.fromkeys(TRACKER, -1)
     assert temp_files(output) == []
     tally.report("build -j2")
 
