@@ -238,7 +238,7 @@ def _chart(
             for p in places_in
         ]
         values = tuple(number(v) if v else None for v in sums)
-        series.append(SeriesView(stage, labels.get(stage, stage), values))
+        series.append(SeriesView(stage, labels.get(stage, stage), values, language.locale))
     title = language.gettext("Announced investment by jurisdiction and stage (%(currency)s)")
     note = language.gettext("Converted at the rates shown above.") if in_target else None
     slug = currency.lower()
@@ -255,6 +255,7 @@ def _chart(
         positions=tuple(float(i) for i in range(len(places_in))),
         series=tuple(series),
         sources=(),
+        locale=language.locale,
     )
 
 
