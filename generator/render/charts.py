@@ -41,7 +41,7 @@ from generator.render.branding import FONT_STACKS
 from generator.render.chart_layout import LABEL_PAD, TICK_PAD, margins
 from generator.render.chart_svg import plain_svg
 from generator.render.figures import ChartView
-from generator.render.numbers import format_amount
+from generator.render.numbers import COMPACT_FROM, format_amount
 from generator.render.palette import chart_palette
 from generator.render.webfont import cjk_characters
 
@@ -264,8 +264,16 @@ def _figure(chart: ChartView, palette: Mapping[str, Any]) -> Any:
 
 
 def _tick(value: float, locale: str) -> str:
-    """A value axis's tick label in the briefing's numbers: 1,000 / 1 000 / 1.000."""
-    return format_amount(_tidy(value), locale)
+    """A value axis's tick label in the briefing's numbers: 1,000 / 1 000 / 1.000, and
+    from a million up in the locale's short form (2.5B, 2,5 Md, 25億), since a row of
+    "2,500,000,000" labels runs into its neighbours; the table under the chart has the
+    full numbers."""
+    tidy = _tidy(value)
+    if abs(tidy) < COMPACT_FROM:
+        return format_amount(tidy, locale)
+    from babel.numbers import format_compact_decimal
+
+    return format_compact_decimal(tidy, format_type="short", locale=locale, fraction_digits=1)
 
 
 def _tidy(value: float) -> int | float:

@@ -194,6 +194,21 @@ def test_tick_numbers_are_the_briefings_and_years_stay_plain(
     assert values == fractions
 
 
+@pytest.mark.parametrize(
+    ("language", "billions"),
+    [
+        ("en", ["0", "2.5B", "5B", "7.5B", "10B", "12.5B"]),
+        ("fr", ["0", "2,5\u00a0Md", "5\u00a0Md", "7,5\u00a0Md", "10\u00a0Md", "12,5\u00a0Md"]),
+        ("ja", ["0", "25億", "50億", "75億", "100億", "125億"]),
+    ],
+)
+def test_ticks_from_a_million_are_short_so_they_never_run_together(
+    language: str, billions: list[str]
+) -> None:
+    values, _ = chart_texts(language, [(2025, 12_000_000_000), (2026, 3_000_000_000)])
+    assert values == billions
+
+
 def test_the_pdf_svg_is_plain_and_keeps_every_word() -> None:
     import base64
 
