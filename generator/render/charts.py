@@ -189,7 +189,9 @@ def register_fonts(fonts_dir: Path) -> None:
 
 
 def _families(chart: ChartView) -> list[str]:
-    words = " ".join([chart.unit, *chart.categories, *(s.title for s in chart.series)])
+    # A short tick of the locale stands for the ticks' words: 億, 억 and 万 are CJK.
+    ticks = (_tick(1e6, chart.locale), _tick(1e9, chart.locale))
+    words = " ".join([chart.unit, *chart.categories, *(s.title for s in chart.series), *ticks])
     # The CJK face only where a word needs it: falling back through it costs time.
     return CHART_FAMILIES if cjk_characters(words) else CHART_FAMILIES[:1]
 
