@@ -1,0 +1,68 @@
+"""The one-pager fitted to its page: its chart kept where it fits, dropped where it does not.
+
+The format-2 sample (examples/catl-europe-figures.yaml) runs onto a second page with its
+chart at every type size, and fits without it; trimmed a little, it fits with its chart
+at the tightest type, and keeps it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from generator.render.fitting import FIT_CLASSES, NO_CHART, fit_steps, render_fitted_pdf
+from generator.render.html import render_html
+from tests.support.render_samples import TEMPLATES, make_sheet, minimal_data
+
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "catl-europe-figures.yaml"
+CHART_TITLE = "CATL’s revenue, 2021-2024"
+
+
+def sample() -> dict[str, Any]:
+    return yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+
+
+def one_pager(data: dict[str, Any]) -> tuple[int, str]:
+    """The one-pager's PDF as the build prints it: its page count and its text."""
+    page = render_html(make_sheet(data), "x", TEMPLATES, target="pdf", template="onepager")
+    rendered = render_fitted_pdf(page.html, TEMPLATES, page.page_limit, images=page.images)
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    return len(reader.pages), re.sub(r"\s+", " ", text)
+
+
+def test_the_sample_that_cannot_fit_with_its_chart_fits_without_it():
+    pages, text = one_pager(sample())
+    assert pages == 1
+    for words in ("KEY FIGURES", "€7.34 billion", "100 GWh", "9000 jobs", "Sources"):
+        assert words in text, words
+    assert CHART_TITLE not in text and "The numbers behind" not in text
+
+
+def test_a_sheet_that_fits_with_its_chart_keeps_it():
+    """Trimmed (one headline challenge, no subtitle or source notes) the sample fits with
+    its chart at the tightest type, and the chart is tried there before it is dropped."""
+    data = sample()
+    data.pop("subtitle")
+    data["challenges"][1]["severity"] = "low"
+    for source in data["sources"]:
+        source.pop("note", None)
+    pages, text = one_pager(data)
+    assert pages == 1
+    assert CHART_TITLE in text and "The numbers behind “CATL’s revenue, 2021-2024”" in text
+    assert "€7.34 billion" in text
+
+
+@pytest.mark.parametrize(("has_chart", "steps"), [(True, 5), (False, 2)])
+def test_the_steps_that_drop_a_chart_are_tried_only_on_a_page_with_one(has_chart, steps):
+    data = sample() if has_chart else minimal_data()
+    page = render_html(make_sheet(data), "x", TEMPLATES, target="pdf", template="onepager")
+    assert len(fit_steps(page.html)) == steps
+    assert fit_steps(page.html) == FIT_CLASSES[:steps]
+    assert all(NO_CHART not in step for step in FIT_CLASSES[:2])
