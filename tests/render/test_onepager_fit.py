@@ -24,8 +24,18 @@ SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "catl-europe-figures
 CHART_TITLE = "CATL’s revenue, 2021-2024"
 
 
+#: A source that only the chart's series cites (added to the sample by :func:`sample`).
+CHART_SOURCE = "Revenue by year, restated"
+
+
 def sample() -> dict[str, Any]:
-    return yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    """The sample, with its revenue series citing a source nothing else on the page cites."""
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["sources"].append(
+        {"id": "restated", "title": CHART_SOURCE, "publisher": "CATL", "kind": "company"}
+    )
+    data["data"][0]["sources"] = ["restated"]
+    return data
 
 
 def one_pager(data: dict[str, Any]) -> tuple[int, str]:
@@ -43,13 +53,16 @@ def test_the_sample_that_cannot_fit_with_its_chart_fits_without_it():
     for words in ("KEY FIGURES", "€7.34 billion", "100 GWh", "9000 jobs", "Sources"):
         assert words in text, words
     assert CHART_TITLE not in text and "The numbers behind" not in text
+    assert CHART_SOURCE not in text, "a source only the chart cites goes with it"
 
 
 def test_a_sheet_that_fits_with_its_chart_keeps_it():
-    """Trimmed (one headline challenge, no subtitle or source notes) the sample fits with
+    """Trimmed (a sentence, a fact, one headline challenge, no subtitle or source notes) it fits with
     its chart at the tightest type, and the chart is tried there before it is dropped."""
     data = sample()
     data.pop("subtitle")
+    data["summary"] = data["summary"].split(" The group")[0]
+    del data["key_facts"][2]
     data["challenges"][1]["severity"] = "low"
     for source in data["sources"]:
         source.pop("note", None)
@@ -57,6 +70,8 @@ def test_a_sheet_that_fits_with_its_chart_keeps_it():
     assert pages == 1
     assert CHART_TITLE in text and "The numbers behind “CATL’s revenue, 2021-2024”" in text
     assert "€7.34 billion" in text
+    # The chart cites [4], which the page then lists.
+    assert "Sources: [4]" in text and f"4. {CHART_SOURCE}" in text
 
 
 @pytest.mark.parametrize(("has_chart", "steps"), [(True, 5), (False, 2)])
