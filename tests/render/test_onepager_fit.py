@@ -57,8 +57,8 @@ def test_the_sample_that_cannot_fit_with_its_chart_fits_without_it():
 
 
 def test_a_sheet_that_fits_with_its_chart_keeps_it():
-    """Trimmed (a sentence, a fact, one headline challenge, no subtitle or source notes) it fits with
-    its chart at the tightest type, and the chart is tried there before it is dropped."""
+    """Trimmed (a sentence, a fact, one headline challenge, no subtitle or source notes),
+    it fits with its chart at the tightest type, which is tried before the chart goes."""
     data = sample()
     data.pop("subtitle")
     data["summary"] = data["summary"].split(" The group")[0]
