@@ -160,3 +160,19 @@ def test_chromium_still_prints_no_target_counter(browser: Browser, tmp_path: Pat
         encoding="utf-8",
     )
     assert print_to_pdf(browser, path, "a4").texts == ("A B", "A", "B")
+
+
+def test_the_one_pager_s_chart_is_left_out_of_print_only(browser: Browser, tmp_path: Path) -> None:
+    """The print rules drop the chart; on screen the one-pager still shows it."""
+    figures = load(FIGURES, "briefs/catl-europe-figures.yaml").sheet
+    path = tmp_path / "figures.html"
+    path.write_text(render_html(figures, "f", TEMPLATES, template="onepager").html, "utf-8")
+    tab = browser.new_page()
+    try:
+        tab.call("Page.enable")
+        tab.call("Page.navigate", url=file_url(path))
+        tab.wait_for("Page.loadEventFired")
+        shown = "getComputedStyle(document.querySelector('figure.chart')).display"
+        assert tab.evaluate(shown) == "block"
+    finally:
+        tab.close()
