@@ -44,3 +44,19 @@ def test_the_sample_builds_with_every_graphic(built: Path):
     assert {"timeline-strip", "risk-matrix", "locator-map"} <= ids
     scheduled = [e for e in page.iter() if e.get("class") == "scheduled"]
     assert len(scheduled) == 1, "the planned 2026 start is drawn as scheduled"
+
+
+def test_the_sample_s_one_pager_is_one_page_with_its_key_figures(tmp_path: Path):
+    """With its chart it runs onto a second page at every type size: the build prints it
+    without the chart, and --strict passes."""
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "briefs").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "briefs" / SAMPLE.name)
+    args = ("build", NAME, "--template", "onepager", "--formats", "pdf", "--strict")
+    result = run_brief("-C", str(tmp_path), *args, cwd=None, timeout=300)
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(tmp_path / "output" / f"{NAME}.pdf")
+    assert len(reader.pages) == 1
+    text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    for words in ("KEY FIGURES", "€7.34 billion", "100 GWh", "9000 jobs", "Bottom line"):
+        assert words in text, words

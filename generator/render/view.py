@@ -132,11 +132,24 @@ class BriefView:
 
     @property
     def leading_sources(self) -> tuple[SourceEntry, ...]:
-        """The sources the one-pager cites (its summary and leading facts), numbered as in
-        the full briefing so that a number means the same source in both."""
-        ids = [*cited_ids(self.summary), *(i for f in self.leading_facts for i in f.sources)]
+        """The sources the one-pager cites (its summary, key figures, leading facts and
+        first chart), numbered as in the full briefing so that a number means the same
+        source in both."""
+        ids = [*self._one_pager_text_ids(), *(i for c in self.charts[:1] for i in c.sources)]
         numbers = {self.source_numbers[i] for i in ids if i in self.source_numbers}
         return tuple(s for s in self.sources if s.number in numbers)
+
+    @property
+    def chart_only_sources(self) -> frozenset[int]:
+        """The numbers of the sources the one-pager cites in its chart alone: a page
+        printed without its chart (onepager.css, ``fit-no-chart``) leaves them out."""
+        text = {self.source_numbers.get(i) for i in self._one_pager_text_ids()}
+        return frozenset(s.number for s in self.leading_sources if s.number not in text)
+
+    def _one_pager_text_ids(self) -> list[str]:
+        """The source ids the one-pager cites outside its chart."""
+        facts = [i for f in (*self.key_figures, *self.leading_facts) for i in f.sources]
+        return [*cited_ids(self.summary), *facts]
 
     @property
     def headline_challenges(self) -> tuple[HeadlineChallenge, ...]:

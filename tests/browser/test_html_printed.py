@@ -23,9 +23,13 @@ REPO = Path(__file__).resolve().parents[2]
 HK = REPO / "briefs" / "hong-kong-ev-assembly.yaml"
 #: A sheet with a marking and internal content: its internal edition has both banners.
 MARKED = REPO / "tests" / "data" / "valid" / "internal-everywhere.yaml"
+#: The format-2 sample: key figures and a chart, past one page with its chart.
+FIGURES = REPO / "examples" / "catl-europe-figures.yaml"
 HOSTILE_TITLE = 'Plant "A" \\ </style><i>x</i> & co'
 #: (document, paper) pairs printed once for the whole module.
-PRINTS = [(d, p) for d in ("brief", "onepager", "internal") for p in ("a4", "letter")]
+PRINTS = [
+    (d, p) for d in ("brief", "onepager", "figures-onepager", "internal") for p in ("a4", "letter")
+]
 #: Points per page, portrait: what the reader's paper is.
 PAPER_POINTS = {"a4": (595, 842), "letter": (612, 792)}
 
@@ -33,10 +37,12 @@ PAPER_POINTS = {"a4": (595, 842), "letter": (612, 792)}
 def _documents(folder: Path) -> dict[str, Path]:
     hk = load(HK, "briefs/hong-kong-ev-assembly.yaml", max_bytes=2 << 20).sheet
     marked = load(MARKED, "briefs/x.yaml").sheet
+    figures = load(FIGURES, "briefs/catl-europe-figures.yaml").sheet
     banner = banner_for(marked, "internal", DEFAULT_MARKINGS)
     pages = {
         "brief": render_html(hk, "hk", TEMPLATES).html,
         "onepager": render_html(hk, "hk-one", TEMPLATES, template="onepager").html,
+        "figures-onepager": render_html(figures, "f", TEMPLATES, template="onepager").html,
         "internal": render_html(marked, "x", TEMPLATES, banner=banner).html,
     }
     paths = {}
@@ -97,6 +103,19 @@ def test_the_one_pager_prints_on_one_page(prints: dict[str, Printed], paper: str
     assert "Sources" in text and "Bottom line" in text
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_one_pager_with_a_chart_prints_on_one_page_without_it(
+    prints: dict[str, Printed], paper: str
+) -> None:
+    """A browser cannot print again tighter: the HTML takes the last fit step, the
+    smallest type and no chart, and the CATL sample (2 pages with its chart) fits."""
+    (text,) = prints[f"figures-onepager-{paper}"].texts
+    assert "Page 1 of 1" in text
+    for words in ("KEY FIGURES", "€7.34 billion", "100 GWh", "9000 jobs", "Sources"):
+        assert words in text, words
+    assert "The numbers behind" not in text and "CATL’s revenue, 2021-2024" not in text
+
+
 def test_the_printed_words_are_the_briefings_language(browser: Browser, tmp_path: Path) -> None:
     """The margins speak the briefing's language: the catalogs' words, not a stylesheet's."""
     data = minimal_data()
@@ -141,3 +160,19 @@ def test_chromium_still_prints_no_target_counter(browser: Browser, tmp_path: Pat
         encoding="utf-8",
     )
     assert print_to_pdf(browser, path, "a4").texts == ("A B", "A", "B")
+
+
+def test_the_one_pager_s_chart_is_left_out_of_print_only(browser: Browser, tmp_path: Path) -> None:
+    """The print rules drop the chart; on screen the one-pager still shows it."""
+    figures = load(FIGURES, "briefs/catl-europe-figures.yaml").sheet
+    path = tmp_path / "figures.html"
+    path.write_text(render_html(figures, "f", TEMPLATES, template="onepager").html, "utf-8")
+    tab = browser.new_page()
+    try:
+        tab.call("Page.enable")
+        tab.call("Page.navigate", url=file_url(path))
+        tab.wait_for("Page.loadEventFired")
+        shown = "getComputedStyle(document.querySelector('figure.chart')).display"
+        assert tab.evaluate(shown) == "block"
+    finally:
+        tab.close()
