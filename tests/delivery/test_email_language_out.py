@@ -87,12 +87,12 @@ def test_a_french_email_speaks_french_in_its_subject_quotes_and_matrix(
         assert f"the «{nnbsp}Delta{nnbsp}» plan, officials’ words" in part
         assert '"Delta"' not in part and "officials'" not in part
     matrix = matrix_of(html)
-    assert matrix["caption"] == "Matrice des risques : 3 défis par catégorie et gravité."
+    assert matrix["caption"] == "Matrice des risques\u00a0: 3 défis par catégorie et gravité."
     assert matrix["cells"] == [
         [("th", "Catégorie"), ("th", "Élevée"), ("th", "Moyenne"), ("th", "Faible")],
         [("th", "Coût du foncier"), ("td", "Land is dear"), ("td", "Aucun"), ("td", "Aucun")],
         [
-            ("th", "Main-d'œuvre"),
+            ("th", "Main-d\u2019œuvre"),
             ("td", "Aucun"),
             ("td", f"The «{nnbsp}fitters{nnbsp}» gap\nWages climb"),
             ("td", "Aucun"),
@@ -101,7 +101,7 @@ def test_a_french_email_speaks_french_in_its_subject_quotes_and_matrix(
     assert "<svg" not in html.lower()
     # The text part keeps its list: one line a challenge, severity first; a key fact's
     # colon is set as French sets it.
-    assert "- [Moyenne] Wages climb (Main-d'œuvre)" in plain
+    assert "- [Moyenne] Wages climb (Main-d\u2019œuvre)" in plain
     assert "- Jobs\u00a0: 100" in plain
 
 

@@ -54,7 +54,7 @@ def test_the_risk_matrix_is_a_table_in_the_language_its_titles_linked_to_their_c
         card = headings[link.get(qn("w:anchor"))]
         assert card.style.name == "Heading 3" and card.text == title
     caption = matrix._tbl.getprevious()
-    assert "".join(caption.itertext()).startswith("Matrice des risques : 6 défis")
+    assert "".join(caption.itertext()).startswith("Matrice des risques\u00a0: 6 défis")
 
 
 def test_the_sites_are_a_table_of_names_and_coordinates_in_the_locales_digits():

@@ -147,3 +147,35 @@ def test_babel_is_not_imported_by_brief_check() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def _translations(tag: str) -> list[str]:
+    from babel.messages.pofile import read_po
+
+    with (TEMPLATES / "locale" / f"{tag}.po").open("rb") as po:
+        catalog = read_po(po)
+    texts = []
+    for message in catalog:
+        if message.id:
+            strings = message.string if isinstance(message.string, tuple) else [message.string]
+            texts += [s for s in strings if s]
+    return texts
+
+
+@pytest.mark.parametrize("tag", LANGUAGES)
+def test_translations_use_typographic_apostrophes_and_quotes(tag: str) -> None:
+    # A proof-reader sends back "Main-d'œuvre" and "'title'": the catalogs carry the
+    # language's own marks (’, « », “ ”, ‘ ’), never the typewriter's.
+    typewriter = [s for s in _translations(tag) if "'" in s or '"' in s]
+    assert typewriter == []
+
+
+def test_french_punctuation_keeps_its_space_and_never_starts_a_line() -> None:
+    # French sets a space before : ; ! ? and inside « »; a plain space there lets the line
+    # break before the mark, so it is a no-break space (narrow before ; ! ? and in « »).
+    loose = [
+        s
+        for s in _translations("fr")
+        if any(pair in s for pair in (" :", " ;", " !", " ?", "« ", " »"))
+    ]
+    assert loose == []
