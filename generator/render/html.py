@@ -33,6 +33,7 @@ from generator.factsheet import FactSheet
 from generator.render.branding import brand_css, brand_view
 from generator.render.fonts_css import font_css
 from generator.render.i18n import Language, language_for, page_label_css
+from generator.render.last_lines import keep_last_lines
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
@@ -188,6 +189,7 @@ def render_html(
             page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
             html, limit = _render_page(env, name, page, view, drawings)
     html = mark_languages(html, sheet.language, sheet.jurisdiction, stated_names(sheet))
+    html = keep_last_lines(html, templates_dir / "static" / "fonts", sheet.language)
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
     images += tuple(d.uri for d in drawings.values() if d.uri)
     return RenderedHtml(html, recording_loader(env).used, limit, images)
