@@ -33,8 +33,8 @@ from generator.factsheet import FactSheet
 from generator.render.branding import brand_css, brand_view
 from generator.render.fonts_css import font_css
 from generator.render.i18n import Language, language_for, page_label_css
-from generator.render.last_lines import keep_last_lines
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
+from generator.render.last_lines import keep_last_lines
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
 from generator.render.metadata import MetaTag, index_meta
