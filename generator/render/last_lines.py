@@ -33,6 +33,11 @@ from typing import Any
 #: body text is 51.3 and the HTML's column (45.5 rem) narrower still. Checked against
 #: the laid-out sample briefings in tests/render/test_last_lines.py.
 LINE_EMS = 58.0
+#: The same for the list of sources, set down to 7 pt in a one-pager that must shrink
+#: (onepager.css ``fit-2``): 464.9 pt beside the number column over 7 pt is 66.4.
+SMALL_LINE_EMS = 67.0
+#: Classes of the elements set in that smaller type.
+SMALL_TYPE = frozenset({"source-list"})
 #: The class of the wrapped tails (``hyphens: manual`` in screen.css).
 TAIL_CLASS = "last-line"
 #: The shortest word a browser hyphenates (CSS ``hyphenate-limit-chars: auto``).
@@ -111,6 +116,8 @@ class _Run:
 
     pieces: list[tuple[int, bool]] = field(default_factory=list)
     opener: tuple[int, int] | None = None
+    #: Inside an element of :data:`SMALL_TYPE`: the tail is :data:`SMALL_LINE_EMS` long.
+    small: bool = False
 
 
 def keep_last_lines(html: str, fonts_dir: Path, language: str) -> str:
@@ -124,13 +131,15 @@ def keep_last_lines(html: str, fonts_dir: Path, language: str) -> str:
         return html
     widths = advances(fonts_dir)
     out: list[str] = []
-    stack: list[str] = []
+    stack: list[tuple[str, bool]] = []
     run = _Run()
     for match in _TOKEN.finditer(html):
         token = match.group(0)
         if not token.startswith("<"):
-            if BLOCKS.intersection(stack):
-                run.pieces.append((len(out), not UNMEASURED.intersection(stack)))
+            names = {name for name, _small in stack}
+            if BLOCKS & names:
+                run.pieces.append((len(out), not UNMEASURED & names))
+                run.small = run.small or stack[-1][1]
             out.append(token)
             continue
         depth = len(stack)
@@ -157,54 +166,23 @@ def _keep(out: list[str], run: _Run, widths: dict[int, float], whole: bool, brea
         _wrap_tail(out, run, start)
 
 
-def _follow(token: str, stack: list[str]) -> str | None:
-    """Keep ``stack`` (the open elements) up to date; the tag's name, None for a comment
-    or a raw element (a script, a drawing: it ends the block's text like a block)."""
+def _follow(token: str, stack: list[tuple[str, bool]]) -> str | None:
+    """Keep ``stack`` (the open elements, and whether each is in small type) up to date;
+    the tag's name, None for a comment or a raw element (a script, a drawing: it ends
+    the block's text like a block)."""
     tag = _TAG.match(token)
     if tag is None:
         return None if token.startswith("<!--") else "svg"
     closing, name = tag.group(1), tag.group(2).lower()
     if closing:
-        if name in stack:
-            while stack.pop() != name:
+        if any(open_name == name for open_name, _small in stack):
+            while stack.pop()[0] != name:
                 pass
     elif name not in _VOID and not tag.group(3).rstrip().endswith("/"):
-        stack.append(name)
+        found = _CLASS.search(tag.group(3))
+        small = bool(found and SMALL_TYPE & set(found.group(1).split()))
+        stack.append((name, small or bool(stack and stack[-1][1])))
     return name
-
-
-def _keep(out: list[str], run: _Run, widths: dict[int, float], whole: bool, breaks: Any) -> None:
-    """Keep ``run``'s tail from hyphenating: a block shorter than the tail, ended by its
-    own end tag (``whole``), takes the class on its start tag, with no span at all."""
-    start = _tail_start(out, run, widths)
-    if start is None or not _breakable(out, run, start, breaks):
-        return
-    if start == (0, 0) and whole and run.opener is not None:
-        out[run.opener[0]] = _with_class(out[run.opener[0]])
-    else:
-        _wrap_tail(out, run, start)
-
-
-def _follow(token: str, stack: list[str]) -> str | None:
-    """Keep ``stack`` (the open elements) up to date; the tag's name, None for a comment
-    or a raw element (a script, a drawing: it ends the block's text like a block)."""
-    tag = _TAG.match(token)
-    if tag is None:
-        return None if token.startswith("<!--") else "svg"
-    closing, name = tag.group(1), tag.group(2).lower()
-    if closing:
-        if name in stack:
-            while stack.pop() != name:
-                pass
-    elif name not in _VOID and not tag.group(3).rstrip().endswith("/"):
-        stack.append(name)
-    return name
-
-
-def _in_block(stack: list[str]) -> bool:
-    """Whether text at ``stack`` is a hyphenating block's own text (not a heading's, a
-    ``div``'s or an inline element's outside such a block)."""
-    return next((name for name in reversed(stack) if name not in INLINE), None) in BLOCKS
 
 
 def _wrap_tail(out: list[str], run: _Run, start: tuple[int, int]) -> None:
@@ -261,7 +239,7 @@ def _tail_start(out: list[str], run: _Run, widths: dict[int, float]) -> tuple[in
         for part in reversed(parts):
             offset -= len(part)
             if part.isspace():
-                if total >= LINE_EMS:
+                if total >= (SMALL_LINE_EMS if run.small else LINE_EMS):
                     return position, offset + len(part)
                 # A space counts between words, not after the last one (it hangs).
                 total += widths.get(32, 0.0) if counted and total else 0.0
