@@ -7,8 +7,9 @@ wrapped in ``<span class="last-line">``, which the stylesheets set to ``hyphens:
 manual``. The wrapped tail is the block's last words, as many as it takes to be at least
 :data:`LINE_EMS` wide, measured with the narrowest advance any shipped face gives each
 character. A block's last line is no wider than its column, and the widest column of
-running text is at most :data:`LINE_EMS` of its own type, so the last line lies inside the
-tail and the break before it falls on a space or inside a word that cannot hyphenate.
+running text is at most :data:`LINE_EMS` of its own type (:data:`SMALL_LINE_EMS` in the
+list of sources), so the last line lies inside the tail and the break before it falls on
+a space or inside a word that cannot hyphenate.
 
 The page is read as a stream of tags and text, as :mod:`.script_marks` reads it, so
 nothing but the inserted spans changes; text inside ``<sup>`` and ``<sub>`` (citation
