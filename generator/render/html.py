@@ -189,7 +189,9 @@ def render_html(
             page = replace(page, styles=(*page.styles, StyleBlock(None, fonts)))
             html, limit = _render_page(env, name, page, view, drawings)
     html = mark_languages(html, sheet.language, sheet.jurisdiction, stated_names(sheet))
-    html = keep_last_lines(html, templates_dir / "static" / "fonts", sheet.language)
+    if target == "html":
+        # The PDF keeps the rule at WeasyPrint's line breaker (render/last_line_breaks.py).
+        html = keep_last_lines(html, templates_dir / "static" / "fonts", sheet.language)
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
     images += tuple(d.uri for d in drawings.values() if d.uri)
     return RenderedHtml(html, recording_loader(env).used, limit, images)

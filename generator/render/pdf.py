@@ -102,8 +102,10 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     from weasyprint.urls import FatalURLFetchingError
 
     from generator.render.hyphenation import register as register_hyphenation
+    from generator.render.last_line_breaks import install as install_last_line_breaks
 
     register_hyphenation()
+    install_last_line_breaks()
     pdf_variant = _weasyprint_variant(variant)
     root = templates_dir.resolve()
     fetcher = make_fetcher(root, images)

@@ -8,14 +8,18 @@ do hyphenate some of those words, so the check can fail.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from generator.factsheet.model import FactSheet
+from generator.render import last_line_breaks
+from generator.render.html import render_html
 from generator.render.last_lines import LINE_EMS, TAIL_CLASS, keep_last_lines
-from tests.conftest import copy_templates, minimal_sheet
+from tests.conftest import minimal_sheet
 from tests.support.pdf_samples import TEMPLATES, Briefing, render_briefing, rich_data
 
 FONTS = TEMPLATES / "static" / "fonts"
@@ -28,6 +32,8 @@ FILLER = {
 }
 #: Paragraphs per container: the long word's start moves a word further each time.
 SWEEP = 16
+#: An element that took the tail's class.
+MARKED = re.compile(rf'class="(?:[^"]* )?{TAIL_CLASS}[ "]')
 WORD = re.compile(r"<word [^>]*>([^<]+)</word>")
 
 
@@ -71,28 +77,46 @@ def whole(language: str, found: list[str]) -> int:
     return found.count(f"{LONG[language]}.")
 
 
-@pytest.fixture(scope="module")
-def without_rule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real templates without the stylesheet line that keeps the tails whole."""
-    templates = tmp_path_factory.mktemp("templates") / "templates"
-    copy_templates(templates)
-    screen = templates / "static" / "screen.css"
-    css = screen.read_text(encoding="utf-8")
-    rule = f".{TAIL_CLASS} {{\n  hyphens: manual;\n}}\n"
-    assert rule in css
-    screen.write_text(css.replace(rule, ""), encoding="utf-8")
-    return templates
+@pytest.fixture
+def without_rule():
+    """Renders with WeasyPrint's own line breaker, the rule's wrappers taken off."""
+
+    @contextlib.contextmanager
+    def unwrapped():
+        from weasyprint.layout import inline
+
+        last_line_breaks.install()
+        with pytest.MonkeyPatch.context() as patch:
+            for name in ("split_first_line", "get_next_linebox"):
+                patch.setattr(inline, name, getattr(inline, name).__wrapped__)
+            yield
+
+    return unwrapped
 
 
 @pytest.mark.parametrize("language", list(LONG))
 def test_no_paragraph_ends_in_the_tail_of_a_hyphenated_word(language, tmp_path, without_rule):
     data = sweep_sheet(language)
-    found = words(render_briefing(data).pdf, tmp_path)
+    briefing = render_briefing(data)
+    assert not MARKED.search(briefing.html)  # the PDF's rule is the line breaker's
+    found = words(briefing.pdf, tmp_path)
     assert whole(language, found) == 3 * SWEEP
     # The long word still hyphenates elsewhere in a paragraph: only the tail is kept.
-    control = words(render_briefing(data, without_rule).pdf, tmp_path)
+    with without_rule():
+        control = words(render_briefing(data).pdf, tmp_path)
     assert whole(language, control) < 3 * SWEEP, "the sweep never hyphenates the last word"
     assert any(w.endswith("-") for w in control)
+
+
+def test_a_word_hyphenates_where_a_line_of_the_paragraph_follows(tmp_path):
+    """The rule costs no hyphen but the last line's: the sweep's long word, followed by
+    more than a line of text, still hyphenates."""
+    more = " ".join(FILLER["en"] * 12)
+    data = sweep_sheet("en")
+    for section in data["sections"]:
+        section["body"] = section["body"].replace(f"{LONG['en']}.", f"{LONG['en']} {more}.")
+    found = words(render_briefing(data).pdf, tmp_path)
+    assert any(w.endswith("-") and LONG["en"].startswith(w[:-1]) for w in found)
 
 
 def test_the_rule_moves_no_word_of_a_paragraph_without_such_a_hyphen(tmp_path, without_rule):
@@ -109,7 +133,42 @@ def test_the_rule_moves_no_word_of_a_paragraph_without_such_a_hyphen(tmp_path, w
     title = "Export markets may treat Hong Kong output as mainland-made"
     [challenge] = [c for c in data["challenges"] if c["title"] == title]
     challenge["title"] = "Export markets may treat Hong Kong output as made in China"
-    assert boxes(render_briefing(data)) == boxes(render_briefing(data, without_rule))
+    with without_rule():
+        control = boxes(render_briefing(data))
+    assert boxes(render_briefing(data)) == control
+
+
+def test_the_browser_html_keeps_the_rule_with_spans():
+    data = sweep_sheet("en")
+    sheet = FactSheet.model_validate(data)
+    html = render_html(sheet, "sample", TEMPLATES, target="html").html
+    assert len(MARKED.findall(html)) >= 3 * SWEEP
+    css = (TEMPLATES / "static" / "screen.css").read_text(encoding="utf-8")
+    assert f".{TAIL_CLASS} {{\n  hyphens: manual;\n}}\n" in css
+
+
+def test_the_line_breaker_is_the_one_it_was_written_for():
+    """The WeasyPrint internals last_line_breaks relies on: an upgrade fails here."""
+    import inspect
+
+    import weasyprint
+    from weasyprint.layout import inline
+    from weasyprint.text.line_break import split_first_line
+
+    assert weasyprint.__version__.split(".")[0] == str(last_line_breaks.WEASYPRINT_MAJOR)
+    last_line_breaks.install()
+    assert inline.split_first_line.__wrapped__ is split_first_line
+    parameters = list(inspect.signature(split_first_line).parameters)
+    assert parameters[:6] == [
+        "text", "style", "context", "max_width", "justification_spacing", "is_line_start"
+    ]  # fmt: skip
+    parameters = list(inspect.signature(inline.get_next_linebox.__wrapped__).parameters)
+    assert parameters[:6] == [
+        "context", "linebox", "position_y", "bottom_space", "skip_stack", "containing_block"
+    ]  # fmt: skip
+    source = inspect.getsource(inline)
+    assert source.count("split_first_line(") == 1
+    assert "get_next_linebox(\n            context, box, position_y, bottom_space" in source
 
 
 def test_the_tail_is_a_line_long_and_starts_on_a_word():
