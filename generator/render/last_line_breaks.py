@@ -34,9 +34,15 @@ from typing import Any
 WEASYPRINT_MAJOR = 70
 #: Set on ``weasyprint.layout.inline`` once its names are wrapped.
 _MARK = "_brief_last_line_breaks"
-#: Set on WeasyPrint's layout context: the widths of the blocks whose lines are being
-#: broken, innermost last (an inline-block lays out its own lines inside a line).
-_WIDTHS = "_brief_line_widths"
+#: Set on WeasyPrint's layout context: the width and line box of each block whose lines
+#: are being broken, innermost last (an inline-block lays out its lines inside a line).
+_BLOCKS = "_brief_line_blocks"
+#: Set on WeasyPrint's layout context: the text box being split.
+_BOX = "_brief_text_box"
+#: Set on a line box: the text that follows each of its text boxes, by ``id``.
+_FOLLOWING = "_brief_following"
+#: Inline elements set smaller: their text counts as no width in what follows.
+UNMEASURED = frozenset({"sub", "sup"})
 
 
 def install() -> None:
@@ -55,26 +61,44 @@ def install() -> None:
             f"line breaker, not {weasyprint.__version__}'s: check its internals and update it"
         )
     inline.split_first_line = _whole_last_word(inline.split_first_line)
-    inline.get_next_linebox = _recording_width(inline.get_next_linebox)
+    inline.get_next_linebox = _recording_block(inline.get_next_linebox)
+    inline.split_text_box = _recording_box(inline.split_text_box)
     setattr(inline, _MARK, True)
 
 
-def _recording_width(get_next_linebox: Any) -> Any:
-    """``get_next_linebox`` that keeps its block's width on the context while it runs."""
+def _recording_block(get_next_linebox: Any) -> Any:
+    """``get_next_linebox`` that keeps its block's width and line box on the context while
+    it runs."""
 
     @functools.wraps(get_next_linebox)
     def recorded(context: Any, *args: Any, **kwargs: Any) -> Any:
-        widths = getattr(context, _WIDTHS, None)
-        if widths is None:
-            widths = []
-            setattr(context, _WIDTHS, widths)
+        blocks = getattr(context, _BLOCKS, None)
+        if blocks is None:
+            blocks = []
+            setattr(context, _BLOCKS, blocks)
         # get_next_linebox(context, linebox, position_y, bottom_space, skip_stack,
         # containing_block, ...): iter_line_boxes passes them all by position.
-        widths.append(args[4].width if len(args) > 4 else kwargs["containing_block"].width)
+        block = args[4] if len(args) > 4 else kwargs["containing_block"]
+        blocks.append((block.width, args[0] if args else kwargs["linebox"]))
         try:
             return get_next_linebox(context, *args, **kwargs)
         finally:
-            widths.pop()
+            blocks.pop()
+
+    return recorded
+
+
+def _recording_box(split_text_box: Any) -> Any:
+    """``split_text_box`` that keeps the text box it splits on the context."""
+
+    @functools.wraps(split_text_box)
+    def recorded(context: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
+        outer = getattr(context, _BOX, None)
+        setattr(context, _BOX, box)
+        try:
+            return split_text_box(context, box, *args, **kwargs)
+        finally:
+            setattr(context, _BOX, outer)
 
     return recorded
 
@@ -90,9 +114,9 @@ def _whole_last_word(split_first_line: Any) -> Any:
         layout, length, resume, *_ = result
         if resume is None or max_width is None or not hyphenated(text, layout, length, style):
             return result
-        widths = getattr(context, _WIDTHS, None)
-        line = max(max_width, widths[-1]) if widths else max_width
-        rest = text.encode()[resume:].decode()
+        blocks = getattr(context, _BLOCKS, None)
+        line = max(max_width, blocks[-1][0]) if blocks else max_width
+        rest = text.encode()[resume:].decode() + _after(context)
         if not _fits(rest, style, context, line, *args[:1]):
             return result
         plain = style.copy()
@@ -104,6 +128,42 @@ def _whole_last_word(split_first_line: Any) -> Any:
         return again
 
     return split
+
+
+def _after(context: Any) -> str:
+    """The text that follows the text box being split in its block's inline content, or
+    nothing when that is unknown (the rule then judges the rest of the text box alone)."""
+    blocks, box = getattr(context, _BLOCKS, None), getattr(context, _BOX, None)
+    if not blocks or box is None:
+        return ""
+    linebox = blocks[-1][1]
+    following = getattr(linebox, _FOLLOWING, None)
+    if following is None:
+        following = _following_texts(linebox)
+        setattr(linebox, _FOLLOWING, following)
+    return following.get(id(box), "")
+
+
+def _following_texts(linebox: Any) -> dict[int, str]:
+    """For each text box in ``linebox``, the text of the boxes after it, less the text of
+    :data:`UNMEASURED` elements. Measured in the box's own type, what follows can only
+    seem narrower than it is (or a citation's number), so a line that is not the last may
+    lose a hyphen, and the last line never keeps one."""
+    texts: list[tuple[int, str]] = []
+
+    def walk(box: Any, counted: bool) -> None:
+        counted = counted and getattr(box, "element_tag", None) not in UNMEASURED
+        if hasattr(box, "text"):
+            texts.append((id(box), box.text if counted else ""))
+        for child in getattr(box, "children", ()):
+            walk(child, counted)
+
+    walk(linebox, True)
+    following, after = {}, ""
+    for key, text in reversed(texts):
+        following[key] = after
+        after = text + after
+    return following
 
 
 def hyphenated(text: str, layout: Any, length: int, style: Any) -> bool:

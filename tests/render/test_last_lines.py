@@ -87,7 +87,7 @@ def without_rule():
 
         last_line_breaks.install()
         with pytest.MonkeyPatch.context() as patch:
-            for name in ("split_first_line", "get_next_linebox"):
+            for name in ("split_first_line", "get_next_linebox", "split_text_box"):
                 patch.setattr(inline, name, getattr(inline, name).__wrapped__)
             yield
 
@@ -166,6 +166,8 @@ def test_the_line_breaker_is_the_one_it_was_written_for():
     assert parameters[:6] == [
         "context", "linebox", "position_y", "bottom_space", "skip_stack", "containing_block"
     ]  # fmt: skip
+    parameters = list(inspect.signature(inline.split_text_box.__wrapped__).parameters)
+    assert parameters[:2] == ["context", "box"]
     source = inspect.getsource(inline)
     assert source.count("split_first_line(") == 1
     assert "get_next_linebox(\n            context, box, position_y, bottom_space" in source
