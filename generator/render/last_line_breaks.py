@@ -3,23 +3,25 @@ line before: the rule is kept at WeasyPrint's line breaker, where only hyphenate
 pay for it.
 
 WeasyPrint has no ``hyphenate-limit-last``. It breaks a text box a line at a time with
-``split_first_line``; :func:`install` wraps the name ``weasyprint.layout.inline`` calls it
-by. When the line comes out hyphenated and the rest of the text box after the break fits
-on one line of the block (its containing block's width, so a text box that starts after
-a link or a citation mid-line is judged by the next line's width, not what was left of
-this one), the next line would be that text's last and begin with the word's tail: the
-line is split again with ``hyphens: none``, and the word moves whole to the next line.
-A word longer than the whole line keeps its hyphen (it would overflow otherwise).
+``split_first_line``; :func:`install` wraps the names ``weasyprint.layout.inline`` calls
+it and its two callers by. When a line comes out hyphenated and the rest of its block's
+inline content (the rest of the text box, then the text of the boxes after it in the
+line box) fits on one line of the block (its containing block's width, so a text box
+that starts mid-line after a link or emphasis is judged by the next line's width, not by
+what was left of this one), the next line would be the block's last and begin with the
+word's tail: the line is split again with ``hyphens: none`` and the word moves down
+whole. A word longer than the whole line keeps its hyphen (it would overflow otherwise).
 
-"The rest of the text box" is a little more than the rule needs: a text box ends at any
-inline element (a link, a citation's ``<sup>``), so the last line of the text before one
-keeps its word whole too, though the paragraph goes on. A paragraph's last line always
-lies inside the rest of the text box its first word belongs to, so the rule is exact in
-that direction: no paragraph ends in a hyphenated word's tail.
+What follows the text box is measured in the text box's own type, without the text of
+``sub`` and ``sup`` (citation numbers): it can only seem narrower than it is (bold or
+code set wider is measured as the text's face), so a line before a block's last may lose
+a hyphen it could have kept, and the last line never follows one. Only hyphenated lines
+pay for the measure; every other line breaks as WeasyPrint breaks it.
 
 Written against WeasyPrint 70's internals (``split_first_line``'s six-value result; a
 hyphenated line's ``layout.text`` is the text up to ``length`` and the
-``hyphenate-character``; ``get_next_linebox``'s ``containing_block``). :func:`install`
+``hyphenate-character``; ``get_next_linebox``'s line box and ``containing_block``;
+``split_text_box``'s box, the one its line box holds). :func:`install`
 raises :class:`RuntimeError` for any other major version, and
 tests/render/test_last_lines.py checks the internals it relies on, so an upgrade fails
 loudly rather than silently dropping the rule.

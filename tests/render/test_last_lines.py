@@ -108,6 +108,21 @@ def test_no_paragraph_ends_in_the_tail_of_a_hyphenated_word(language, tmp_path, 
     assert any(w.endswith("-") for w in control)
 
 
+def test_the_rule_holds_across_inline_elements(tmp_path, without_rule):
+    """The long word's text starts after emphasis, mid-line, and a citation follows it:
+    the last line is judged by the block's width and what follows, not the text box."""
+    data = sweep_sheet("en")
+    for section in data["sections"]:
+        body = section["body"].replace(" plan ", " *plan* ", 1).replace(" its ", " *its* ")
+        section["body"] = body.replace(f"{LONG['en']}.", f"{LONG['en']} [@src-a].")
+    found = words(render_briefing(data).pdf, tmp_path)
+    assert found.count(LONG["en"]) == 2 * SWEEP  # whole, then the citation's number
+    with without_rule():
+        control = words(render_briefing(data).pdf, tmp_path)
+    assert control.count(LONG["en"]) < 2 * SWEEP
+    assert any(w.endswith("-") and LONG["en"].startswith(w[:-1]) for w in control)
+
+
 def test_a_word_hyphenates_where_a_line_of_the_paragraph_follows(tmp_path):
     """The rule costs no hyphen but the last line's: the sweep's long word, followed by
     more than a line of text, still hyphenates."""
