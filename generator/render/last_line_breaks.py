@@ -171,7 +171,10 @@ def _following_texts(linebox: Any) -> dict[int, str]:
 def hyphenated(text: str, layout: Any, length: int, style: Any) -> bool:
     """Whether ``split_first_line`` ended its first line of ``text`` with a hyphen it
     added: the line's text is then the text up to ``length`` and the hyphenate-character."""
-    return layout.text == text.encode()[:length].decode() + style["hyphenate_character"]
+    character = style["hyphenate_character"]
+    return layout.text.endswith(character) and (
+        layout.text == text.encode()[:length].decode() + character
+    )
 
 
 def _fits(rest: str, style: Any, context: Any, width: float, *spacing: Any) -> bool:
