@@ -1,9 +1,10 @@
-"""The last line of a paragraph is never the tail of a hyphenated word
-(generator/render/last_lines.py), checked through the PDF's word boxes (``pdftotext
--bbox``): paragraphs built to end in a long word that hyphenates, the word moved along
-the line a word at a time, in a section, a list and a challenge card (three widths), in
-English, French and German. The same sheets rendered without the rule's stylesheet line
-do hyphenate some of those words, so the check can fail.
+"""The last line of a paragraph is never the tail of a hyphenated word: in the PDF by
+WeasyPrint's wrapped line breaker (generator/render/last_line_breaks.py), in the browser
+HTML by the tail marks (generator/render/last_lines.py). Checked through the PDF's word
+boxes (``pdftotext -bbox``): paragraphs built to end in a long word that hyphenates, the
+word moved along the line a word at a time, in a section, a list and a challenge card
+(three widths), in English, French and German. The same sheets rendered with
+WeasyPrint's own line breaker do hyphenate some of those words, so the check can fail.
 """
 
 from __future__ import annotations
