@@ -35,6 +35,7 @@ from generator.render.fonts_css import font_css
 from generator.render.graphic_style import graphic_colours, graphic_font
 from generator.render.i18n import Language, language_for, page_label_css
 from generator.render.labels import STAGE_LABELS, STATUS_LABELS
+from generator.render.last_lines import keep_last_lines
 from generator.render.markdown import is_safe_link
 from generator.render.marking import MARKING_CSS, Banner
 from generator.render.metadata import MetaTag, index_meta
@@ -199,6 +200,9 @@ def render_html(
         printed = html.replace(FONTS_PLACEHOLDER, "")
         html = html.replace(FONTS_PLACEHOLDER, font_css(env, templates_dir, printed, target))
     html = mark_languages(html, sheet.language, sheet.jurisdiction, stated_names(sheet))
+    if target == "html":
+        # The PDF keeps the rule at WeasyPrint's line breaker (render/last_line_breaks.py).
+        html = keep_last_lines(html, templates_dir / "static" / "fonts", sheet.language)
     images = (view.brand.logo_uri,) if view.brand.logo_uri else ()
     images += tuple(d.uri for d in drawings.values() if d.uri)
     return RenderedHtml(html, recording_loader(env).used, limit, images)
