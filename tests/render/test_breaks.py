@@ -59,7 +59,27 @@ def pdftotext(pdf: bytes, tmp_path: Path, *args: str) -> str:
     ).stdout
 
 
-def test_line_end_hyphens_are_soft_in_the_copied_text(rich: Briefing, tmp_path):
+#: Running text that hyphenates inside its paragraphs (the rich sample's few hyphens fell to
+#: the last-line rule): long words, and more than a line after each.
+LONG_WORDS = (
+    "Administrations considered internationalisation, infrastructure commitments and"
+    " manufacturers' responsibilities regarding electrification, notwithstanding"
+    " extraordinary circumstances and considerable environmental uncertainties. "
+)
+
+
+@pytest.fixture(scope="module")
+def hyphenating() -> Briefing:
+    from tests.support.pdf_samples import render_briefing
+    from tests.support.render_samples import rich_data
+
+    data = rich_data()
+    data["summary"] = LONG_WORDS * 6 + data["summary"]
+    return render_briefing(data)
+
+
+def test_line_end_hyphens_are_soft_in_the_copied_text(hyphenating: Briefing, tmp_path):
+    rich = hyphenating
     laid_out = pdftotext(rich.pdf, tmp_path, "-layout")
     # A line-end hyphen is a soft hyphen in the text layer (render/soft_hyphens.py).
     ends = re.findall(r"(\w+)\u00ad\n", laid_out.replace(" \n", "\n"))
@@ -71,8 +91,9 @@ def test_line_end_hyphens_are_soft_in_the_copied_text(rich: Briefing, tmp_path):
         assert re.search(rf"\b{fragment}\u00ad\n\w", copied)
 
 
-def test_no_fragment_is_shorter_than_three_letters_nor_a_name(rich: Briefing, tmp_path):
-    laid_out = pdftotext(rich.pdf, tmp_path, "-layout")
+def test_no_fragment_is_shorter_than_three_letters_nor_a_name(hyphenating: Briefing, tmp_path):
+    laid_out = pdftotext(hyphenating.pdf, tmp_path, "-layout")
+    assert "\u00ad\n" in laid_out.replace(" \n", "\n")
     for line in laid_out.splitlines():
         found = re.search(r"(\S+)\u00ad$", line.rstrip())
         if found and found.group(1).isalpha():
