@@ -35,7 +35,13 @@ GOLDEN: dict[str, dict[str, Any]] = {
         "page": "Page {n} of {total}",
     },
     "fr": {
-        "words": ["Synthèse", "Chiffres clés", "Main-d\u2019œuvre", "Gravité\u00a0: Élevée", "Annulé"],
+        "words": [
+            "Synthèse",
+            "Chiffres clés",
+            "Main-d\u2019œuvre",
+            "Gravité\u00a0: Élevée",
+            "Annulé",
+        ],
         "as_of": "Données au 20 janvier 2026",
         "dates": ["2024", "mars 2025", "5 novembre 2025"],
         "money": "7,59 milliards\u00a0$US",
