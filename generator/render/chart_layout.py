@@ -40,12 +40,16 @@ class Margins:
     def fractions(self, width: float, height: float) -> dict[str, float]:
         """The margins as ``Figure.subplots_adjust`` takes them, for a drawing of
         ``width`` x ``height`` points."""
-        return {
-            "left": self.left / width,
-            "right": 1 - self.right / width,
-            "bottom": self.bottom / height,
-            "top": 1 - self.top / height,
-        }
+        # Words too long for the drawing (a category or legend of one endless word) never
+        # take the plot away: each side keeps at most MAX_MARGIN of the drawing, and the
+        # long label is clipped at the drawing's edge instead of failing the render.
+        left, right = (min(m / width, MAX_MARGIN) for m in (self.left, self.right))
+        bottom, top = (min(m / height, MAX_MARGIN) for m in (self.bottom, self.top))
+        return {"left": left, "right": 1 - right, "bottom": bottom, "top": 1 - top}
+
+
+#: The largest share of the drawing's width or height one margin may take.
+MAX_MARGIN = 0.45
 
 
 def text_width(text: str, families: tuple[str, ...], size: float) -> float:
