@@ -34,6 +34,7 @@ from generator.errors import Diagnostic, TemplateError
 from generator.render.css_text import css_string, page_counter
 from generator.render.i18n import LOCALE_DIR, SOURCE_LANGUAGE, Language, language_for
 from generator.render.markdown import render_markdown
+from generator.render.metadata import shorten
 from generator.render.numbers import format_date, format_number, format_partial_date
 from generator.render.stylesheets import check_stylesheet
 
@@ -98,6 +99,7 @@ def make_environment(
         sentence=sentence,
         css_string=css_string,
         page_counter=page_counter,
+        shorten=shorten,
     )
     env.globals["stylesheet"] = functools.partial(stylesheet_text, env)
     env.globals["language"] = language

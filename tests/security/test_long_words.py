@@ -109,4 +109,10 @@ def test_the_page_furniture_stays_on_one_line(document: Any) -> None:
         for margin in page._page_box.children:
             if isinstance(margin, boxes.MarginBox):
                 lines = {round(box.position_y) for box in text_boxes(margin)}
-                assert len(lines) <= 1, (margin.at_keyword, [b.text for b in text_boxes(margin)])
+                # The top left holds the running head and, on a page a challenge card
+                # continues onto, the card's title under it: one line each.
+                most = 2 if margin.at_keyword == "@top-left" else 1
+                assert len(lines) <= most, (
+                    margin.at_keyword,
+                    [b.text for b in text_boxes(margin)],
+                )
