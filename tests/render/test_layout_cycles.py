@@ -24,13 +24,15 @@ def test_the_style_computer_and_its_styles_are_freed_without_a_collection() -> N
     html = printable("Cycles")
     render_pdf(html, TEMPLATES)  # fonts registered, caches warm
     gc.collect()
-    assert _live("StyleFor") == 0
+    # Counted against what the process already holds: in the whole suite an earlier
+    # test's module fixture may keep a laid-out document (and its style computer) alive.
+    held = _live("StyleFor")
     gc.disable()
     try:
         first = render_pdf(html, TEMPLATES)
         # Without the release, the render's style computer (and with it every computed
         # style of the document) would survive here, in a cycle, until a full collection.
-        assert _live("StyleFor") == 0
+        assert _live("StyleFor") == held
     finally:
         gc.enable()
     assert render_pdf(html, TEMPLATES).pdf == first.pdf
