@@ -80,7 +80,8 @@ def test_first_run_builds_archives_and_records(ev_project):
     assert (report.schedule, report.slot, report.result) == ("daily-ev", MON_8, "ok")
     assert report.detail.startswith("built alpha, gamma; archived 2 in ")
     out = ev_project / "output"
-    assert sorted(p.name for p in out.glob("*.pdf")) == ["alpha.pdf", "gamma.pdf"]
+    # The briefings, and the tracker's portfolio.pdf printed beside index.html.
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["alpha.pdf", "gamma.pdf", "portfolio.pdf"]
     archived = sorted(p.name for p in (out / "archive/2026-03-02/daily-ev").iterdir())
     assert archived == ["alpha.pdf", "gamma.pdf"]
     text = PdfReader(out / "archive/2026-03-02/daily-ev/alpha.pdf").pages[0].extract_text()
