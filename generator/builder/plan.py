@@ -27,8 +27,7 @@ from generator.settings import DEFAULT_PDF_VARIANT, Settings
 
 #: Every format a build can write.
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx")
-#: What a build writes unless told (``--formats``, a schedule's ``formats``): a DOCX is
-#: made for those who ask for one, so the default build stays as quick as it was.
+#: What a build writes unless told (``--formats``): a DOCX only for those who ask for one.
 DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
 #: The formats the index page links to (its template knows of these two).
 INDEXED_FORMATS: tuple[str, ...] = ("html", "pdf")
