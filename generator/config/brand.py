@@ -47,7 +47,14 @@ def load_brand(root: Path, templates_dir: Path, display: str = BRAND_FILE) -> Br
 def read_brand(root: Path, display: str = BRAND_FILE) -> bytes | None:
     """The bytes of ``brand.yaml`` (None: there is none); one that is a link leading out
     of the project is refused."""
-    path = root / BRAND_FILE
+    return read_project_file(root, BRAND_FILE, display)
+
+
+def read_project_file(root: Path, name: str, display: str) -> bytes | None:
+    """The first ``MAX_BYTES + 1`` bytes of the project file ``name`` (None: there is
+    none), for a settings file at the project root (brand.yaml, portfolio.yaml); one that
+    is a link leading out of the project is refused."""
+    path = root / name
     if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
         raise ConfigError(
             f"{display}: the file is a link to a file outside the project; "

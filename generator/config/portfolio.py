@@ -17,7 +17,6 @@ hands to the worker that renders the tracker and records as its input.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -103,19 +102,9 @@ def load_portfolio(root: Path, display: str = PORTFOLIO_FILE) -> dict[str, Any] 
 
 def read_portfolio(root: Path, display: str = PORTFOLIO_FILE) -> bytes | None:
     """The bytes of ``portfolio.yaml`` (None: there is none); a link out is refused."""
-    path = root / PORTFOLIO_FILE
-    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
-        raise ConfigError(
-            f"{display}: the file is a link to a file outside the project; "
-            "copy the file into the project instead"
-        )
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {display}: {exc.strerror or exc}") from None
+    from generator.config.brand import read_project_file
+
+    return read_project_file(root, PORTFOLIO_FILE, display)
 
 
 def parse_portfolio(data: bytes, display: str = PORTFOLIO_FILE) -> dict[str, Any]:
