@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.render.script_marks import VOID_ELEMENTS
+
 #: The widest line of running text, in ems of its own type: the PDF's measure (172 mm,
 #: 487.6 pt) over its smallest running type (8.5 pt, table cells and notes) is 57.4;
 #: body text is 51.3 and the HTML's column (45.5 rem) narrower still. Checked against
@@ -89,24 +91,6 @@ _WORDS = re.compile(r"(\s+)")
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CLASS = re.compile(r'\sclass="([^"]*)')
 _OPEN = f'<span class="{TAIL_CLASS}">'
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
 
 
 @dataclass
@@ -179,7 +163,7 @@ def _follow(token: str, stack: list[tuple[str, bool]]) -> str | None:
         if any(open_name == name for open_name, _small in stack):
             while stack.pop()[0] != name:
                 pass
-    elif name not in _VOID and not tag.group(3).rstrip().endswith("/"):
+    elif name not in VOID_ELEMENTS and not tag.group(3).rstrip().endswith("/"):
         found = _CLASS.search(tag.group(3))
         small = bool(found and SMALL_TYPE & set(found.group(1).split()))
         stack.append((name, small or bool(stack and stack[-1][1])))
@@ -223,7 +207,7 @@ def _depth_step(token: str) -> int:
         return 0
     if tag.group(1):
         return -1
-    void = tag.group(2).lower() in _VOID or tag.group(3).rstrip().endswith("/")
+    void = tag.group(2).lower() in VOID_ELEMENTS or tag.group(3).rstrip().endswith("/")
     return 0 if void else 1
 
 

@@ -277,7 +277,8 @@ _HTML_TOKEN = re.compile(
 )
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
 _LANG_ATTRIBUTE = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_VOID = frozenset(
+#: HTML's void elements: a start tag that has no end tag (also read by last_lines.py).
+VOID_ELEMENTS = frozenset(
     [
         "area",
         "base",
@@ -328,7 +329,7 @@ def _follow_tag(token: str, stack: list[tuple[str, str]]) -> None:
             if stack.pop()[0] == name:
                 break
         return
-    if name in _VOID or rest.rstrip().endswith("/"):
+    if name in VOID_ELEMENTS or rest.rstrip().endswith("/"):
         return
     lang = _LANG_ATTRIBUTE.search(rest)
     value = next((g for g in lang.groups() if g is not None), None) if lang else None
