@@ -103,18 +103,20 @@ def test_a_dead_worker_is_reported_and_replaced(pool: Pool):
     assert run_one(pool, double, 1).value == 2
 
 
-def _address_space() -> int:
-    """This process's address space (VmSize): a forked worker starts with as much."""
+def address_space(_: object) -> int:
+    """The calling process's data (VmData, what RLIMIT_DATA counts), in bytes."""
     status = Path("/proc/self/status").read_text()
-    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmSize:")))
+    size = next(line.split()[1] for line in status.splitlines() if line.startswith("VmData:"))
+    return int(size) * 1024
 
 
 def test_the_memory_limit_stops_a_job_and_its_worker_is_replaced():
-    # The limit is an address-space limit, and a worker forked late in the suite starts
-    # with everything the test process has mapped by then (matplotlib, fonts, ...): a
-    # fixed 512 MiB left a 10 MiB job no room. Half a GiB above today's size leaves it
-    # room and still stops the 1 GiB job.
-    limit = _address_space() * 1024 + 512 * 1024**2
+    # The limit counts a worker's data (RLIMIT_DATA), and what a worker holds when it starts
+    # depends on what the suite loaded before (a fixed 512 MiB once left a 10 MiB job no
+    # room): half a GiB above a worker's own starting size leaves it room and still stops
+    # the 1 GiB job.
+    with Pool(1, Limits(seconds=30, memory=None)) as pool:
+        limit = run_one(pool, address_space, None).value + 512 * 1024**2
     with Pool(1, Limits(seconds=30, memory=limit)) as pool:
         assert run_one(pool, hog, 10 * 1024**2).value == 10 * 1024**2
         assert run_one(pool, hog, 1024**3).kind == "memory"
