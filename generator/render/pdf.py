@@ -101,7 +101,7 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    from generator.render import soft_hyphens
+    from generator.render import quote_breaks, soft_hyphens
     from generator.render.hyphenation import register as register_hyphenation
     from generator.render.last_line_breaks import install as install_last_line_breaks
     from generator.render.pdf_deflate import use_default_level
@@ -117,6 +117,8 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
         source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         if soft_hyphens.INSERTED in html:
             soft_hyphens.keep_apart(source.etree_element)
+        if quote_breaks.needs_opening(html):
+            quote_breaks.open_breaks(source.etree_element)
         with layout_released():
             document = source.render(font_config=shared_fonts(root))
         _drop_attachments(document)
