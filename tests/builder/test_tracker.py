@@ -193,6 +193,21 @@ def test_the_pdf_is_the_tracker_printed_tagged_in_the_shipped_fonts(built: Path)
     assert fonts and all(f.startswith("Brief-") for f in fonts), fonts
 
 
+def test_the_pdf_runs_on_and_wraps_stage_words_whole(built: Path) -> None:
+    reader = PdfReader(io.BytesIO((built / "output" / "portfolio.pdf").read_bytes()))
+    pages = [page.extract_text() for page in reader.pages]
+    html = lxml.html.parse(str(built / "output" / "index.html")).getroot()
+    last_title = cells(html, ROWS)[-1][0]
+    # The charts follow the table where the page has room, not on a page of their own.
+    table_ends = next(i for i, text in enumerate(pages) if last_title in text)
+    charts_start = next(i for i, t in enumerate(pages) if "Investment by jurisdiction" in t)
+    assert charts_start == table_ends, pages
+    # A stage wraps between its words ("Under / construction"), never inside one.
+    words = set(" ".join(pages).split())
+    assert "construction" in words
+    assert not {w for w in words if w.startswith("constr") and w != "construction"}, words
+
+
 def test_a_build_with_nothing_to_do_writes_nothing(project: Path) -> None:
     before = times(project / "output")
     again = run_brief("build", cwd=project)
