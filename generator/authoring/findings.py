@@ -58,15 +58,23 @@ class CheckOutcome:
 
 
 def gather(
-    checked: Sequence[Checked], *, strict: bool = False, stale_days: int = DEFAULT_STALE_DAYS
+    checked: Sequence[Checked],
+    *,
+    project: Sequence[Diagnostic] = (),
+    strict: bool = False,
+    stale_days: int = DEFAULT_STALE_DAYS,
 ) -> CheckOutcome:
-    """The findings of every checked fact sheet; sourcing only for sheets that loaded."""
-    found = [Finding(d.as_error() if strict else d) for item in checked for d in item.diagnostics]
+    """The findings of every checked fact sheet, after those of the project's settings
+    files (``project``: ``brand.yaml``, ``portfolio.yaml``), which count as one failure;
+    sourcing only for sheets that loaded."""
+    found = [Finding(d.as_error() if strict else d) for d in project]
+    found += [Finding(d.as_error() if strict else d) for item in checked for d in item.diagnostics]
     for item in checked:
         if item.loaded is not None:
             report = sourcing_report(item.loaded, stale_days=stale_days)
             found += [Finding(d, "sourcing") for d in report.findings]
     failed = sum(item.has_errors(strict) for item in checked)
+    failed += len({d.file for d in project if d.is_error or strict})
     return CheckOutcome(len(checked), failed, strict, tuple(found))
 
 

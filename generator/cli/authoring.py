@@ -58,16 +58,17 @@ def check(
 ) -> None:
     """Validate fact sheets (all, or IDS) and print every error and warning.
 
-    A sourcing section follows (see `brief sources`); its warnings are advice and never
-    fail the check. Changes no file. Exit status 1 when any fact sheet has errors (or
-    warnings, with --strict).
+    Without IDS, brand.yaml and portfolio.yaml are checked too. A sourcing section
+    follows (see `brief sources`); its warnings are advice and never fail the check.
+    Changes no file. Exit status 1 when any file has errors (or warnings, with
+    --strict).
     """
     from generator.authoring import findings
     from generator.factsheet import check_all
 
-    outcome = findings.gather(
-        check_all(settings, ids, today()), strict=strict, stale_days=stale_days
-    )
+    sheets = check_all(settings, ids, today())
+    project = () if ids else _settings_problems(settings)
+    outcome = findings.gather(sheets, project=project, strict=strict, stale_days=stale_days)
     if output_format == "json":
         click.echo(findings.json_document(outcome))
     elif output_format == "github":
@@ -78,6 +79,26 @@ def check(
             click.echo(line, err=True)
         click.echo(findings.summary_line(outcome))
     sys.exit(EXIT_ERRORS if outcome.failed else EXIT_OK)
+
+
+def _settings_problems(settings: Settings) -> list[Any]:
+    """What a build would refuse in the project's settings files: ``brand.yaml`` (the
+    house style) and ``portfolio.yaml`` (the tracker's rates), read as the build reads
+    them; absent files are fine."""
+    from generator.config import load_brand, load_portfolio
+    from generator.errors import ConfigError
+
+    found: list[Any] = []
+    loaders = (
+        lambda: load_brand(settings.root, settings.templates_dir),
+        lambda: load_portfolio(settings.root),
+    )
+    for load in loaders:
+        try:
+            load()
+        except ConfigError as exc:
+            found += exc.diagnostics
+    return found
 
 
 @click.command()

@@ -125,3 +125,31 @@ def test_github_annotation_escapes_properties_and_message() -> None:
     assert github_annotation(Finding(whole_file, "sourcing")).startswith(
         "::error file=briefs/x.yaml,title=brief sourcing%3A invalid::"
     )
+
+
+def test_the_project_settings_files_are_checked_with_every_sheet(
+    project, write_brief, run_brief
+) -> None:
+    write_brief("good")
+    (project / "portfolio.yaml").write_text(
+        "currency: USD\nfx:\n  - {from: EUR, to: USDD, rate: 1.1, as_of: 2026-01-01,\n"
+        '     source: {title: ECB, url: "https://www.ecb.europa.eu/"}}\n',
+        encoding="utf-8",
+    )
+    (project / "brand.yaml").write_text("colours: {primary: navy}\n", encoding="utf-8")
+    text = run_brief("check")
+    as_json = run_brief("check", "--format", "json")
+    assert text.returncode == as_json.returncode == 1
+    rows = from_text(text.stderr)
+    assert rows == from_json(as_json.stdout)
+    files = {(row[0], row[1], row[3]) for row in rows if row[5] == "format"}
+    assert ("portfolio.yaml", 3, "error") in files and ("brand.yaml", 1, "error") in files
+    assert any("'USDD' is not an ISO 4217 currency code" in row[4] for row in rows)
+    summary = json.loads(as_json.stdout)
+    assert (summary["checked"], summary["failed"], summary["errors"]) == (1, 2, 2)
+    # A check of named sheets is about them alone.
+    assert run_brief("check", "good").returncode == 0
+    # Mended, the project passes.
+    (project / "portfolio.yaml").write_text("currency: USD\n", encoding="utf-8")
+    (project / "brand.yaml").unlink()
+    assert run_brief("check").returncode == 0
