@@ -10,12 +10,20 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 
 from generator.errors import TemplateError
 from generator.render.html import IndexEntry, render_html, render_index
-from generator.render.templating import long_date, make_environment, partial_date, sentence
+from generator.render.templating import (
+    long_date,
+    make_environment,
+    partial_date,
+    recording_loader,
+    sentence,
+)
 from generator.render.typography import smart_quotes
 from generator.render.view import build_view
 from tests.support.render_samples import TEMPLATES, make_sheet, minimal_data, rich_data
@@ -268,6 +276,36 @@ def test_environment_is_strict_and_has_the_filters(templates_copy: Path) -> None
     cite = '<span class="cite">[<a href="#source-4">4</a>]</span>'
     assert rendered == f"<p><strong>{cite}</strong></p>\n"
     assert env.from_string("{{ ids|cite }}").render(ids=[], source_numbers={}) == ""
+
+
+def test_compiled_templates_are_reused_until_their_source_changes(
+    templates_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (templates_copy / "part.html").write_text("one {{ x }}", encoding="utf-8")
+    (templates_copy / "page.html").write_text('{% include "part.html" %}!', encoding="utf-8")
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: Any, name: Any = None, *args: Any) -> Any:
+        compiled.append(name)
+        return compile_source(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    renders = []
+    for _ in range(2):
+        env = make_environment(templates_copy)
+        renders.append(env.get_template("page.html").render(x="<b>"))
+        # Each environment's loader still serves, and records, every file it uses.
+        assert {"page.html", "part.html"} <= set(recording_loader(env).used)
+    assert sorted(compiled) == ["page.html", "part.html"]  # by the first environment only
+    (templates_copy / "part.html").write_text("two {{ x }}", encoding="utf-8")
+    env = make_environment(templates_copy)
+    renders.append(env.get_template("page.html").render(x="<b>"))
+    assert sorted(compiled) == ["page.html", "part.html", "part.html"]
+    assert renders == ["one &lt;b&gt;!", "one &lt;b&gt;!", "two &lt;b&gt;!"]
+    # The plain-text output, which escapes nothing, does not share the HTML's code.
+    text = make_environment(templates_copy, output="text").get_template("page.html")
+    assert text.render(x="<b>") == "two <b>!"
 
 
 def test_undefined_variable_names_the_template_file_and_line(templates_copy: Path) -> None:
