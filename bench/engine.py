@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from bench.pixels import compare
-from bench.run import brief, build_all, measure, project_with, report, section
+from bench.run import brief, build_all, measure, measure_pair, project_with, report, section
 from bench.synthetic import sheet_text
 
 BASELINE = Path(__file__).resolve().parent / "baseline"
@@ -143,8 +143,7 @@ def against_today(root: Path, size: str, runs: int, target: str) -> None:
     def edit(i: int) -> None:
         sheet.write_text(sheet_text(1, size) + f"# edit {i}\n", encoding="utf-8")
 
-    base = measure(alone, runs)
-    mine = measure(brief(project, "build", "--formats", "pdf"), runs, edit)
+    base, mine = measure_pair(alone, brief(project, "build", "--formats", "pdf"), runs, edit)
     report(f"WeasyPrint alone on today's print HTML, {size} brief", base)
     report(f"brief build, {size} brief edited, against that", mine, base, target)
     print(f"  {content_check(project / 'output' / f'{name}.pdf', today_pdf, size)}", flush=True)

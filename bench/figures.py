@@ -7,6 +7,11 @@ A timed render is what a worker's prepare and print jobs do for one briefing: th
 page, the print HTML and the PDF. The briefing is the synthetic small sheet
 (``bench/synthetic.py``) in format 2 with four data series and a chart of each kind;
 every run changes the numbers a little, so no chart is drawn from a previous run's.
+The process collects garbage as a build worker does (``generator/builder/inworker.py``):
+its thresholds, and after each render a collection and a freeze, untimed, as the worker
+does them once its reply is sent. With Python's default thresholds every young
+collection walks the charts' thousands of matplotlib objects, which a worker's
+renders never do.
 
 A second pair of rows is a worker's rebuild of a sheet whose charts did not change (an
 edited sentence: every run changes the summary, both variants alike, and not the
@@ -17,6 +22,7 @@ here (section 8 measures a worker's).
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -26,6 +32,7 @@ import yaml
 
 from bench.run import REPO, Timing, report, section
 from bench.synthetic import sheet_text
+from generator.builder.inworker import GC_THRESHOLDS
 
 KINDS = ("column", "bar", "line", "stacked")
 
@@ -79,6 +86,7 @@ def charts_cost(runs: int, size: str = "small", target: str = "target <= x1.15")
         page = render_html(sheet, "bench", templates, target="pdf")
         render_pdf(page.html, templates, images=page.images)
 
+    gc.set_threshold(*GC_THRESHOLDS)
     render(-1, False)
     render(-1, True)
     base, mine = [], []
@@ -99,10 +107,14 @@ def charts_cost(runs: int, size: str = "small", target: str = "target <= x1.15")
 
 
 def _timed(fn: Callable[[], None]) -> tuple[float, float]:
-    """Wall-clock and CPU seconds of ``fn()`` (this process: the renders run in it)."""
+    """Wall-clock and CPU seconds of ``fn()`` (this process: the renders run in it), then
+    the worker's collection between jobs, untimed."""
     started, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - started, time.process_time() - cpu
+    timing = time.perf_counter() - started, time.process_time() - cpu
+    gc.collect()
+    gc.freeze()
+    return timing
 
 
 def _median(times: list[tuple[float, float]]) -> Timing:

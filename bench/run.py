@@ -103,6 +103,33 @@ def measure(
     return Timing(statistics.median(times), max(peaks), statistics.median(cpus))
 
 
+def measure_pair(
+    first: Sequence[str],
+    second: Sequence[str],
+    runs: int,
+    before_second: Callable[[int], None] | None = None,
+) -> tuple[Timing, Timing]:
+    """The medians of ``runs`` runs of each command, taken in turns (first, second, first,
+    ...): on a shared machine whose speed drifts over minutes, a ratio of two blocks of
+    runs taken one after the other measures the drift as much as the commands."""
+    firsts: list[tuple[float, int, float]] = []
+    seconds: list[tuple[float, int, float]] = []
+    for i in range(runs):
+        firsts.append(run_once(first, None))
+        if before_second:
+            before_second(i)
+        seconds.append(run_once(second, None))
+    return _median_timing(firsts), _median_timing(seconds)
+
+
+def _median_timing(runs: Sequence[tuple[float, int, float]]) -> Timing:
+    return Timing(
+        statistics.median(r[0] for r in runs),
+        max(r[1] for r in runs),
+        statistics.median(r[2] for r in runs),
+    )
+
+
 def report(label: str, timing: Timing, baseline: Timing | None = None, target: str = "") -> None:
     """Print one line: the figure, and its ratio to the baseline."""
     line = f"  {label:<56} {timing.seconds:7.3f} s  cpu {timing.cpu:6.2f} s"
@@ -239,8 +266,7 @@ def pdf_alone(root: Path, size: str, runs: int, target: str) -> None:
         text = sheet_text(1, size) + f"# edit {i}\n"
         (project / "briefs" / f"{size}.yaml").write_text(text, encoding="utf-8")
 
-    base = measure(alone, runs)
-    mine = measure(brief(project, "build", "--formats", "pdf"), runs, edit)
+    base, mine = measure_pair(alone, brief(project, "build", "--formats", "pdf"), runs, edit)
     report(f"WeasyPrint alone, {size} brief, fresh process", base)
     report(f"brief build, {size} brief edited, against WeasyPrint alone", mine, base, target)
     if base.peak_kib:
