@@ -133,6 +133,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for language in [*GOLDEN, "it"]:
         text = yaml.safe_dump(sheet_in(language), sort_keys=False, allow_unicode=True)
         (root / "briefs" / f"{brief_id(language)}.yaml").write_text(text, encoding="utf-8")
+    for language in GOLDEN:
+        sheet = sheet_in(language) | {"status": "review"}
+        text = yaml.safe_dump(sheet, sort_keys=False, allow_unicode=True)
+        (root / "briefs" / f"{brief_id(language)}-review.yaml").write_text(text, encoding="utf-8")
     result = run_brief("build", "--strict", cwd=root, timeout=600)
     assert result.returncode == 0, result.stderr
     (root / "stderr.txt").write_text(result.stderr, encoding="utf-8")
@@ -192,3 +196,43 @@ def test_a_language_without_a_catalog_is_english_with_a_warning_even_under_stric
     assert lang == "it"
     assert "Summary" in text and "Facts as of January 20, 2026" in text
     assert "US$7.59 billion" in text
+
+
+#: The page's right-hand margin boxes (print.css: 40 mm, inside the 18 mm margin) and
+#: the top and bottom margins (24 and 22 mm), in points.
+RIGHT_BOXES = (40 + 18) / 25.4 * 72
+TOP, BOTTOM = 24 / 25.4 * 72, 22 / 25.4 * 72
+
+
+def margin_words(pdf: Path) -> list[tuple[list[Any], list[Any]]]:
+    """Per page, the words in the top-right and the bottom-right margin box, as
+    ``pdftotext -bbox`` places them."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True)
+    page = tinyhtml5.parse(out.stdout.decode("utf-8"))
+    found = []
+    for sheet in page.iter("{http://www.w3.org/1999/xhtml}page"):
+        width, height = float(sheet.get("width")), float(sheet.get("height"))
+        words = list(sheet.iter("{http://www.w3.org/1999/xhtml}word"))
+        right = [w for w in words if float(w.get("xmax")) > width - RIGHT_BOXES + 1]
+        found.append(
+            (
+                [w for w in right if float(w.get("ymax")) < TOP],
+                [w for w in right if float(w.get("ymin")) > height - BOTTOM],
+            )
+        )
+    return found
+
+
+@pytest.mark.parametrize("language", list(GOLDEN))
+def test_the_status_and_the_page_number_fit_their_margin_boxes(built: Path, language: str) -> None:
+    pages = margin_words(built / "output" / f"{brief_id(language)}-review.pdf")
+    for status, number in pages:
+        for words in (status, number):
+            assert words, (language, pages)
+            # One line (CJK and Latin glyphs' boxes start a point apart; a wrapped line
+            # is 7.5 pt lower), and inside the box: nothing wrapped or pushed out of it.
+            tops = [float(w.get("ymin")) for w in words]
+            assert max(tops) - min(tops) < 3, (language, [w.text for w in words], tops)
+            assert all(float(w.get("xmin")) >= 595.28 - RIGHT_BOXES for w in words)
+    status_text = " ".join(w.text for w in pages[0][0])
+    assert status_text and status_text == status_text.upper(), status_text
