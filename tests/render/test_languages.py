@@ -198,8 +198,9 @@ def test_a_language_without_a_catalog_is_english_with_a_warning_even_under_stric
     assert "US$7.59 billion" in text
 
 
-#: The page's right-hand margin boxes (print.css: 40 mm, inside the 18 mm margin) and
-#: the top and bottom margins (24 and 22 mm), in points.
+#: What the left-hand margin boxes leave at the right (print.css: they are 132 mm of the
+#: 172 mm text width, so 40 mm, inside the 18 mm margin) and the top and bottom margins
+#: (24 and 22 mm), in points.
 RIGHT_BOXES = (40 + 18) / 25.4 * 72
 TOP, BOTTOM = 24 / 25.4 * 72, 22 / 25.4 * 72
 
