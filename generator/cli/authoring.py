@@ -25,6 +25,7 @@ from generator.cli.common import (
     report_result,
     today,
 )
+from generator.errors import Diagnostic
 from generator.settings import Settings
 
 #: Addresses only this computer can reach; ``brief serve`` warns about any other.
@@ -81,14 +82,14 @@ def check(
     sys.exit(EXIT_ERRORS if outcome.failed else EXIT_OK)
 
 
-def _settings_problems(settings: Settings) -> list[Any]:
+def _settings_problems(settings: Settings) -> list[Diagnostic]:
     """What a build would refuse in the project's settings files: ``brand.yaml`` (the
     house style) and ``portfolio.yaml`` (the tracker's rates), read as the build reads
     them; absent files are fine."""
     from generator.config import load_brand, load_portfolio
     from generator.errors import ConfigError
 
-    found: list[Any] = []
+    found: list[Diagnostic] = []
     loaders = (
         lambda: load_brand(settings.root, settings.templates_dir),
         lambda: load_portfolio(settings.root),

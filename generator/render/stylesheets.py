@@ -54,7 +54,7 @@ def check_css(css: str) -> list[CssProblem]:
 @functools.lru_cache(maxsize=64)
 def _problems(css: str) -> tuple[CssProblem, ...]:
     # By the text itself: every render reads the same few stylesheets, and parsing them
-    # all again cost a render of a small briefing some 20 ms.
+    # all again cost each render of a small briefing some 10 ms.
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     problems = list(_in_rules(rules))
     problems += _unclosed(css)
