@@ -46,7 +46,7 @@ from generator.render.templating import (
     stylesheet_text,
     template_errors,
 )
-from generator.render.typography import typeset
+from generator.render.typography import smart_quotes, typeset
 from generator.render.view import build_view
 
 Target = Literal["html", "pdf"]
@@ -256,6 +256,7 @@ def render_index_page(
     from generator.render.portfolio_page import tracker_drawings, tracker_script
     from generator.render.portfolio_view import tracker_view
 
+    entries = [_typeset_entry(entry) for entry in entries]
     tags = {entry.language for entry in entries}
     language = language_for(tags.pop() if len(tags) == 1 else "en", templates_dir)
     env = make_environment(templates_dir, language=language)
@@ -281,6 +282,23 @@ def render_index_page(
     images = (shown.logo_uri,) if shown.logo_uri else ()
     images += tuple(d.uri for d in context["chart_svg"].values() if d.uri)
     return RenderedHtml(mark_languages(html, "en"), recording_loader(env).used, None, images)
+
+
+def _typeset_entry(entry: IndexEntry) -> IndexEntry:
+    """``entry`` with its title, jurisdiction and site names in its language's quotes and
+    apostrophes, as its briefing prints them ("d’ACC"); the build state keeps them as
+    typed, as the sheet does."""
+
+    def quoted(text: str) -> str:
+        return smart_quotes(text, entry.language)
+
+    sites = tuple(
+        {**site, "name": quoted(site["name"])} if isinstance(site.get("name"), str) else site
+        for site in entry.sites
+    )
+    return replace(
+        entry, title=quoted(entry.title), jurisdiction=quoted(entry.jurisdiction), sites=sites
+    )
 
 
 def _index_row(entry: IndexEntry, language: Language) -> IndexRow:

@@ -16,7 +16,7 @@ import jinja2
 import pytest
 
 from generator.errors import TemplateError
-from generator.render.html import IndexEntry, render_html, render_index
+from generator.render.html import IndexEntry, render_html, render_index, render_index_page
 from generator.render.templating import (
     long_date,
     make_environment,
@@ -408,6 +408,28 @@ def test_index_lists_every_briefing_and_links_both_formats() -> None:
     digest = base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
     policy = next(m["content"] for m in doc.tags("meta") if m.get("http-equiv"))
     assert policy.endswith(f"script-src 'sha256-{digest}'") and "default-src 'none'" in policy
+
+
+def test_index_prints_each_title_with_its_languages_quotes() -> None:
+    entry = IndexEntry(
+        "acc",
+        'La gigafactory d\'ACC, "premier site"',
+        "Côte d'Opale, France",
+        "operating",
+        "draft",
+        dt.date(2025, 6, 30),
+        "acc.html",
+        "acc.pdf",
+        language="fr",
+        sites=({"name": "Zone d'activités de Douvrin", "lat": 50.51, "lon": 2.83},),
+    )
+    html = render_index_page([entry], TEMPLATES).html
+    text = Document(html).plain()
+    assert "La gigafactory d’ACC, «\u202fpremier site\u202f»" in html
+    assert "Côte d’Opale, France" in text and "Zone d’activités de Douvrin" in text
+    # Nowhere as typed: not in the table, the counts, the filters, the map or its text.
+    for typed in ("d'ACC", "d'Opale", "d'activités"):
+        assert typed not in html and typed not in text
 
 
 def test_index_without_entries() -> None:
