@@ -43,7 +43,8 @@ def describe_outcome(limits: Settings, outcome: JobOutcome, stage: str) -> str:
         return f"{stage} exceeded the time limit of {limits.render_seconds:g} s"
     memory = format_size(limits.render_memory) if limits.render_memory else "none"
     if outcome.kind == "memory":
-        return f"{stage} ran out of memory (limit {memory})"
+        said = f"; it said: {outcome.message}" if outcome.message else ""
+        return f"{stage} ran out of memory (limit {memory}){said}"
     if outcome.kind == "crashed":
         said = [line.strip() for line in outcome.log.splitlines() if line.strip()]
         last = f"; it said: {said[-1]}" if said else ""

@@ -40,6 +40,12 @@ def hog(size: int) -> int:
     return len(b"x" * size)
 
 
+def fail_holding(size: int) -> None:
+    """Fail as C code whose allocation failed sometimes does, holding ``size`` bytes."""
+    held = b"x" * size
+    raise SystemError(f"error return without exception set ({len(held)} bytes held)")
+
+
 def pid(_: object) -> int:
     return os.getpid()
 
@@ -121,6 +127,21 @@ def test_the_memory_limit_stops_a_job_and_its_worker_is_replaced():
         assert run_one(pool, hog, 10 * 1024**2).value == 10 * 1024**2
         assert run_one(pool, hog, 1024**3).kind == "memory"
         assert run_one(pool, hog, 10 * 1024**2).kind == "ok"
+
+
+def test_an_error_raised_close_to_the_memory_limit_is_the_limit_s():
+    # Pango and cairo, failing an allocation, may raise SystemError and not MemoryError: a
+    # worker past three quarters of its limit reports any error as the limit's.
+    with Pool(1, Limits(seconds=30, memory=None)) as pool:
+        limit = run_one(pool, address_space, None).value + 512 * 1024**2
+    with Pool(1, Limits(seconds=30, memory=limit)) as pool:
+        near = run_one(pool, fail_holding, 450 * 1024**2)
+        assert (near.kind, near.message) == (
+            "memory",
+            f"SystemError: error return without exception set ({450 * 1024**2} bytes held)",
+        )
+        far = run_one(pool, fail_holding, 1024)
+        assert far.kind == "bug" and "SystemError" in far.message
 
 
 def test_workers_ignore_ctrl_c(pool: Pool):
