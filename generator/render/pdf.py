@@ -105,9 +105,11 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     from generator.render.hyphenation import register as register_hyphenation
     from generator.render.last_line_breaks import install as install_last_line_breaks
     from generator.render.pdf_deflate import use_default_level
+    from generator.render.pdf_pages import keep_page_references
 
     register_hyphenation()
     use_default_level()
+    keep_page_references()
     install_last_line_breaks()
     pdf_variant = _weasyprint_variant(variant)
     root = templates_dir.resolve()
