@@ -16,8 +16,11 @@ renders never do.
 A second pair of rows is a worker's rebuild of a sheet whose charts did not change (an
 edited sentence: every run changes the summary, both variants alike, and not the
 numbers): the drawings are the worker's kept ones, as ``render/charts.py`` keys them by
-what is drawn. The first pair is the figure the target is about. Memory is not measured
-here (section 8 measures a worker's).
+what is drawn. The first pair is the figure the target is about. Between them, a third
+row: the same plain render plus four charts as bare as matplotlib draws them
+(:func:`bare_charts`), timed in the same turns: the least four charts of the library can
+add, before the PDF prints them. Memory is not measured here (section 8 measures a
+worker's).
 """
 
 from __future__ import annotations
@@ -89,13 +92,18 @@ def charts_cost(runs: int, size: str = "small", target: str = "target <= x1.15")
     gc.set_threshold(*GC_THRESHOLDS)
     render(-1, False)
     render(-1, True)
-    base, mine = [], []
+    bare_charts()
+    base, mine, floor = [], [], []
     for run in range(runs):
         base.append(_timed(lambda run=run: render(run, False)))
         mine.append(_timed(lambda run=run: render(run, True)))
+        floor.append(_timed(bare_charts))
     plain = _median(base)
     report(f"{size} briefing, no chart, warm", plain)
     report(f"{size} briefing, four charts, warm", _median(mine), plain, target)
+    bare = _median(floor)
+    with_bare = Timing(plain.seconds + bare.seconds, 0, plain.cpu + bare.cpu)
+    report("no chart, plus four bare matplotlib charts (drawn only)", with_bare, plain, "floor")
     # The rebuild of an edited sentence: the numbers are those of the untimed render.
     base, mine = [], []
     for run in range(runs):
@@ -104,6 +112,22 @@ def charts_cost(runs: int, size: str = "small", target: str = "target <= x1.15")
     plain = _median(base)
     report(f"{size}, no chart, text edited, warm", plain)
     report(f"{size}, four charts, text edited (drawings kept)", _median(mine), plain)
+
+
+def bare_charts() -> None:
+    """matplotlib's floor: four charts as bare as it draws them (one axes with its default
+    ticks, six bars, nothing else), saved as SVG with text kept as text. Any chart the
+    library draws costs at least this, before the PDF prints it."""
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        for _ in KINDS:
+            figure = Figure(figsize=(6.3, 2.6))
+            figure.add_subplot().bar(range(6), [1, 2, 3, 4, 5, 6])
+            figure.savefig(io.StringIO(), format="svg")
 
 
 def _timed(fn: Callable[[], None]) -> tuple[float, float]:

@@ -98,7 +98,6 @@ def render_pdf(
 
 
 def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str]) -> RenderedPdf:
-    import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
     from generator.render import quote_breaks, soft_hyphens
@@ -106,6 +105,7 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     from generator.render.last_line_breaks import install as install_last_line_breaks
     from generator.render.pdf_deflate import use_default_level
     from generator.render.pdf_pages import keep_page_references
+    from generator.render.ua_stylesheet import html_class
 
     register_hyphenation()
     use_default_level()
@@ -116,7 +116,7 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     fetcher = make_fetcher(root, images)
     base_url = (root / "static").as_uri() + "/"
     try:
-        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        source = html_class(html)(string=html, base_url=base_url, url_fetcher=fetcher)
         if soft_hyphens.INSERTED in html:
             soft_hyphens.keep_apart(source.etree_element)
         if quote_breaks.needs_opening(html):
