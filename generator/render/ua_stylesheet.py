@@ -68,9 +68,12 @@ def _lean_html() -> Any:
 @functools.cache
 def _lean_sheet() -> Any:
     from weasyprint import CSS
-    from weasyprint.html import UA_COUNTER_STYLE
+    from weasyprint.css.counters import CounterStyle
 
-    return CSS(string=lean_ua_text(), counter_style=UA_COUNTER_STYLE)
+    # The sheet's @counter-style rules are WeasyPrint's own, already in the counter styles
+    # every document starts from (``HTML._ua_counter_style``): read into a set of their
+    # own, they are not defined twice, which WeasyPrint would warn about on every build.
+    return CSS(string=lean_ua_text(), counter_style=CounterStyle())
 
 
 def lean_ua_text() -> str:
