@@ -218,8 +218,9 @@ def _run(fn: Callable[[Any], Any], arg: Any, limits: Limits) -> tuple[Kind, Any,
 def _near_the_limit(limits: Limits) -> bool:
     """Whether this worker, still holding the failed job's frames, is close to its data
     limit. C code whose allocation fails does not always raise MemoryError: a PDF of
-    2,500 facts under a 250 MiB limit failed one run in five with "SystemError: error
-    return without exception set" at 212 MiB; a MemoryError came at 223 to 250 MiB."""
+    2,500 facts under a 250 MiB limit failed one run in six to fourteen with
+    "SystemError: error return without exception set" at 212 MiB; a MemoryError came at
+    223 to 250 MiB."""
     if not limits.memory:
         return False
     size = data_size()

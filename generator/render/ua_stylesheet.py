@@ -83,9 +83,10 @@ def lean_ua_text() -> str:
     from weasyprint.html import UA
 
     text = UA
+    for selector in (*UNUSED_RULES, MARKER_RULE.strip(" \n{")):
+        if f"\n{selector} {{" not in text:
+            raise LookupError(f"WeasyPrint's user-agent stylesheet has no {selector} rule")
     for selector in UNUSED_RULES:
         start = text.index(f"\n{selector} {{") + 1
         text = text[:start] + text[text.index("}", start) + 1 :]
-    if MARKER_RULE not in text:
-        raise LookupError("WeasyPrint's user-agent stylesheet has no ::marker rule")
     return text.replace(MARKER_RULE, LIST_ITEM_MARKER_RULE, 1)

@@ -35,6 +35,17 @@ def test_the_lean_sheet_leaves_out_the_footnote_and_note_rules() -> None:
     assert [line for line in text.splitlines() if line] == kept
 
 
+@pytest.mark.parametrize("gone", ["::note-call", "::marker"])
+def test_a_sheet_without_the_rules_expected_is_refused(
+    gone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weasyprint import html
+
+    monkeypatch.setattr(html, "UA", html.UA.replace(f"\n{gone} {{", "\n"))
+    with pytest.raises(LookupError, match=gone):
+        ua_stylesheet.lean_ua_text()
+
+
 def test_the_lean_sheet_is_read_without_a_warning() -> None:
     # Its @counter-style rules read into the counter styles documents start from were
     # defined twice: "Invalid counter style name ' disc '", on every build's output.
