@@ -19,6 +19,7 @@ is recorded and the render runs as before.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,3 +60,23 @@ def _record_contexts() -> bool:
     Document._build_layout_context = classmethod(recorded)
     Document._brief_records_contexts = True
     return True
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Around a render: no cyclic garbage collection until it is over.
+
+    A render allocates millions of objects that live until it ends, and makes little
+    cyclic garbage while it runs. Each collection it triggered scanned them again: for
+    the large synthetic briefing, 16 young and one middle collection, 0.34 s of a 7 s
+    render (``gc.callbacks``), for nothing freed. Paused, the render's cyclic garbage
+    (some 140,000 objects, a few MiB) waits for the first young collection after it,
+    which takes some 30 ms. Only the caller that paused the collector turns it back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import Diagnostic, RenderError
 from generator.render.fonts import confined_fontconfig, shipped_font_files
-from generator.render.layout_cycles import layout_released
+from generator.render.layout_cycles import collector_paused, layout_released
 from generator.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 #: Content types of the files the fetcher serves, by suffix (never the host's table).
@@ -93,7 +93,7 @@ def render_pdf(
             f"{root.name}/static/fonts", None, None, "", "no font: the PDF needs the shipped fonts"
         )
         raise RenderError(diagnostic.format(), [diagnostic])
-    with confined_fontconfig(root):
+    with confined_fontconfig(root), collector_paused():
         return _render(html, templates_dir, variant, images)
 
 
@@ -105,12 +105,14 @@ def _render(html: str, templates_dir: Path, variant: str, images: Sequence[str])
     from generator.render.last_line_breaks import install as install_last_line_breaks
     from generator.render.pdf_deflate import use_default_level
     from generator.render.pdf_pages import keep_page_references
+    from generator.render.text_layouts import install as keep_text_layouts
     from generator.render.ua_stylesheet import html_class
 
     register_hyphenation()
     use_default_level()
     keep_page_references()
     install_last_line_breaks()
+    keep_text_layouts()
     pdf_variant = _weasyprint_variant(variant)
     root = templates_dir.resolve()
     fetcher = make_fetcher(root, images)

@@ -83,19 +83,14 @@ def repair(pdf: Any, boxes: dict[int, Any], html_root: Any) -> None:
     """
     if "StructTreeRoot" not in pdf.catalog:
         return
-    import gc
+    from generator.render.layout_cycles import collector_paused
 
     # The repair makes some ten thousand small containers and no cycles, among the
     # millions of objects of the laid-out document: a collection it triggered would scan
     # them all, and cost more than the repair (1.6 s instead of 0.04 s for the index of
     # the large briefing's parent tree).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         _repair(Tree(pdf, boxes, html_root))
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _repair(tree: Tree) -> None:
