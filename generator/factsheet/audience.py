@@ -10,6 +10,7 @@ from :func:`edition_sheet`, and a check of any output looks for :func:`internal_
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -157,16 +158,22 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    """The Markdown parser of :func:`plain_words`, made once (a sheet has hundreds of
+    Markdown fields)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
 def plain_words(text: str) -> str:
     """The words of a Markdown text as a reader sees them, on one line, citations left out
     (they print as numbers); code and image descriptions included."""
-    from markdown_it import MarkdownIt
-
     from generator.factsheet.citations import CITATION_RE
 
     words: list[str] = []
-    md = MarkdownIt("commonmark").enable("table")
-    for token in md.parse(CITATION_RE.sub("", text)):
+    for token in _parser().parse(CITATION_RE.sub("", text)):
         if token.type in ("fence", "code_block"):
             words.append(token.content)
         for child in token.children or ():

@@ -83,13 +83,18 @@ def _nothing_external(loaded: LoadedSheet) -> Iterator[Diagnostic]:
 
 def _repeated(loaded: LoadedSheet) -> Iterator[Diagnostic]:
     """An internal text that a text of external content contains (warning)."""
-    secrets = [t for t in internal_texts(loaded.sheet) if len(t.text) >= LEAK_MIN_LENGTH]
+    # Folded once: every external text is searched for every one of them.
+    secrets = [
+        (t, t.text.casefold())
+        for t in internal_texts(loaded.sheet)
+        if len(t.text) >= LEAK_MIN_LENGTH
+    ]
     if not secrets:
         return
     for path, text in external_field_texts(loaded.sheet):
         shown = text.casefold()
-        for secret in secrets:
-            if secret.text.casefold() in shown:
+        for secret, folded in secrets:
+            if folded in shown:
                 message = (
                     f"external content repeats the internal text of {secret.path}"
                     f" ({quoted(secret.text, 40)}): the external edition would show it"

@@ -21,6 +21,7 @@ mistake stays visible (the rule checker reports it). Numbers come in through
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping, MutableMapping, Sequence
@@ -206,6 +207,14 @@ def make_markdown(language: str | None = None) -> MarkdownIt:
     return md.use(table_plugin)
 
 
+@functools.lru_cache(maxsize=64)
+def _shared_markdown(language: str | None) -> MarkdownIt:
+    """The recipe's parser for ``language``, made once: a briefing renders hundreds of
+    fields, and a parser costs more to make than most fields to render. Only callers
+    that never change it share it (an email's adds rules of its own to a fresh one)."""
+    return make_markdown(language)
+
+
 def render_markdown(
     text: str,
     numbers: Mapping[str, int],
@@ -221,7 +230,7 @@ def render_markdown(
     chooses the typographic quotes (None: quotes stay as written).
     """
     env: dict[str, Any] = {"source_numbers": numbers, "heading_level": heading_level}
-    md = make_markdown(language)
+    md = _shared_markdown(language)
     rendered = md.renderInline(text, env) if inline else md.render(text, env)
     return Markup(rendered)
 
@@ -229,7 +238,7 @@ def render_markdown(
 def plain_text(text: str) -> str:
     """The words of a Markdown field without markup or citations, on one line."""
     words: list[str] = []
-    for block in make_markdown().parse(text, {}):
+    for block in _shared_markdown(None).parse(text, {}):
         for token in block.children or []:
             if token.type in ("text", "code_inline"):
                 words.append(token.content)
