@@ -183,7 +183,13 @@ def memory_flat(root: Path, count: int) -> None:
                 worker,
                 print_pdf,
                 PrintJob(
-                    prepared.printable, settings.templates_dir, "pdf/ua-1", path.stem, "brief", None
+                    tuple(prepared.printable.items()),
+                    settings.templates_dir,
+                    "pdf/ua-1",
+                    path.stem,
+                    "brief",
+                    None,
+                    prepared.images,
                 ),
             )
             if number in marks:
